@@ -1,0 +1,1 @@
+"""Organisations, brands, campaigns, rosters, deliverables and outcomes."""

@@ -1,0 +1,365 @@
+"""Who owns what: organisations and their members, brands, campaigns, rosters and results."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from campaigns.querysets import (
+    BrandQuerySet,
+    CampaignQuerySet,
+    DeliverableQuerySet,
+    OrganizationQuerySet,
+    OutcomeQuerySet,
+    RosterEntryQuerySet,
+)
+from creators.models import Category, Creator, Platform
+
+
+class Organization(models.Model):
+    """An agency or a brand team. Everything below belongs to one and is invisible to others."""
+
+    class Kind(models.TextChoices):
+        AGENCY = "agency", "Agency"
+        BRAND = "brand", "Brand team"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80, unique=True)
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BRAND)
+    emv_cpm = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Per-platform CPM used for earned media value, e.g. {'instagram': 8.5}.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OrganizationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role in an organisation: owners and editors change things, viewers read."""
+
+    class Role(models.TextChoices):
+        OWNER = "owner", "Owner"
+        EDITOR = "editor", "Editor"
+        VIEWER = "viewer", "Viewer"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organization", "user"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organization"], name="membership_user_org_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} is {self.role} of {self.organization}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (self.Role.OWNER, self.Role.EDITOR)
+
+
+class Brand(models.Model):
+    """A brand an organisation runs campaigns for, with its values and default target audience."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="brands")
+    name = models.CharField(max_length=200)
+    category = models.CharField(max_length=100, blank=True)
+    values = models.TextField(
+        blank=True, help_text="What the brand stands for, in a few sentences."
+    )
+    keywords = models.JSONField(default=list, blank=True)
+    excluded_keywords = models.JSONField(
+        default=list, blank=True, help_text="Brand-safety exclusions."
+    )
+    target_countries = models.JSONField(default=list, blank=True)
+    target_age_buckets = models.JSONField(
+        default=list, blank=True, help_text="e.g. ['18-24', '25-34']"
+    )
+    target_genders = models.JSONField(default=list, blank=True)
+    target_languages = models.JSONField(default=list, blank=True)
+    target_interests = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BrandQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "name"], name="brand_org_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Objective(models.TextChoices):
+    AWARENESS = "awareness", "Awareness"
+    ENGAGEMENT = "engagement", "Engagement"
+    CONVERSIONS = "conversions", "Conversions"
+
+
+class Campaign(models.Model):
+    """A campaign for a brand: its targeting (copied from the brand, then its own) and weights."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        ACTIVE = "active", "Active"
+        COMPLETED = "completed", "Completed"
+        ARCHIVED = "archived", "Archived"
+
+    brand = models.ForeignKey(Brand, on_delete=models.CASCADE, related_name="campaigns")
+    name = models.CharField(max_length=200)
+    objective = models.CharField(
+        max_length=16, choices=Objective.choices, default=Objective.AWARENESS
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+    budget = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3, default="USD")
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    platforms = models.JSONField(default=list, blank=True, help_text="Empty means every platform.")
+    min_followers = models.BigIntegerField(default=10_000)
+    max_followers = models.BigIntegerField(default=100_000)
+    niches = models.ManyToManyField(Category, blank=True, related_name="campaigns")
+    target_countries = models.JSONField(default=list, blank=True)
+    target_age_buckets = models.JSONField(default=list, blank=True)
+    target_genders = models.JSONField(default=list, blank=True)
+    target_languages = models.JSONField(default=list, blank=True)
+    target_interests = models.JSONField(default=list, blank=True)
+    keywords = models.JSONField(default=list, blank=True)
+    excluded_keywords = models.JSONField(default=list, blank=True)
+    weights = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Component -> weight; empty means the objective's defaults.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(budget__gte=0), name="campaign_budget_non_negative"),
+            models.CheckConstraint(
+                condition=Q(min_followers__gte=0), name="campaign_min_followers_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(max_followers__gte=F("min_followers")),
+                name="campaign_follower_range_ordered",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True)
+                | Q(starts_on__isnull=True)
+                | Q(ends_on__gte=F("starts_on")),
+                name="campaign_dates_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["brand", "status"], name="campaign_brand_status")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.brand})"
+
+
+class Stage(models.TextChoices):
+    SHORTLISTED = "shortlisted", "Shortlisted"
+    CONTACTED = "contacted", "Contacted"
+    NEGOTIATING = "negotiating", "Negotiating"
+    CONTRACTED = "contracted", "Contracted"
+    CONTENT_LIVE = "content_live", "Content live"
+    COMPLETED = "completed", "Completed"
+    DECLINED = "declined", "Declined"
+
+
+# Stages whose agreed fee counts as committed budget.
+COMMITTED_STAGES = (Stage.CONTRACTED, Stage.CONTENT_LIVE, Stage.COMPLETED)
+
+
+class RosterEntry(models.Model):
+    """A creator on a campaign's roster, at a stage, with the fee agreed and the prediction made."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="roster")
+    creator = models.ForeignKey(Creator, on_delete=models.PROTECT, related_name="roster_entries")
+    stage = models.CharField(max_length=16, choices=Stage.choices, default=Stage.SHORTLISTED)
+    agreed_fee = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(blank=True)
+    prediction = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Expected reach/engagements/conversions, frozen at contract.",
+    )
+    predicted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RosterEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "stage", "created_at"]
+        verbose_name_plural = "roster entries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "creator"], name="roster_campaign_creator_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(agreed_fee__gte=0) | Q(agreed_fee__isnull=True),
+                name="roster_fee_non_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "stage"], name="roster_campaign_stage")]
+
+    def __str__(self) -> str:
+        return f"{self.creator} on {self.campaign} ({self.stage})"
+
+
+class StageChange(models.Model):
+    """One move of a roster entry between stages: who, when, from, to."""
+
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
+    to_stage = models.CharField(max_length=16, choices=Stage.choices)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["entry", "changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.entry_id}: {self.from_stage or '-'} -> {self.to_stage}"
+
+
+class Deliverable(models.Model):
+    """A piece of content a rostered creator owes: planned, then live with a post URL."""
+
+    class Format(models.TextChoices):
+        POST = "post", "Feed post"
+        REEL = "reel", "Reel / short video"
+        STORY = "story", "Story"
+        VIDEO = "video", "Long video"
+        LIVE = "live", "Live stream"
+
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="deliverables")
+    platform = models.CharField(max_length=16, choices=Platform.choices)
+    format = models.CharField(max_length=16, choices=Format.choices, default=Format.POST)
+    due_on = models.DateField(null=True, blank=True)
+    post_url = models.URLField(max_length=400, blank=True)
+    posted_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = DeliverableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["entry", "due_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_format_display()} by {self.entry.creator}"
+
+
+class Outcome(models.Model):
+    """Results of a deliverable as measured at one time; a later reading supersedes an earlier one.
+
+    A missing number is NULL, never zero: the metrics show a dash for it.
+    """
+
+    class Source(models.TextChoices):
+        FORM = "form", "Form"
+        CSV = "csv", "CSV upload"
+        API = "api", "API"
+
+    deliverable = models.ForeignKey(Deliverable, on_delete=models.CASCADE, related_name="outcomes")
+    recorded_at = models.DateTimeField()
+    reach = models.BigIntegerField(null=True, blank=True)
+    impressions = models.BigIntegerField(null=True, blank=True)
+    views = models.BigIntegerField(null=True, blank=True)
+    likes = models.BigIntegerField(null=True, blank=True)
+    comments = models.BigIntegerField(null=True, blank=True)
+    shares = models.BigIntegerField(null=True, blank=True)
+    saves = models.BigIntegerField(null=True, blank=True)
+    clicks = models.BigIntegerField(null=True, blank=True)
+    conversions = models.BigIntegerField(null=True, blank=True)
+    revenue = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    promo_code = models.CharField(max_length=64, blank=True)
+    source = models.CharField(max_length=8, choices=Source.choices, default=Source.FORM)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OutcomeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deliverable", "recorded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    *[
+                        Q(**{f"{name}__gte": 0}) | Q(**{f"{name}__isnull": True})
+                        for name in (
+                            "reach",
+                            "impressions",
+                            "views",
+                            "likes",
+                            "comments",
+                            "shares",
+                            "saves",
+                            "clicks",
+                            "conversions",
+                            "revenue",
+                        )
+                    ]
+                ),
+                name="outcome_counts_non_negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["deliverable", "-recorded_at"], name="outcome_latest")]
+
+    def __str__(self) -> str:
+        return f"Results of {self.deliverable_id} at {self.recorded_at:%Y-%m-%d}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a hash is stored; the token itself is shown once, at creation."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(
+        max_length=100, help_text="What the token is for, e.g. 'reporting script'."
+    )
+    prefix = models.CharField(
+        max_length=12, db_index=True, help_text="First characters, to identify it."
+    )
+    key_hash = models.CharField(max_length=128, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…) of {self.user}"

@@ -1,0 +1,1 @@
+"""The creator catalogue: creators, posts, audiences, follower samples and their import."""

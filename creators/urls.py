@@ -1,0 +1,7 @@
+"""URLs of the creators pages."""
+
+from django.urls import path  # noqa: F401 - routes are added below as pages land
+
+app_name = "creators"
+
+urlpatterns: list = []

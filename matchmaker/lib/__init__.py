@@ -1,0 +1,1 @@
+"""Tiny framework-light helpers shared by several apps."""

@@ -1,0 +1,28 @@
+"""Top-level URLs: pages per app, accounts, admin, API."""
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from matchmaker import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("admin/", admin.site.urls),
+    path("creators/", include("creators.urls")),
+    path("campaigns/", include("campaigns.urls")),
+    path("scoring/", include("scoring.urls")),
+    path("api/", include("matchmaker.api.urls")),
+]

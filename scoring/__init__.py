@@ -1,0 +1,1 @@
+"""Scores: pure metric functions, stored results, recompute services and their Celery tasks."""

@@ -1,0 +1,217 @@
+"""Stored scores. Each recompute is a ScoreRun; its rows become visible in the transaction
+that marks the run succeeded, so readers never see a half-written run."""
+
+from django.db import models
+from django.db.models import F, Q
+
+from campaigns.models import Campaign
+from creators.models import Creator
+
+
+class ScoreRun(models.Model):
+    """One recompute: what, for which scope, how far it got, and how it ended."""
+
+    class Kind(models.TextChoices):
+        CREATOR_METRICS = "creator_metrics", "Creator metrics"
+        CAMPAIGN_MATCHES = "campaign_matches", "Campaign matches"
+        OVERLAPS = "overlaps", "Audience overlaps"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting"
+        RUNNING = "running", "Running"
+        SUCCEEDED = "succeeded", "Done"
+        FAILED = "failed", "Failed"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="score_runs"
+    )
+    scope = models.JSONField(
+        default=dict, blank=True, help_text="e.g. {'creator_ids': [...]} or {}."
+    )
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    items_total = models.IntegerField(null=True, blank=True)
+    items_done = models.IntegerField(default=0)
+    error = models.TextField(blank=True)
+    attempts = models.IntegerField(default=0)
+    task_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            # "The last completed run of this kind for this campaign".
+            models.Index(
+                fields=["kind", "campaign", "status", "-finished_at"], name="scorerun_latest"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = f" for campaign {self.campaign_id}" if self.campaign_id else ""
+        return f"{self.get_kind_display()}{scope}: {self.status}"
+
+
+class Tier(models.TextChoices):
+    NANO = "nano", "Nano (<10k)"
+    MICRO = "micro", "Micro (10k-100k)"
+    MID = "mid", "Mid (100k-500k)"
+    MACRO = "macro", "Macro (500k-1M)"
+    MEGA = "mega", "Mega (>1M)"
+
+
+class CreatorMetrics(models.Model):
+    """A creator's computed metrics as of the last completed run that covered it."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="metrics")
+    run = models.ForeignKey(ScoreRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    computed_at = models.DateTimeField()
+    tier = models.CharField(max_length=8, choices=Tier.choices)
+    er_median = models.FloatField(null=True, blank=True)
+    er_mean = models.FloatField(null=True, blank=True)
+    er_views = models.FloatField(null=True, blank=True)
+    er_posts_used = models.IntegerField(default=0)
+    er_from_profile = models.BooleanField(
+        default=False, help_text="Fewer than 3 recent posts: profile averages were used."
+    )
+    er_percentile = models.FloatField(
+        null=True, blank=True, help_text="Within platform x tier, 0..1."
+    )
+    likes_per_comment = models.FloatField(null=True, blank=True)
+    authenticity_score = models.FloatField(null=True, blank=True, help_text="0..100.")
+    authenticity_confidence = models.FloatField(null=True, blank=True, help_text="0..1.")
+    authenticity_reasons = models.JSONField(default=list, blank=True)
+    growth_30d = models.FloatField(
+        null=True, blank=True, help_text="Relative follower change, 30 days."
+    )
+    growth_spikes = models.JSONField(default=list, blank=True)
+    estimated_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    price_is_estimate = models.BooleanField(default=True)
+    inputs = models.JSONField(
+        default=dict, blank=True, help_text="What the numbers were computed from."
+    )
+
+    class Meta:
+        verbose_name_plural = "creator metrics"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(authenticity_score__isnull=True)
+                | (Q(authenticity_score__gte=0) & Q(authenticity_score__lte=100)),
+                name="metrics_authenticity_within_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(er_percentile__isnull=True)
+                | (Q(er_percentile__gte=0) & Q(er_percentile__lte=1)),
+                name="metrics_percentile_within_unit",
+            ),
+            models.CheckConstraint(
+                condition=Q(er_posts_used__gte=0), name="metrics_posts_used_non_negative"
+            ),
+        ]
+        indexes = [
+            # Discovery: "min ER" and "min authenticity" filters and sorts.
+            models.Index(fields=["er_median"], name="metrics_er_median"),
+            models.Index(fields=["authenticity_score"], name="metrics_authenticity"),
+            models.Index(fields=["growth_30d"], name="metrics_growth"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Metrics of {self.creator_id} ({self.tier})"
+
+
+# The match score's components, in the order the pages show them (DESIGN 4.5).
+COMPONENTS = (
+    "audience_fit",
+    "niche_fit",
+    "engagement",
+    "authenticity",
+    "cost_efficiency",
+    "track_record",
+)
+
+
+class MatchScore(models.Model):
+    """How well a creator fits a campaign, from the last completed run of that campaign.
+
+    Each component's value (0..1) has its own column for sorting and filtering; `components`
+    keeps per component {value, weight, contribution, inputs, estimated}.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="match_scores")
+    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="match_scores")
+    run = models.ForeignKey(ScoreRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    computed_at = models.DateTimeField()
+    rank = models.IntegerField()
+    total = models.FloatField()
+    audience_fit = models.FloatField()
+    niche_fit = models.FloatField()
+    engagement = models.FloatField()
+    authenticity = models.FloatField()
+    cost_efficiency = models.FloatField()
+    track_record = models.FloatField()
+    target_reach = models.FloatField(null=True, blank=True, help_text="followers x audience fit.")
+    excluded = models.BooleanField(default=False, help_text="Hit a brand-safety exclusion.")
+    components = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["campaign", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "creator"], name="match_campaign_creator_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    *[Q(**{f"{c}__gte": 0}) & Q(**{f"{c}__lte": 1}) for c in (*COMPONENTS, "total")]
+                ),
+                name="match_components_within_unit",
+            ),
+            models.CheckConstraint(condition=Q(rank__gte=1), name="match_rank_positive"),
+        ]
+        indexes = [
+            # The ranked shortlist page: one campaign, in rank order.
+            models.Index(fields=["campaign", "rank"], name="match_campaign_rank"),
+            models.Index(fields=["campaign", "-total"], name="match_campaign_total"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.rank} {self.creator_id} for {self.campaign_id}: {self.total:.2f}"
+
+
+class CreatorOverlap(models.Model):
+    """Estimated shared audience of two creators (creator_a.id < creator_b.id), from sketches."""
+
+    creator_a = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    creator_b = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="+")
+    run = models.ForeignKey(ScoreRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    computed_at = models.DateTimeField()
+    method = models.CharField(max_length=32)
+    jaccard = models.FloatField()
+    shared_estimate = models.FloatField(
+        help_text="Shared followers, scaled to full follower counts."
+    )
+    share_a = models.FloatField(help_text="Share of A's audience that also follows B.")
+    share_b = models.FloatField(help_text="Share of B's audience that also follows A.")
+    error_band = models.FloatField(help_text="+/- on the overlap share of the smaller audience.")
+    sample_a = models.IntegerField()
+    sample_b = models.IntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["creator_a", "creator_b"], name="overlap_pair_unique"),
+            models.CheckConstraint(
+                condition=Q(creator_a__lt=F("creator_b")), name="overlap_pair_ordered"
+            ),
+            models.CheckConstraint(
+                condition=Q(jaccard__gte=0)
+                & Q(jaccard__lte=1)
+                & Q(share_a__gte=0)
+                & Q(share_a__lte=1)
+                & Q(share_b__gte=0)
+                & Q(share_b__lte=1),
+                name="overlap_shares_within_unit",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.creator_a_id} & {self.creator_b_id}: J={self.jaccard:.3f}"

@@ -1,0 +1,39 @@
+"""The tenancy scope: a user sees only their organisations' data, and writes only as owner/editor."""
+
+import pytest
+
+from campaigns.models import Brand, Campaign, Organization, RosterEntry
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def test_member_sees_only_own_organisation(world):
+    assert list(Organization.objects.for_user(world.owner_a)) == [world.org_a]
+    assert list(Brand.objects.for_user(world.viewer_a)) == [world.brand_a]
+    assert list(Campaign.objects.for_user(world.owner_b)) == [world.campaign_b]
+
+
+def test_outsider_and_anonymous_see_nothing(world):
+    from django.contrib.auth.models import AnonymousUser
+
+    for user in (world.outsider, AnonymousUser()):
+        assert not Campaign.objects.for_user(user).exists()
+        assert not Brand.objects.for_user(user).exists()
+
+
+def test_write_scope_excludes_viewers(world):
+    assert Campaign.objects.for_user(world.editor_a, write=True).count() == 1
+    assert not Campaign.objects.for_user(world.viewer_a, write=True).exists()
+
+
+def test_roster_entries_are_scoped_through_their_campaign(world):
+    mine = f.RosterEntryFactory(campaign=world.campaign_a)
+    f.RosterEntryFactory(campaign=world.campaign_b)
+    assert list(RosterEntry.objects.for_user(world.viewer_a)) == [mine]
+
+
+def test_member_of_two_organisations_sees_both_without_duplicates(world):
+    f.MembershipFactory(user=world.owner_a, organization=world.org_b, role="viewer")
+    ids = list(Campaign.objects.for_user(world.owner_a).values_list("id", flat=True))
+    assert sorted(ids) == sorted([world.campaign_a.id, world.campaign_b.id])
