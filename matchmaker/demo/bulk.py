@@ -1,0 +1,42 @@
+"""Fast inserts for demo-sized frames: PostgreSQL COPY fed by pandas' C CSV writer.
+
+matchmaker.lib.bulk.copy_frame writes row by row in Python, which is fine for imports but too
+slow for millions of demo rows; the demo frames hold no empty strings and no binary columns, so
+DataFrame.to_csv (NULL = empty field) is a faithful COPY input. Other databases use insert_frame.
+"""
+
+import io
+
+import pandas as pd
+from django.db import connection
+
+from matchmaker.lib.bulk import insert_frame
+
+
+def write_frame(model, frame: pd.DataFrame) -> int:
+    """Insert the frame's rows into `model`'s table; columns are the model's attnames."""
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        return insert_frame(model, frame)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    buffer.seek(0)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    table = connection.ops.quote_name(model._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)", buffer)
+    return len(frame)
+
+
+def reset_sequence(model) -> None:
+    """After inserting explicit ids, move the id sequence past them (PostgreSQL only)."""
+    if connection.vendor != "postgresql":
+        return
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT setval(pg_get_serial_sequence(%s, 'id'), "
+            f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 1))",
+            [table],
+        )
