@@ -198,7 +198,7 @@ def _posts(rng, frame: pd.DataFrame, er: np.ndarray, odd_ratio: np.ndarray, now)
     comment_share = rng.uniform(0.02, 0.06, n * k)
     # Out-of-line ratios: half get comments in bulk (pods), half almost none (bought likes).
     odd = np.repeat(odd_ratio, k)
-    pods = odd & (rng.random(n * k) < 0.5)
+    pods = odd & np.repeat(rng.random(n) < 0.5, k)  # per creator: a habit, not one post
     comment_share[pods] = rng.uniform(0.35, 0.6, pods.sum())
     comment_share[odd & ~pods] = rng.uniform(0.0005, 0.002, (odd & ~pods).sum())
     engagements = followers * post_er
