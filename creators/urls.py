@@ -1,7 +1,14 @@
 """URLs of the creators pages."""
 
-from django.urls import path  # noqa: F401 - routes are added below as pages land
+from django.urls import path
+
+from creators import views
 
 app_name = "creators"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.discovery, name="discovery"),
+    path("export.csv", views.export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+]

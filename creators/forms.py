@@ -1,0 +1,105 @@
+"""The discovery filter form: a GET form, so the filter state lives in the URL."""
+
+from django import forms
+
+from campaigns.models import Campaign
+from creators.models import Category, Platform
+
+SORTS = {
+    "score": "Score",
+    "er": "Engagement rate",
+    "followers": "Followers",
+    "price": "Price (low first)",
+    "growth": "Growth (30 days)",
+}
+
+DEFAULT_MIN_FOLLOWERS = 10_000
+DEFAULT_MAX_FOLLOWERS = 100_000
+
+
+class DiscoveryFilterForm(forms.Form):
+    """Catalogue filters. Percent inputs are typed as people think (3 = 3%) and cleaned to
+    fractions; an empty follower range defaults to the micro tier (10k-100k)."""
+
+    q = forms.CharField(
+        label="Keyword", required=False, max_length=100, help_text="In handle, name or bio."
+    )
+    platform = forms.ChoiceField(
+        label="Platform", required=False, choices=[("", "Any platform"), *Platform.choices]
+    )
+    min_followers = forms.IntegerField(label="Followers from", required=False, min_value=0)
+    max_followers = forms.IntegerField(label="Followers to", required=False, min_value=0)
+    country = forms.CharField(
+        label="Country", required=False, max_length=2, help_text="Two-letter code, e.g. DE."
+    )
+    language = forms.CharField(
+        label="Language", required=False, max_length=8, help_text="Two-letter code, e.g. de."
+    )
+    category = forms.ModelChoiceField(
+        label="Category",
+        required=False,
+        queryset=Category.objects.all(),
+        empty_label="Any category",
+    )
+    min_er = forms.FloatField(label="Min ER (%)", required=False, min_value=0, max_value=100)
+    min_authenticity = forms.FloatField(
+        label="Min authenticity", required=False, min_value=0, max_value=100
+    )
+    max_price = forms.DecimalField(
+        label="Max price", required=False, min_value=0, decimal_places=2, max_digits=12
+    )
+    audience_country = forms.CharField(label="Audience country", required=False, max_length=2)
+    min_audience_share = forms.FloatField(
+        label="Min audience share (%)", required=False, min_value=0, max_value=100
+    )
+    campaign = forms.ModelChoiceField(
+        label="Score for campaign",
+        required=False,
+        queryset=Campaign.objects.none(),
+        empty_label="No campaign (catalogue score)",
+    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = (
+            Campaign.objects.for_user(user).select_related("brand").order_by("name")
+        )
+        for name in ("min_followers", "max_followers"):
+            self.fields[name].widget.attrs["placeholder"] = (
+                f"{DEFAULT_MIN_FOLLOWERS:,}"
+                if name == "min_followers"
+                else f"{DEFAULT_MAX_FOLLOWERS:,}"
+            )
+
+    def _clean_code(self, name: str, upper: bool) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        if value and not value.isalpha():
+            raise forms.ValidationError("Use letters only, e.g. DE.")
+        return value.upper() if upper else value.lower()
+
+    def clean_country(self) -> str:
+        return self._clean_code("country", upper=True)
+
+    def clean_audience_country(self) -> str:
+        return self._clean_code("audience_country", upper=True)
+
+    def clean_language(self) -> str:
+        return self._clean_code("language", upper=False)
+
+    def clean(self):
+        data = super().clean()
+        if not self.data.get("min_followers") and data.get("min_followers") is None:
+            data["min_followers"] = DEFAULT_MIN_FOLLOWERS
+        if not self.data.get("max_followers") and data.get("max_followers") is None:
+            data["max_followers"] = DEFAULT_MAX_FOLLOWERS
+        low, high = data.get("min_followers"), data.get("max_followers")
+        if low is not None and high is not None and low > high:
+            self.add_error("max_followers", "Must be at least the 'from' value.")
+        if data.get("min_audience_share") is not None and not data.get("audience_country"):
+            self.add_error("audience_country", "Choose the country the audience share is for.")
+        for name in ("min_er", "min_audience_share"):
+            if data.get(name) is not None:
+                data[name] = data[name] / 100
+        data["sort"] = data.get("sort") or "score"
+        return data

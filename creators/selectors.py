@@ -1,0 +1,191 @@
+"""Reads for the creator pages: the discovery list (lean, one query per page) and the profile."""
+
+from dataclasses import dataclass
+
+from django.db.models import (
+    Case,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from campaigns.models import RosterEntry
+from creators.models import AudienceShare, Creator
+from scoring.models import MatchScore
+
+# The columns the discovery table and CSV show (only() keeps rows lean).
+LIST_FIELDS = (
+    "id",
+    "platform",
+    "handle",
+    "display_name",
+    "country",
+    "language",
+    "followers",
+    "quoted_price",
+    "price_currency",
+    "metrics__id",
+    "metrics__creator_id",
+    "metrics__tier",
+    "metrics__er_median",
+    "metrics__er_percentile",
+    "metrics__authenticity_score",
+    "metrics__growth_30d",
+    "metrics__estimated_price",
+    "metrics__price_is_estimate",
+)
+
+SORT_ORDER = {
+    "score": (F("score").desc(nulls_last=True), "id"),
+    "er": (F("metrics__er_median").desc(nulls_last=True), "id"),
+    "followers": (F("followers").desc(), "id"),
+    "price": (F("price").asc(nulls_last=True), "id"),
+    "growth": (F("metrics__growth_30d").desc(nulls_last=True), "id"),
+}
+
+
+def discovery_creators(*, filters: dict) -> QuerySet:
+    """Creators matching cleaned DiscoveryFilterForm data, annotated with `price` (quoted, else
+    estimated) and `score` (the chosen campaign's MatchScore total, else the catalogue score:
+    ER percentile within platform x tier weighted by authenticity/100), sorted."""
+    qs = Creator.objects.select_related("metrics").only(*LIST_FIELDS)
+    qs = qs.with_followers_between(filters.get("min_followers"), filters.get("max_followers"))
+    if filters.get("platform"):
+        qs = qs.filter(platform=filters["platform"])
+    if filters.get("country"):
+        qs = qs.filter(country=filters["country"])
+    if filters.get("language"):
+        qs = qs.filter(language=filters["language"])
+    if filters.get("category"):
+        through = Creator.categories.through
+        qs = qs.filter(
+            Exists(through.objects.filter(creator_id=OuterRef("pk"), category=filters["category"]))
+        )
+    if filters.get("q"):
+        term = filters["q"].strip().lstrip("@")
+        qs = qs.filter(
+            Q(handle__icontains=term) | Q(display_name__icontains=term) | Q(bio__icontains=term)
+        )
+    if filters.get("min_er") is not None:
+        qs = qs.filter(metrics__er_median__gte=filters["min_er"])
+    if filters.get("min_authenticity") is not None:
+        qs = qs.filter(metrics__authenticity_score__gte=filters["min_authenticity"])
+    if filters.get("audience_country") and filters.get("min_audience_share") is not None:
+        qs = qs.filter(
+            Exists(
+                AudienceShare.objects.filter(
+                    creator_id=OuterRef("pk"),
+                    dimension="country",
+                    bucket=filters["audience_country"],
+                    share__gte=filters["min_audience_share"],
+                )
+            )
+        )
+    qs = qs.annotate(
+        price=Coalesce(
+            "quoted_price",
+            "metrics__estimated_price",
+            output_field=DecimalField(max_digits=12, decimal_places=2),
+        ),
+        price_estimated=Case(
+            When(quoted_price__isnull=False, then=Value(False)), default=Value(True)
+        ),
+    )
+    if filters.get("max_price") is not None:
+        qs = qs.filter(price__lte=filters["max_price"])
+    campaign = filters.get("campaign")
+    if campaign is not None:
+        qs = qs.annotate(
+            score=Subquery(
+                MatchScore.objects.filter(campaign=campaign, creator_id=OuterRef("pk")).values(
+                    "total"
+                )[:1],
+                output_field=FloatField(),
+            )
+        )
+    else:
+        qs = qs.annotate(
+            score=F("metrics__er_percentile") * F("metrics__authenticity_score") / 100.0
+        )
+    return qs.order_by(*SORT_ORDER[filters.get("sort") or "score"])
+
+
+def shortlisted_ids(*, campaign, creator_ids: list[int]) -> set[int]:
+    """Which of these creators are already on the campaign's roster."""
+    if campaign is None or not creator_ids:
+        return set()
+    return set(
+        RosterEntry.objects.filter(campaign=campaign, creator_id__in=creator_ids).values_list(
+            "creator_id", flat=True
+        )
+    )
+
+
+@dataclass
+class Profile:
+    creator: Creator
+    metrics: object | None
+    audience: dict
+    audience_sample: int | None
+    posts: list
+    post_series: list
+    snapshot_series: list
+    snapshot_count: int
+    post_count: int
+    roster_entries: list
+
+
+def creator_profile(*, creator: Creator, user) -> Profile:
+    """Everything the profile page shows; the roster entries are the user's own orgs' only."""
+    from scoring.models import CreatorMetrics
+
+    metrics = CreatorMetrics.objects.filter(creator=creator).first()
+    audience: dict[str, list] = {"country": [], "age": [], "gender": []}
+    sample = None
+    for share in creator.audience_shares.filter(dimension__in=list(audience)).order_by(
+        "dimension", "-share"
+    ):
+        audience[share.dimension].append(share)
+        if share.sample_size:
+            sample = max(sample or 0, share.sample_size)
+    audience["country"] = audience["country"][:8]
+    posts = list(creator.posts.order_by("-posted_at")[:60])
+    followers = creator.followers or None
+    post_series = [
+        {
+            "date": p.posted_at.date().isoformat(),
+            "er": ((p.likes + p.comments) / followers) if followers else None,
+        }
+        for p in reversed(posts)
+    ]
+    snapshots = list(creator.snapshots.order_by("date").values("date", "followers")[:400])
+    snapshot_series = [
+        {"date": s["date"].isoformat(), "followers": s["followers"]} for s in snapshots
+    ]
+    roster_entries = list(
+        RosterEntry.objects.for_user(user)
+        .filter(creator=creator)
+        .select_related("campaign", "campaign__brand")
+        .prefetch_related("deliverables__outcomes")
+        .order_by("-created_at")
+    )
+    return Profile(
+        creator=creator,
+        metrics=metrics,
+        audience=audience,
+        audience_sample=sample,
+        posts=posts[:12],
+        post_series=post_series,
+        snapshot_series=snapshot_series,
+        snapshot_count=creator.snapshots.count(),
+        post_count=creator.posts.count(),
+        roster_entries=roster_entries,
+    )

@@ -1,0 +1,167 @@
+"""Creator pages: discovery (filter, sort, paginate, export, shortlist in place) and profile."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_GET, require_POST
+
+from campaigns.models import Campaign
+from creators.forms import SORTS, DiscoveryFilterForm
+from creators.models import Creator
+from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
+from matchmaker.lib.csv_export import csv_response
+from matchmaker.lib.htmx import wants_partial
+
+PAGE_SIZE = 25
+# OFFSET pagination is bounded: deep pages cost a scan of every skipped row (DESIGN 7), and
+# nobody reads page 400 of a catalogue; past this, the page asks for narrower filters.
+MAX_PAGE = 200
+EXPORT_LIMIT = 10_000
+
+
+def _filters(request) -> tuple[DiscoveryFilterForm, dict | None]:
+    form = DiscoveryFilterForm(request.GET or None, user=request.user)
+    if not request.GET:
+        # First visit: the defaults (micro tier, catalogue score) as if submitted empty.
+        form = DiscoveryFilterForm({}, user=request.user)
+    return form, (form.cleaned_data if form.is_valid() else None)
+
+
+@login_required
+@require_GET
+def discovery(request):
+    form, filters = _filters(request)
+    context = {"form": form, "sorts": SORTS, "page": None, "rows": []}
+    if filters is not None:
+        paginator = Paginator(discovery_creators(filters=filters), PAGE_SIZE)
+        number = request.GET.get("page") or 1
+        try:
+            number = max(1, min(int(number), MAX_PAGE))
+        except ValueError:
+            number = 1
+        page = paginator.get_page(number)
+        rows = list(page.object_list)
+        campaign = filters.get("campaign")
+        marked = shortlisted_ids(campaign=campaign, creator_ids=[c.pk for c in rows])
+        for creator in rows:
+            creator.is_shortlisted = creator.pk in marked
+        query = request.GET.copy()
+        query.pop("page", None)
+        context.update(
+            page=page,
+            rows=rows,
+            campaign=campaign,
+            query=query.urlencode(),
+            truncated=paginator.num_pages > MAX_PAGE,
+            max_page=MAX_PAGE,
+            editable_campaigns=list(
+                Campaign.objects.for_user(request.user, write=True)
+                .only("id", "name")
+                .order_by("name")
+            ),
+        )
+    template = (
+        "creators/partials/results.html" if wants_partial(request) else "creators/discovery.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def export(request):
+    form, filters = _filters(request)
+    if filters is None:
+        errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
+        return HttpResponseBadRequest(f"Fix the filters first: {errors}", content_type="text/plain")
+    header = [
+        "platform",
+        "handle",
+        "display_name",
+        "country",
+        "language",
+        "tier",
+        "followers",
+        "er_median",
+        "er_percentile",
+        "authenticity_score",
+        "growth_30d",
+        "price",
+        "price_is_estimate",
+        "currency",
+        "score",
+    ]
+    rows = (
+        [
+            c.platform,
+            c.handle,
+            c.display_name,
+            c.country,
+            c.language,
+            getattr(_metrics(c), "tier", ""),
+            c.followers,
+            getattr(_metrics(c), "er_median", None),
+            getattr(_metrics(c), "er_percentile", None),
+            getattr(_metrics(c), "authenticity_score", None),
+            getattr(_metrics(c), "growth_30d", None),
+            c.price,
+            "yes" if c.price is not None and c.price_estimated else "no",
+            c.price_currency,
+            None if c.score is None else round(c.score, 4),
+        ]
+        for c in discovery_creators(filters=filters)[:EXPORT_LIMIT]
+    )
+    return csv_response("creators.csv", header, rows)
+
+
+def _metrics(creator):
+    try:
+        return creator.metrics
+    except Creator.metrics.RelatedObjectDoesNotExist:
+        return None
+
+
+@login_required
+@require_POST
+def shortlist(request, pk: int):
+    """Add a creator to one of the user's editable campaigns; answers with the updated row."""
+    creator = get_object_or_404(Creator, pk=pk)
+    try:
+        campaign_id = int(request.POST.get("campaign", ""))
+    except ValueError:
+        return HttpResponseBadRequest(
+            "Choose a campaign to shortlist to.", content_type="text/plain"
+        )
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True), pk=campaign_id
+    )
+    # Imported here: campaigns.services is the campaign-pages engineer's module.
+    from campaigns.services import roster_entry_add
+
+    roster_entry_add(campaign=campaign, creator=creator, user=request.user)
+    row = discovery_creators(filters={"campaign": campaign}).get(pk=creator.pk)
+    row.is_shortlisted = True
+    context = {
+        "creator": row,
+        "campaign": campaign,
+        "shortlisted_to": campaign,
+        "editable_campaigns": list(
+            Campaign.objects.for_user(request.user, write=True).only("id", "name").order_by("name")
+        ),
+    }
+    return render(request, "creators/partials/row.html", context)
+
+
+@login_required
+@require_GET
+def detail(request, pk: int):
+    creator = get_object_or_404(Creator, pk=pk)
+    profile = creator_profile(creator=creator, user=request.user)
+    charts = {
+        "posts": profile.post_series,
+        "followers": profile.snapshot_series,
+        "spikes": list(getattr(profile.metrics, "growth_spikes", None) or []),
+    }
+    return render(
+        request, "creators/detail.html", {"p": profile, "creator": creator, "charts": charts}
+    )

@@ -1,0 +1,238 @@
+"""Discovery page: filters, sort, pagination and count, URL state, CSV export, shortlisting in
+place via htmx, permissions and query-count guards."""
+
+import csv
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from campaigns.models import RosterEntry
+from creators.templatetags.numbers import compact, money, pct
+from scoring.models import CreatorMetrics, MatchScore
+from tests import factories as f
+
+URL = "/creators/"
+
+
+def metrics(creator, **fields):
+    values = {
+        "computed_at": timezone.now(),
+        "tier": "micro",
+        "er_median": 0.03,
+        "er_percentile": 0.5,
+        "authenticity_score": 80.0,
+        "growth_30d": 0.01,
+        "estimated_price": Decimal("300"),
+        "price_is_estimate": True,
+    }
+    values.update(fields)
+    return CreatorMetrics.objects.create(creator=creator, **values)
+
+
+def handles(response) -> list[str]:
+    return [c.handle for c in response.context["rows"]]
+
+
+def test_number_filters():
+    assert compact(12_400) == "12.4k"
+    assert compact(1_240_000) == "1.2M"
+    assert compact(3_000_000_000) == "3B"
+    assert compact(999_960) == "1M"
+    assert compact(950) == "950"
+    assert compact(None) == "—"
+    assert pct(0.031) == "3.1%"
+    assert money(Decimal("1200"), "USD") == "$1,200"
+    assert money(Decimal("12.5"), "CHF") == "12.50 CHF"
+
+
+def test_anonymous_is_sent_to_login(client, db):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_default_filter_is_micro_tier(world, client_for):
+    f.CreatorFactory(handle="tiny", followers=5_000)
+    f.CreatorFactory(handle="micro", followers=50_000)
+    f.CreatorFactory(handle="huge", followers=2_000_000)
+    response = client_for(world.viewer_a).get(URL)
+    assert response.status_code == 200
+    assert handles(response) == ["micro"]
+    assert response.context["page"].paginator.count == 1
+
+
+def test_filters_combine(world, client_for):
+    cat = f.CategoryFactory(name="Vegan food", slug="vegan")
+    good = f.CreatorFactory(handle="good", country="DE", language="de", bio="vegan baking")
+    good.categories.add(cat)
+    metrics(good, er_median=0.05, authenticity_score=90)
+    f.AudienceShareFactory(creator=good, bucket="AT", share=0.4)
+    low_er = f.CreatorFactory(handle="lower", country="DE", bio="vegan")
+    low_er.categories.add(cat)
+    metrics(low_er, er_median=0.01)
+    f.AudienceShareFactory(creator=low_er, bucket="AT", share=0.4)
+    fr = f.CreatorFactory(handle="french", country="FR", language="fr")
+    metrics(fr)
+    client = client_for(world.viewer_a)
+    query = {
+        "country": "de",
+        "language": "DE",
+        "category": cat.pk,
+        "min_er": "3",
+        "min_authenticity": "70",
+        "max_price": "500",
+        "audience_country": "at",
+        "min_audience_share": "30",
+        "q": "vegan",
+        "platform": "instagram",
+    }
+    assert handles(client.get(URL, query)) == ["good"]
+    assert handles(client.get(URL, {**query, "min_audience_share": "50"})) == []
+    assert handles(client.get(URL, {**query, "max_price": "100"})) == []
+    assert sorted(handles(client.get(URL, {"country": "DE"}))) == ["good", "lower"]
+
+
+def test_invalid_filters_say_what_is_wrong(world, client_for):
+    response = client_for(world.viewer_a).get(
+        URL, {"min_followers": "50000", "max_followers": "1000", "min_audience_share": "10"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert "max_followers" in form.errors
+    assert "audience_country" in form.errors
+    assert b"Some filters need fixing" in response.content
+
+
+def test_sorts(world, client_for):
+    a = f.CreatorFactory(handle="a", followers=20_000, quoted_price=Decimal("900"))
+    metrics(a, er_median=0.02, er_percentile=0.9, authenticity_score=50, growth_30d=0.2)
+    b = f.CreatorFactory(handle="b", followers=80_000)
+    metrics(
+        b,
+        er_median=0.06,
+        er_percentile=0.6,
+        authenticity_score=100,
+        growth_30d=0.0,
+        estimated_price=Decimal("100"),
+    )
+    c = f.CreatorFactory(handle="c", followers=50_000)  # no metrics: last on metric sorts
+    client = client_for(world.viewer_a)
+    assert handles(client.get(URL, {"sort": "score"})) == ["b", "a", "c"]  # .6 > .45
+    assert handles(client.get(URL, {"sort": "er"})) == ["b", "a", "c"]
+    assert handles(client.get(URL, {"sort": "followers"})) == ["b", "c", "a"]
+    assert handles(client.get(URL, {"sort": "price"})) == ["b", "a", "c"]
+    assert handles(client.get(URL, {"sort": "growth"})) == ["a", "b", "c"]
+    assert c.pk
+
+
+def test_campaign_score_replaces_catalogue_score(world, client_for):
+    a = f.CreatorFactory(handle="a")
+    metrics(a, er_percentile=0.9)
+    b = f.CreatorFactory(handle="b")
+    metrics(b, er_percentile=0.1)
+    common = {
+        "computed_at": timezone.now(),
+        "audience_fit": 0.5,
+        "niche_fit": 0.5,
+        "engagement": 0.5,
+        "authenticity": 0.5,
+        "cost_efficiency": 0.5,
+        "track_record": 0.5,
+    }
+    MatchScore.objects.create(campaign=world.campaign_a, creator=b, rank=1, total=0.9, **common)
+    MatchScore.objects.create(campaign=world.campaign_a, creator=a, rank=2, total=0.2, **common)
+    client = client_for(world.viewer_a)
+    response = client.get(URL, {"campaign": world.campaign_a.pk})
+    assert handles(response) == ["b", "a"]
+    assert "match score for" in response.content.decode()
+    assert handles(client.get(URL)) == ["a", "b"]
+    # Another organisation's campaign is not a choice.
+    assert "campaign" in client.get(URL, {"campaign": world.campaign_b.pk}).context["form"].errors
+
+
+def test_pagination_count_and_url_state(world, client_for):
+    for i in range(30):
+        f.CreatorFactory(handle=f"c{i:02d}", followers=10_000 + i)
+    client = client_for(world.viewer_a)
+    first = client.get(URL, {"sort": "followers", "country": "DE"})
+    assert first.context["page"].paginator.count == 30
+    assert len(first.context["rows"]) == 25
+    body = first.content.decode()
+    assert "sort=followers&amp;country=DE&amp;page=2" in body
+    second = client.get(URL, {"sort": "followers", "country": "DE", "page": "2"})
+    assert handles(second) == [f"c{i:02d}" for i in range(4, -1, -1)]
+    assert client.get(URL, {"page": "oops"}).status_code == 200
+
+
+def test_htmx_request_gets_only_the_results(world, client_for):
+    f.CreatorFactory(handle="micro")
+    response = client_for(world.viewer_a).get(URL, HTTP_HX_REQUEST="true")
+    body = response.content.decode()
+    assert "discovery-table" in body and "<html" not in body and "Filters" not in body
+
+
+def test_list_queries_are_bounded(world, client_for, django_assert_max_num_queries):
+    for i in range(25):
+        creator = f.CreatorFactory(handle=f"c{i}")
+        metrics(creator)
+    client = client_for(world.editor_a)
+    # session + user + count + page + editable campaigns + campaign choices + categories ...
+    with django_assert_max_num_queries(10):
+        response = client.get(URL, {"campaign": world.campaign_a.pk})
+    assert len(response.context["rows"]) == 25
+
+
+def test_csv_export_is_filtered_and_formula_safe(world, client_for):
+    evil = f.CreatorFactory(handle="evil", display_name='=HYPERLINK("http://x")', country="DE")
+    metrics(evil, growth_30d=-0.05)
+    f.CreatorFactory(handle="other", country="FR")
+    response = client_for(world.viewer_a).get(reverse("creators:export"), {"country": "DE"})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["platform", "handle", "display_name"]
+    assert [r[1] for r in rows[1:]] == ["evil"]
+    assert rows[1][2].startswith("'=")
+    assert rows[1][10] == "-0.05"  # a negative number stays a number
+    bad = client_for(world.viewer_a).get(reverse("creators:export"), {"min_er": "-1"})
+    assert bad.status_code == 400 and b"min_er" in bad.content
+
+
+@pytest.fixture
+def roster_services():
+    # roster_entry_add is the campaign-pages engineer's service; skip until it exists.
+    return pytest.importorskip("campaigns.services", reason="campaigns.services not there yet")
+
+
+def test_shortlist_in_place(world, client_for, roster_services):
+    creator = f.CreatorFactory(handle="pick")
+    metrics(creator)
+    client = client_for(world.editor_a)
+    url = reverse("creators:shortlist", args=[creator.pk])
+    response = client.post(url, {"campaign": world.campaign_a.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert body.strip().startswith("<tr") and 'class="is-shortlisted"' in body
+    assert "Shortlisted to Spring glow" in body
+    assert RosterEntry.objects.filter(campaign=world.campaign_a, creator=creator).count() == 1
+    # Idempotent; and the list marks it for that campaign.
+    client.post(url, {"campaign": world.campaign_a.pk}, HTTP_HX_REQUEST="true")
+    assert RosterEntry.objects.filter(campaign=world.campaign_a, creator=creator).count() == 1
+    listed = client.get(URL, {"campaign": world.campaign_a.pk})
+    assert listed.context["rows"][0].is_shortlisted
+
+
+def test_shortlist_permissions(world, client_for):
+    creator = f.CreatorFactory(handle="pick")
+    url = reverse("creators:shortlist", args=[creator.pk])
+    # A viewer cannot write; a foreign campaign does not exist for you.
+    assert (
+        client_for(world.viewer_a).post(url, {"campaign": world.campaign_a.pk}).status_code == 404
+    )
+    assert client_for(world.owner_a).post(url, {"campaign": world.campaign_b.pk}).status_code == 404
+    assert client_for(world.owner_a).post(url, {"campaign": "x"}).status_code == 400
+    assert client_for(world.owner_a).get(url).status_code == 405
+    assert not RosterEntry.objects.filter(creator=creator).exists()
