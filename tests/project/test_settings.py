@@ -1,0 +1,76 @@
+"""Settings come from the environment: each case runs in a fresh interpreter with its own env."""
+
+import json
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PROBE = (
+    "import json, django; from django.conf import settings as s; django.setup(); "
+    "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
+    "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
+    "'debug': s.DEBUG}))"
+)
+MANAGED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "VAR_DIR")
+
+
+def run(code_or_args, **env):
+    base = {k: v for k, v in os.environ.items() if k not in MANAGED}
+    base.update({"DJANGO_SETTINGS_MODULE": "matchmaker.settings", **env})
+    args = code_or_args if isinstance(code_or_args, list) else ["-c", code_or_args]
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def probe(**env) -> dict:
+    done = run(PROBE, **env)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_embedded_default_is_sqlite_under_var_with_eager_tasks(tmp_path):
+    found = probe(DEBUG="1", VAR_DIR=str(tmp_path))
+    assert found["engine"] == "django.db.backends.sqlite3"
+    assert found["name"] == str(tmp_path / "matchmaker.sqlite3")
+    assert found["eager"] is True
+    assert found["cache"].endswith("LocMemCache")
+
+
+def test_database_url_and_redis_url_switch_backends():
+    found = probe(
+        DEBUG="1",
+        DATABASE_URL="postgres://u:p@db.example:5432/mm",
+        REDIS_URL="redis://cache.example:6379/3",
+    )
+    assert found["engine"] == "django.db.backends.postgresql"
+    assert found["name"] == "mm"
+    assert found["eager"] is False
+    assert found["broker"] == "redis://cache.example:6379/3"
+    assert found["cache"].endswith("RedisCache")
+
+
+def test_secret_key_required_when_debug_is_off():
+    done = run(PROBE, DEBUG="0")
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr and "SECRET_KEY" in done.stderr
+
+
+def test_bad_boolean_is_named():
+    done = run(PROBE, DEBUG="maybe")
+    assert done.returncode != 0 and "DEBUG must be a boolean" in done.stderr
+
+
+def test_check_deploy_is_clean_with_production_env(tmp_path):
+    done = run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="matchmaker.example.com",
+        VAR_DIR=str(tmp_path),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
