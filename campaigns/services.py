@@ -1,0 +1,183 @@
+"""Writes for campaigns and rosters: create/update a campaign, add/move/update roster entries.
+
+Services take objects the caller has already scoped (views use `for_user(user, write=True)`);
+each runs in one transaction and enqueues follow-up work on commit.
+"""
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
+
+# Brand defaults copied into a new campaign unless the caller gives its own.
+BRAND_TARGETING_FIELDS = (
+    "target_countries",
+    "target_age_buckets",
+    "target_genders",
+    "target_languages",
+    "target_interests",
+    "keywords",
+    "excluded_keywords",
+)
+
+# Editing any of these changes who matches, so the campaign's matches are recomputed.
+MATCH_FIELDS = frozenset(
+    (
+        *BRAND_TARGETING_FIELDS,
+        "platforms",
+        "min_followers",
+        "max_followers",
+        "objective",
+        "niches",
+        "weights",
+        "budget",
+    )
+)
+
+CAMPAIGN_EDITABLE_FIELDS = frozenset(
+    MATCH_FIELDS | {"name", "status", "currency", "starts_on", "ends_on"}
+)
+
+ROSTER_EDITABLE_FIELDS = frozenset({"agreed_fee", "notes", "owner"})
+
+
+def _enqueue_match_recompute(campaign_id: int) -> None:
+    """Queue the campaign's match recompute once the surrounding transaction commits."""
+    try:
+        from scoring.tasks import recompute_campaign_matches
+    except ImportError:  # scoring tasks not installed in this build: nothing to queue
+        return
+    transaction.on_commit(lambda: recompute_campaign_matches.delay(campaign_id))
+
+
+def _check_fields(fields: dict[str, Any], allowed: frozenset, what: str) -> None:
+    unknown = sorted(set(fields) - allowed)
+    if unknown:
+        raise ValidationError(f"Cannot set {', '.join(unknown)} on a {what}.")
+
+
+def _apply_campaign_fields(campaign: Campaign, fields: dict[str, Any]) -> Any:
+    """Set plain fields; return the niches value (many-to-many) to set after saving, or None."""
+    niches = fields.pop("niches", None)
+    for name, value in fields.items():
+        setattr(campaign, name, value)
+    if (
+        campaign.min_followers is not None
+        and campaign.max_followers is not None
+        and campaign.max_followers < campaign.min_followers
+    ):
+        raise ValidationError(
+            "The follower range is reversed: max followers must be at least min followers."
+        )
+    if campaign.budget is not None and campaign.budget < 0:
+        raise ValidationError("The budget cannot be negative.")
+    return niches
+
+
+@transaction.atomic
+def campaign_create(*, brand: Brand, user, **fields: Any) -> Campaign:
+    """Create a campaign for `brand`; targeting not given is copied from the brand."""
+    _check_fields(fields, CAMPAIGN_EDITABLE_FIELDS, "campaign")
+    if not fields.get("name"):
+        raise ValidationError("A campaign needs a name.")
+    for name in BRAND_TARGETING_FIELDS:
+        if not fields.get(name):
+            fields[name] = list(getattr(brand, name) or [])
+    campaign = Campaign(brand=brand, created_by=user if user and user.pk else None)
+    niches = _apply_campaign_fields(campaign, dict(fields))
+    campaign.full_clean(exclude=["niches"])
+    campaign.save()
+    if niches is not None:
+        campaign.niches.set(niches)
+    _enqueue_match_recompute(campaign.id)
+    return campaign
+
+
+@transaction.atomic
+def campaign_update(*, campaign: Campaign, user, **fields: Any) -> Campaign:
+    """Change a campaign; a change to targeting, range, platforms or weights recomputes matches."""
+    _check_fields(fields, CAMPAIGN_EDITABLE_FIELDS, "campaign")
+    changed = set()
+    for name, value in fields.items():
+        if name == "niches":
+            before = set(campaign.niches.values_list("pk", flat=True))
+            after = {getattr(n, "pk", n) for n in value}
+            if before != after:
+                changed.add(name)
+        elif getattr(campaign, name) != value:
+            changed.add(name)
+    niches = _apply_campaign_fields(campaign, dict(fields))
+    campaign.full_clean(exclude=["niches"])
+    campaign.save()
+    if niches is not None:
+        campaign.niches.set(niches)
+    if changed & MATCH_FIELDS:
+        _enqueue_match_recompute(campaign.id)
+    return campaign
+
+
+@transaction.atomic
+def roster_entry_add(*, campaign: Campaign, creator, user) -> RosterEntry:
+    """Put `creator` on the campaign's shortlist. Adding one already there returns it unchanged."""
+    existing = RosterEntry.objects.filter(campaign=campaign, creator=creator).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            entry = RosterEntry.objects.create(
+                campaign=campaign, creator=creator, stage=Stage.SHORTLISTED, owner=user
+            )
+    except IntegrityError:
+        # A concurrent request added it between our read and our insert.
+        return RosterEntry.objects.get(campaign=campaign, creator=creator)
+    StageChange.objects.create(
+        entry=entry, from_stage="", to_stage=Stage.SHORTLISTED, changed_by=user
+    )
+    return entry
+
+
+@transaction.atomic
+def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
+    """Move an entry to `stage`, recording who moved it from where; same stage is a no-op."""
+    if stage not in Stage.values:
+        raise ValidationError(
+            f"Unknown stage {stage!r}; expected one of {', '.join(Stage.values)}."
+        )
+    # Lock the row so two simultaneous moves record a consistent history.
+    entry = RosterEntry.objects.select_for_update().get(pk=entry.pk)
+    if entry.stage == stage:
+        return entry
+    previous = entry.stage
+    entry.stage = stage
+    entry.save(update_fields=["stage", "updated_at"])
+    StageChange.objects.create(entry=entry, from_stage=previous, to_stage=stage, changed_by=user)
+    return entry
+
+
+def _parse_fee(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        fee = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError(f"The agreed fee {value!r} is not a number.") from None
+    if fee < 0:
+        raise ValidationError("The agreed fee cannot be negative.")
+    return fee.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def roster_entry_update(*, entry: RosterEntry, user, **fields: Any) -> RosterEntry:
+    """Set the agreed fee, notes or owner of a roster entry."""
+    _check_fields(fields, ROSTER_EDITABLE_FIELDS, "roster entry")
+    if "agreed_fee" in fields:
+        entry.agreed_fee = _parse_fee(fields["agreed_fee"])
+    if "notes" in fields:
+        entry.notes = (fields["notes"] or "").strip()
+    if "owner" in fields:
+        entry.owner = fields["owner"]
+    entry.save(update_fields=[*fields, "updated_at"])
+    return entry
