@@ -79,3 +79,38 @@ def sketch_values(follower_ids: Iterable) -> dict:
         "sample_size": int(hashed.size),
         "sample_digest": hashlib.sha256(packed).hexdigest(),
     }
+
+
+_TWO64 = float(2**64)
+
+
+def union_sketch(sketches: Iterable[np.ndarray], k: int = K) -> np.ndarray:
+    """The bottom-k sketch of the union of several audiences (bottom-k sketches merge exactly)."""
+    arrays = [s for s in sketches if s.size]
+    if not arrays:
+        return np.empty(0, dtype=np.uint64)
+    return np.unique(np.concatenate(arrays))[:k]
+
+
+def estimate_size(sketch: np.ndarray, k: int = K) -> float:
+    """Distinct elements behind a bottom-k sketch: exact below k, else (k - 1) / U_(k)."""
+    if sketch.size < k:
+        return float(sketch.size)
+    return (k - 1) / (float(sketch[k - 1]) / _TWO64)
+
+
+def jaccard(a: np.ndarray, b: np.ndarray, k: int = K) -> tuple[float, bool]:
+    """Jaccard similarity of two audiences from their bottom-k sketches, and whether it is exact.
+
+    Exact when both sketches hold their whole samples (fewer than k hashes each); otherwise the
+    fraction of the union's bottom-k that lies in both sketches (an unbiased estimator)."""
+    if a.size == 0 or b.size == 0:
+        return 0.0, True
+    if a.size < k and b.size < k:
+        shared = np.intersect1d(a, b, assume_unique=True).size
+        return shared / (a.size + b.size - shared), True
+    union = union_sketch((a, b), k)
+    threshold = union[-1]
+    in_a = np.isin(union, a[a <= threshold], assume_unique=True)
+    in_b = np.isin(union, b[b <= threshold], assume_unique=True)
+    return float(np.count_nonzero(in_a & in_b)) / union.size, False
