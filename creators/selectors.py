@@ -18,7 +18,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from campaigns.models import RosterEntry
-from creators.models import AudienceShare, Creator
+from creators.models import AudienceShare, AudienceSketch, Creator
 from scoring.models import MatchScore
 
 # The columns the discovery table and CSV show (only() keeps rows lean).
@@ -141,6 +141,39 @@ class Profile:
     snapshot_count: int
     post_count: int
     roster_entries: list
+    reasons: list
+    spikes: list
+    has_sketch: bool
+
+
+def _reasons(raw) -> list[dict]:
+    """Authenticity reasons as {sentence, contribution}; a plain string is a sentence alone."""
+    reasons = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            sentence = item.get("sentence") or item.get("text") or item.get("reason") or ""
+            contribution = item.get("contribution", item.get("points"))
+        else:
+            sentence, contribution = str(item), None
+        if sentence:
+            reasons.append({"sentence": sentence, "contribution": contribution})
+    return reasons
+
+
+def _spikes(raw) -> list[dict]:
+    """Growth spikes as {date, change, explained, explanation}, dropping malformed items."""
+    spikes = []
+    for item in raw or []:
+        if isinstance(item, dict) and item.get("date"):
+            spikes.append(
+                {
+                    "date": str(item["date"]),
+                    "change": item.get("change"),
+                    "explained": bool(item.get("explained")),
+                    "explanation": item.get("explanation") or "",
+                }
+            )
+    return spikes
 
 
 def creator_profile(*, creator: Creator, user) -> Profile:
@@ -188,4 +221,8 @@ def creator_profile(*, creator: Creator, user) -> Profile:
         snapshot_count=creator.snapshots.count(),
         post_count=creator.posts.count(),
         roster_entries=roster_entries,
+        reasons=_reasons(getattr(metrics, "authenticity_reasons", None)),
+        spikes=_spikes(getattr(metrics, "growth_spikes", None)),
+        # exists(): the sketch row holds binary blobs the page does not need.
+        has_sketch=AudienceSketch.objects.filter(creator=creator).exists(),
     )

@@ -160,7 +160,7 @@ def detail(request, pk: int):
     charts = {
         "posts": profile.post_series,
         "followers": profile.snapshot_series,
-        "spikes": list(getattr(profile.metrics, "growth_spikes", None) or []),
+        "spikes": profile.spikes,
     }
     return render(
         request, "creators/detail.html", {"p": profile, "creator": creator, "charts": charts}
