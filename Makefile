@@ -59,11 +59,14 @@ format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
+# Benchmarks need PostgreSQL: a local default unless the environment names one.
+BENCH_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/matchmaker_bench)
+
 bench: install
-	$(BIN)/python -m tests.bench.run $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.run $(BENCH_ARGS)
 
 bench-full: install
-	$(BIN)/python -m tests.bench.run --full $(BENCH_ARGS)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.run --full $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A matchmaker worker --loglevel=INFO --concurrency=2

@@ -62,7 +62,7 @@ POSTS_PER_CREATOR = 12
 SNAPSHOTS_PER_CREATOR = 6
 GLOBAL_POOL = 50_000_000  # follower ids above the communities: the long tail nobody shares
 COMMUNITY_SIZE = 20_000
-MAX_SKETCHES = 3_000  # samples are ~20-40 kB each; beyond this the demo only gains bytes
+MAX_SKETCHES = 1_500  # samples are ~50 kB each (sample + sketch); more only adds bytes
 
 
 @dataclass
