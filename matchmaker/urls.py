@@ -5,6 +5,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from matchmaker import health, views
+from matchmaker.api import account
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -21,6 +22,8 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/tokens/", account.tokens, name="account"),
+    path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="account_token_revoke"),
     path("admin/", admin.site.urls),
     path("creators/", include("creators.urls")),
     path("campaigns/", include("campaigns.urls")),

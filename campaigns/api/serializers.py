@@ -1,0 +1,78 @@
+"""Campaign and roster serializers: shapes and field types only; rules live in the services."""
+
+from rest_framework import serializers
+
+from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
+from creators.models import Category, Creator
+
+TARGETING_LISTS = (
+    "platforms", "target_countries", "target_age_buckets", "target_genders",
+    "target_languages", "target_interests", "keywords", "excluded_keywords",
+)  # fmt: skip
+
+
+class CampaignSerializer(serializers.ModelSerializer):
+    brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.none())
+    niches = serializers.PrimaryKeyRelatedField(
+        queryset=Category.objects.all(), many=True, required=False
+    )
+    platforms = serializers.ListField(child=serializers.CharField(), required=False)
+    target_countries = serializers.ListField(child=serializers.CharField(), required=False)
+    target_age_buckets = serializers.ListField(child=serializers.CharField(), required=False)
+    target_genders = serializers.ListField(child=serializers.CharField(), required=False)
+    target_languages = serializers.ListField(child=serializers.CharField(), required=False)
+    target_interests = serializers.ListField(child=serializers.CharField(), required=False)
+    keywords = serializers.ListField(child=serializers.CharField(), required=False)
+    excluded_keywords = serializers.ListField(child=serializers.CharField(), required=False)
+    weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
+
+    class Meta:
+        model = Campaign
+        fields = [
+            "id", "brand", "name", "objective", "status", "budget", "currency", "starts_on",
+            "ends_on", "min_followers", "max_followers", "niches", *TARGETING_LISTS,
+            "weights", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["created_at", "updated_at"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None:
+            # Only brands the user may write to can own a new campaign.
+            self.fields["brand"].queryset = Brand.objects.for_user(request.user, write=True)
+        if self.instance is not None and not isinstance(self.instance, list | tuple):
+            self.fields["brand"].read_only = True
+
+
+class StageChangeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StageChange
+        fields = ["from_stage", "to_stage", "changed_by", "changed_at"]
+
+
+class RosterEntrySerializer(serializers.ModelSerializer):
+    creator = serializers.PrimaryKeyRelatedField(queryset=Creator.objects.all())
+    stage = serializers.ChoiceField(choices=Stage.choices, read_only=True)
+    stage_changes = StageChangeSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = RosterEntry
+        fields = [
+            "id", "campaign", "creator", "stage", "agreed_fee", "owner", "notes", "prediction",
+            "predicted_at", "created_at", "updated_at", "stage_changes",
+        ]  # fmt: skip
+        read_only_fields = [
+            "campaign", "owner", "prediction", "predicted_at", "created_at", "updated_at",
+        ]  # fmt: skip
+
+
+class RosterEntryUpdateSerializer(serializers.Serializer):
+    agreed_fee = serializers.DecimalField(
+        max_digits=12, decimal_places=2, allow_null=True, required=False, min_value=0
+    )
+    notes = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
+
+
+class StageMoveSerializer(serializers.Serializer):
+    stage = serializers.ChoiceField(choices=Stage.choices)

@@ -1,0 +1,14 @@
+"""Campaign, roster and match routes under /api/v1/."""
+
+from django.urls import path
+
+from campaigns.api import views
+
+urlpatterns = [
+    path("campaigns/", views.CampaignList.as_view(), name="api-campaign-list"),
+    path("campaigns/<int:pk>/", views.CampaignDetail.as_view(), name="api-campaign-detail"),
+    path("campaigns/<int:pk>/matches/", views.MatchList.as_view(), name="api-campaign-matches"),
+    path("campaigns/<int:pk>/roster/", views.RosterEntryList.as_view(), name="api-roster-list"),
+    path("roster/<int:pk>/", views.RosterEntryDetail.as_view(), name="api-roster-detail"),
+    path("roster/<int:pk>/move/", views.RosterEntryMove.as_view(), name="api-roster-move"),
+]

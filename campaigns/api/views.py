@@ -1,0 +1,183 @@
+"""Campaign, roster and match endpoints. Every lookup starts from `for_user`; every write goes
+through campaigns.services (which record StageChange and enqueue recomputes)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns import services
+from campaigns.api.serializers import (
+    CampaignSerializer,
+    RosterEntrySerializer,
+    RosterEntryUpdateSerializer,
+    StageMoveSerializer,
+)
+from campaigns.models import Campaign, RosterEntry
+from matchmaker.api.scoping import scoped_object
+
+
+def _campaign_fields(data: dict) -> dict:
+    fields = dict(data)
+    fields.pop("brand", None)
+    return fields
+
+
+class CampaignList(generics.ListCreateAPIView):
+    """Campaigns of the user's organisations; create one for a brand you can edit."""
+
+    serializer_class = CampaignSerializer
+    filterset_fields = ["status", "objective", "brand"]
+
+    def get_queryset(self):
+        return (
+            Campaign.objects.for_user(self.request.user)
+            .select_related("brand")
+            .prefetch_related("niches")
+            .order_by("-created_at", "id")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.campaign_create(
+            brand=data["brand"], user=self.request.user, **_campaign_fields(data)
+        )
+
+
+class CampaignDetail(generics.RetrieveUpdateDestroyAPIView):
+    """One campaign: read, change (targeting edits recompute matches), delete (owners/editors)."""
+
+    serializer_class = CampaignSerializer
+
+    def get_queryset(self):
+        return Campaign.objects.for_user(self.request.user).prefetch_related("niches")
+
+    def get_object(self):
+        return scoped_object(Campaign, self.request, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = services.campaign_update(
+            campaign=serializer.instance,
+            user=self.request.user,
+            **_campaign_fields(serializer.validated_data),
+        )
+
+
+def _campaign(request, pk: int) -> Campaign:
+    return scoped_object(Campaign, request, pk=pk)
+
+
+class RosterEntryList(generics.ListCreateAPIView):
+    """A campaign's roster; POST a creator to shortlist it (idempotent: 200 if already there)."""
+
+    serializer_class = RosterEntrySerializer
+    filterset_fields = ["stage"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request data
+            return RosterEntry.objects.none()
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        return (
+            RosterEntry.objects.for_user(self.request.user)
+            .filter(campaign=campaign)
+            .prefetch_related("stage_changes")
+            .order_by("id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        campaign = _campaign(request, kwargs["pk"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        creator = serializer.validated_data["creator"]
+        existed = campaign.roster.filter(creator=creator).exists()
+        entry = services.roster_entry_add(campaign=campaign, creator=creator, user=request.user)
+        return Response(
+            self.get_serializer(entry).data,
+            status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
+        )
+
+
+class RosterEntryDetail(generics.RetrieveUpdateAPIView):
+    """One roster entry; PATCH the agreed fee or notes."""
+
+    serializer_class = RosterEntrySerializer
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def get_object(self):
+        return scoped_object(RosterEntry, self.request, pk=self.kwargs["pk"])
+
+    @extend_schema(request=RosterEntryUpdateSerializer, responses=RosterEntrySerializer)
+    def patch(self, request, *args, **kwargs):
+        entry = self.get_object()
+        serializer = RosterEntryUpdateSerializer(data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        entry = services.roster_entry_update(
+            entry=entry, user=request.user, **serializer.validated_data
+        )
+        return Response(RosterEntrySerializer(entry).data)
+
+
+class RosterEntryMove(APIView):
+    """Move an entry to another stage; the move is recorded as a StageChange."""
+
+    @extend_schema(request=StageMoveSerializer, responses=RosterEntrySerializer)
+    def post(self, request, pk: int):
+        entry = scoped_object(RosterEntry, request, pk=pk)
+        serializer = StageMoveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        entry = services.roster_entry_move(
+            entry=entry, stage=serializer.validated_data["stage"], user=request.user
+        )
+        return Response(RosterEntrySerializer(entry).data)
+
+
+class MatchSerializer(serializers.Serializer):
+    rank = serializers.IntegerField()
+    creator = serializers.IntegerField(source="creator_id")
+    handle = serializers.CharField(source="creator.handle")
+    platform = serializers.CharField(source="creator.platform")
+    followers = serializers.IntegerField(source="creator.followers")
+    total = serializers.FloatField()
+    audience_fit = serializers.FloatField()
+    niche_fit = serializers.FloatField()
+    engagement = serializers.FloatField()
+    authenticity = serializers.FloatField()
+    cost_efficiency = serializers.FloatField()
+    track_record = serializers.FloatField()
+    target_reach = serializers.FloatField(allow_null=True)
+    excluded = serializers.BooleanField()
+    computed_at = serializers.DateTimeField()
+
+
+class MatchFilterSerializer(serializers.Serializer):
+    min_total = serializers.FloatField(required=False, min_value=0, max_value=100)
+    min_audience_fit = serializers.FloatField(required=False, min_value=0, max_value=100)
+    country = serializers.CharField(required=False, max_length=2)
+    hide_excluded = serializers.BooleanField(required=False, default=False)
+    hide_rostered = serializers.BooleanField(required=False, default=False)
+
+
+class MatchList(generics.ListAPIView):
+    """The campaign's ranked matches from its last completed run, with every score component
+    (0..1); filters as on the campaign page (min_total/min_audience_fit in percent)."""
+
+    serializer_class = MatchSerializer
+    filter_backends: list = []
+
+    @extend_schema(parameters=[MatchFilterSerializer])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        from campaigns.selectors import campaign_matches_page
+        from scoring.models import MatchScore
+
+        if getattr(self, "swagger_fake_view", False):
+            return MatchScore.objects.none()
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        filters = MatchFilterSerializer(data=self.request.query_params)
+        filters.is_valid(raise_exception=True)
+        data = dict(filters.validated_data)
+        if data.get("country"):
+            data["country"] = data["country"].upper()
+        return campaign_matches_page(campaign=campaign, filters=data)
