@@ -2,6 +2,24 @@
 
 from django.urls import path  # noqa: F401 - routes are added below as pages land
 
+from scoring import overlap_views
+
 app_name = "scoring"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path(
+        "campaigns/<int:pk>/overlap/",
+        overlap_views.campaign_overlap_view,
+        name="campaign_overlap",
+    ),
+    path(
+        "campaigns/<int:pk>/optimiser/",
+        overlap_views.campaign_optimiser_view,
+        name="campaign_optimiser",
+    ),
+    path(
+        "campaigns/<int:pk>/optimiser/apply/",
+        overlap_views.campaign_optimiser_apply,
+        name="campaign_optimiser_apply",
+    ),
+]

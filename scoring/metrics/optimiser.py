@@ -54,6 +54,11 @@ class Proposal:
     total_value: float
     budget: float
     notes: list[str] = field(default_factory=list)
+    # Filled by the service: the current roster for comparison, and what is maximised.
+    current_ids: list[int] = field(default_factory=list)
+    current_value: float = 0.0
+    current_cost: float = 0.0
+    objective: str = "unique target reach"
 
     @property
     def creator_ids(self) -> list[int]:

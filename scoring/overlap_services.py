@@ -1,0 +1,209 @@
+"""Writes for audience overlap: recompute a campaign's pairwise overlaps (roster + top candidates)
+into CreatorOverlap, rebuild sketches from stored samples, and propose a roster (optimiser)."""
+
+from __future__ import annotations
+
+import logging
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, Objective
+from creators.models import AudienceSketch, Creator
+from scoring.metrics import optimiser, overlap, sketches
+from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
+from scoring.overlap_selectors import audiences, roster_creator_ids
+
+log = logging.getLogger(__name__)
+
+# Candidates considered beside the roster: the campaign's best-ranked matches.
+OVERLAP_TOP_N = 50
+OPTIMISER_TOP_N = 500
+
+
+def _candidate_ids(campaign: Campaign, top_n: int) -> list[int]:
+    return list(
+        MatchScore.objects.filter(campaign=campaign, excluded=False)
+        .order_by("rank")
+        .values_list("creator_id", flat=True)[:top_n]
+    )
+
+
+def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> ScoreRun:
+    """Pairwise overlap of the campaign's roster plus its top `top_n` matches, stored atomically
+    (rows for these pairs are replaced in the same transaction that marks the run succeeded);
+    the run's scope records the roster's unique reach."""
+    campaign = Campaign.objects.get(pk=campaign_id)
+    roster = roster_creator_ids(campaign)
+    ids = list(dict.fromkeys(roster + _candidate_ids(campaign, top_n)))
+    run = ScoreRun.objects.create(
+        kind=ScoreRun.Kind.OVERLAPS,
+        campaign=campaign,
+        scope={"creator_ids": ids},
+        status=ScoreRun.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=1,
+    )
+    try:
+        auds = sorted(audiences(ids, with_samples=True), key=lambda a: a.creator_id)
+        pairs = overlap.overlap_matrix(auds)
+        reach = overlap.roster_reach([a for a in auds if a.creator_id in set(roster)])
+        now = timezone.now()
+        rows = [
+            CreatorOverlap(
+                creator_a_id=p.creator_a,
+                creator_b_id=p.creator_b,
+                run=run,
+                computed_at=now,
+                method=sketches.SKETCH_METHOD,
+                jaccard=min(max(p.jaccard, 0.0), 1.0),
+                shared_estimate=p.shared_estimate,
+                share_a=p.share_a,
+                share_b=p.share_b,
+                error_band=p.error_band,
+                sample_a=next(a.sample_size for a in auds if a.creator_id == p.creator_a),
+                sample_b=next(a.sample_size for a in auds if a.creator_id == p.creator_b),
+            )
+            for p in pairs
+        ]
+        with transaction.atomic():
+            CreatorOverlap.objects.filter(creator_a_id__in=ids, creator_b_id__in=ids).delete()
+            CreatorOverlap.objects.bulk_create(rows, batch_size=1000)
+            run.status = ScoreRun.Status.SUCCEEDED
+            run.items_total = run.items_done = len(rows)
+            run.finished_at = timezone.now()
+            run.scope = {
+                "creator_ids": ids,
+                "roster_ids": roster,
+                "unique_reach": reach.unique_reach,
+                "sum_followers": reach.sum_followers,
+                "overlap_unknown": list(reach.unknown_ids),
+            }
+            run.save()
+    except Exception as exc:
+        log.exception("Overlap recompute failed for campaign %s", campaign_id)
+        ScoreRun.objects.filter(pk=run.pk).update(
+            status=ScoreRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    return run
+
+
+def enqueue_overlap_recompute(campaign_id: int) -> None:
+    """Queue `scoring.tasks.recompute_overlaps` on commit (a no-op until that task exists)."""
+    try:
+        from scoring.tasks import recompute_overlaps as task
+    except ImportError:
+        return
+    transaction.on_commit(lambda: task.delay(campaign_id))
+
+
+@transaction.atomic
+def audience_sketches_rebuild(*, creator_ids: list[int] | None = None, force: bool = False) -> int:
+    """Rebuild sketches from the stored samples: those built by another method (after a change
+    of SKETCH_METHOD), or all with `force`. Campaigns whose rosters hold a rebuilt creator get
+    their overlaps recomputed on commit. Returns how many sketches were rebuilt."""
+    rows = AudienceSketch.objects.exclude(sample_ids=b"")
+    if creator_ids is not None:
+        rows = rows.filter(creator_id__in=creator_ids)
+    if not force:
+        rows = rows.exclude(method=sketches.SKETCH_METHOD)
+    rebuilt = []
+    for row in rows.only("pk", "creator_id", "sample_ids"):
+        hashed = sketches.unpack_sample(row.sample_ids)
+        row.sketch = sketches.build_sketch(hashed)
+        row.method = sketches.SKETCH_METHOD
+        row.sample_size = int(hashed.size)
+        row.save(update_fields=["sketch", "method", "sample_size", "updated_at"])
+        rebuilt.append(row.creator_id)
+    if rebuilt:
+        campaigns = Campaign.objects.filter(roster__creator_id__in=rebuilt).distinct()
+        for cid in campaigns.values_list("pk", flat=True):
+            enqueue_overlap_recompute(cid)
+    return len(rebuilt)
+
+
+def _fee(entry_fee, creator, metrics) -> tuple[float | None, bool]:
+    """Agreed fee, else quoted price, else the estimated price (marked estimated)."""
+    if entry_fee is not None:
+        return float(entry_fee), False
+    if creator.quoted_price is not None:
+        return float(creator.quoted_price), False
+    if metrics is not None and metrics.estimated_price is not None:
+        return float(metrics.estimated_price), True
+    return None, True
+
+
+def roster_optimise(
+    *,
+    campaign: Campaign,
+    budget: Decimal | float | None = None,
+    must_include=(),
+    exclude=(),
+    top_n: int = OPTIMISER_TOP_N,
+) -> optimiser.Proposal:
+    """Propose a roster within `budget` (default: the campaign's budget) from the current roster
+    and the top `top_n` ranked matches, maximising unique target reach (awareness/conversions)
+    or expected engagements net of overlap (engagement objective). The proposal also carries the
+    current roster's value for comparison (`current_ids`, `current_value`)."""
+    budget = float(campaign.budget if budget is None else budget)
+    roster_fees = dict(campaign.roster.values_list("creator_id", "agreed_fee"))
+    ids = list(dict.fromkeys([*roster_fees, *_candidate_ids(campaign, top_n), *must_include]))
+    scores = {
+        m.creator_id: m
+        for m in MatchScore.objects.filter(campaign=campaign, creator_id__in=ids).select_related(
+            "creator"
+        )
+    }
+    metrics = {m.creator_id: m for m in CreatorMetrics.objects.filter(creator_id__in=ids)}
+    auds = {a.creator_id: a for a in audiences(ids, with_samples=True)}
+    creators = {c.pk: c for c in Creator.objects.filter(pk__in=ids)}
+    engagement = campaign.objective == Objective.ENGAGEMENT
+    candidates, no_fee = [], []
+    for cid in ids:
+        creator = creators.get(cid)
+        if creator is None:
+            continue
+        fee, estimated = _fee(roster_fees.get(cid), creator, metrics.get(cid))
+        if fee is None:
+            no_fee.append(cid)
+            continue
+        score, m = scores.get(cid), metrics.get(cid)
+        fit = score.audience_fit if score is not None else 1.0
+        if engagement and m is not None and m.er_median is not None:
+            value = creator.followers * fit * m.er_median
+        else:
+            value = (
+                score.target_reach
+                if score is not None and score.target_reach is not None
+                else creator.followers * fit
+            )
+        a = auds.get(cid)
+        sample = None
+        if a is not None and a.known:
+            sample = a.sample if a.sample is not None else a.sketch
+        candidates.append(optimiser.Candidate(cid, fee, float(value), sample, estimated))
+    known = {c.creator_id for c in candidates}
+    missing = [cid for cid in must_include if cid not in known]
+    if missing:
+        raise optimiser.OptimiserError(
+            f"Required creators without any fee (agreed, quoted or estimated): {missing}."
+        )
+    proposal = optimiser.optimise(candidates, budget, must_include=must_include, exclude=exclude)
+    current = [cid for cid in roster_fees if cid in known]
+    proposal.current_ids = current
+    proposal.current_value = optimiser.roster_value(candidates, current)
+    proposal.current_cost = sum(c.cost for c in candidates if c.creator_id in set(current))
+    proposal.objective = "expected engagements" if engagement else "unique target reach"
+    if no_fee:
+        proposal.notes.append(f"{len(no_fee)} candidates have no fee at all and were left out.")
+    return proposal
+
+
+__all__ = [
+    "audience_sketches_rebuild",
+    "enqueue_overlap_recompute",
+    "recompute_overlaps",
+    "roster_optimise",
+]
