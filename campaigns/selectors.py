@@ -1,5 +1,6 @@
 """Reads that span several models or apps, scoped to the user."""
 
+from django.db import models
 from django.db.models import Count, Q
 
 from campaigns.models import Campaign, Organization, StageChange
@@ -33,4 +34,82 @@ def home_overview(*, user) -> dict:
         "activity": activity,
         "score_runs": score_runs,
         "import_jobs": import_jobs,
+    }
+
+
+def campaign_matches_page(*, campaign, filters: dict):
+    """The campaign's ranked matches (the last completed run), narrowed by the page's filters.
+
+    MatchScore rows are replaced in the transaction that completes a run, so the rows present
+    are always the last completed run's.
+    """
+    from scoring.models import MatchScore
+
+    qs = (
+        MatchScore.objects.filter(campaign=campaign)
+        .select_related("creator")
+        .defer("creator__bio", "components")
+        .order_by("rank")
+    )
+    if filters.get("min_total") is not None:
+        qs = qs.filter(total__gte=filters["min_total"] / 100)
+    if filters.get("min_audience_fit") is not None:
+        qs = qs.filter(audience_fit__gte=filters["min_audience_fit"] / 100)
+    if filters.get("country"):
+        qs = qs.filter(creator__country=filters["country"])
+    if filters.get("hide_excluded"):
+        qs = qs.filter(excluded=False)
+    if filters.get("hide_rostered"):
+        qs = qs.exclude(creator_id__in=campaign.roster.values("creator_id"))
+    return qs
+
+
+def latest_match_run(campaign):
+    """The campaign's most recent match run (any status) and its last completed one."""
+    from scoring.models import ScoreRun
+
+    runs = ScoreRun.objects.filter(kind=ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=campaign)
+    latest = runs.order_by("-created_at").first()
+    completed = (
+        runs.filter(status=ScoreRun.Status.SUCCEEDED).order_by("-finished_at").first()
+        if latest is None or latest.status != ScoreRun.Status.SUCCEEDED
+        else latest
+    )
+    return latest, completed
+
+
+def roster_board(*, campaign) -> dict:
+    """The roster grouped by stage, with the budget committed (fees of committed stages)."""
+    from decimal import Decimal
+
+    from campaigns.models import COMMITTED_STAGES, RosterEntry, Stage
+
+    entries = list(
+        RosterEntry.objects.filter(campaign=campaign)
+        .select_related("creator", "owner")
+        .prefetch_related(
+            models.Prefetch(
+                "stage_changes",
+                queryset=StageChange.objects.select_related("changed_by").order_by("changed_at"),
+            )
+        )
+        .order_by("created_at")
+    )
+    columns = [
+        {"stage": value, "label": label, "entries": [e for e in entries if e.stage == value]}
+        for value, label in Stage.choices
+    ]
+    committed = sum(
+        (e.agreed_fee or Decimal("0") for e in entries if e.stage in COMMITTED_STAGES),
+        Decimal("0"),
+    )
+    budget = campaign.budget or Decimal("0")
+    return {
+        "columns": columns,
+        "committed": committed,
+        "budget": budget,
+        "remaining": budget - committed,
+        "over_budget": committed > budget,
+        "committed_pct": min(100, int(committed * 100 / budget)) if budget else 0,
+        "entry_count": len(entries),
     }

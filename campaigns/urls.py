@@ -1,7 +1,21 @@
 """URLs of the campaigns pages."""
 
-from django.urls import path  # noqa: F401 - routes are added below as pages land
+from django.urls import path
+
+from campaigns import views
 
 app_name = "campaigns"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.campaign_list, name="list"),
+    path("new/", views.campaign_create, name="create"),
+    path("<int:pk>/", views.campaign_detail, name="detail"),
+    path("<int:pk>/edit/", views.campaign_edit, name="edit"),
+    path("<int:pk>/matches/<int:creator_id>/", views.match_why, name="match_why"),
+    path("<int:pk>/matches/<int:creator_id>/shortlist/", views.shortlist, name="shortlist_match"),
+    path("<int:pk>/recompute/", views.recompute, name="recompute"),
+    path("<int:pk>/recompute/status/", views.run_status, name="run_status"),
+    path("<int:pk>/roster/", views.roster, name="roster"),
+    path("<int:pk>/roster/<int:entry_id>/move/", views.roster_move, name="roster_move"),
+    path("<int:pk>/roster/<int:entry_id>/update/", views.roster_update, name="roster_update"),
+]

@@ -1,0 +1,276 @@
+"""Campaign pages: list, create/edit, ranked matches with "why", recompute, roster board.
+
+Every view starts from `for_user(user)` (reads) or `for_user(user, write=True)` (writes), so an
+object of another organisation is a 404 and a viewer cannot change anything.
+"""
+
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from campaigns import selectors, services
+from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
+from campaigns.models import Brand, Campaign, RosterEntry, Stage
+from creators.models import Creator
+from matchmaker.lib.htmx import wants_partial
+
+MATCHES_PER_PAGE = 50
+
+
+def _can_edit(user, campaign) -> bool:
+    return Campaign.objects.for_user(user, write=True).filter(pk=campaign.pk).exists()
+
+
+@login_required
+def campaign_list(request):
+    """Campaigns grouped by brand, with a brand switcher (agencies have many client brands)."""
+    brands = Brand.objects.for_user(request.user).select_related("organization").order_by("name")
+    campaigns = (
+        Campaign.objects.for_user(request.user)
+        .select_related("brand", "brand__organization")
+        .order_by("brand__name", "-created_at")
+    )
+    brand_id = request.GET.get("brand")
+    if brand_id and brand_id.isdigit():
+        campaigns = campaigns.filter(brand_id=int(brand_id))
+    groups = [(brand, list(items)) for brand, items in groupby(campaigns, key=lambda c: c.brand)]
+    return render(
+        request,
+        "campaigns/list.html",
+        {
+            "groups": groups,
+            "brands": brands,
+            "selected_brand": int(brand_id) if brand_id and brand_id.isdigit() else None,
+            "can_create": Brand.objects.for_user(request.user, write=True).exists(),
+        },
+    )
+
+
+@login_required
+def campaign_create(request):
+    brands = Brand.objects.for_user(request.user, write=True)
+    form = CampaignForm(request.POST or None, brands=brands)
+    if request.method == "POST" and form.is_valid():
+        try:
+            campaign = services.campaign_create(
+                brand=form.cleaned_data["brand"], user=request.user, **form.service_fields()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, f"Campaign “{campaign.name}” created; matches are computing.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+
+
+@login_required
+def campaign_edit(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    form = CampaignForm(request.POST or None, instance=campaign)
+    if request.method == "POST" and form.is_valid():
+        try:
+            # The form wrote onto the instance while validating; re-read before the service.
+            fresh = Campaign.objects.get(pk=campaign.pk)
+            services.campaign_update(campaign=fresh, user=request.user, **form.service_fields())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, "Campaign saved.")
+            return redirect("campaigns:detail", pk=campaign.pk)
+    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+
+
+def _run_context(campaign) -> dict:
+    latest, completed = selectors.latest_match_run(campaign)
+    running = latest is not None and latest.status in ("pending", "running")
+    return {"latest_run": latest, "completed_run": completed, "running": running}
+
+
+@login_required
+def campaign_detail(request, pk: int):
+    """The campaign page: targeting summary, last computed, ranked matches with filters."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("brand"), pk=pk
+    )
+    from scoring.models import COMPONENTS
+
+    filter_form = MatchFilterForm(request.GET or None)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    matches = selectors.campaign_matches_page(campaign=campaign, filters=filters)
+    page = Paginator(matches, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
+    rostered = set(campaign.roster.values_list("creator_id", flat=True))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "campaign": campaign,
+        "filter_form": filter_form,
+        "page": page,
+        "components": COMPONENTS,
+        "rostered": rostered,
+        "can_edit": _can_edit(request.user, campaign),
+        "query": query.urlencode(),
+        **_run_context(campaign),
+    }
+    if wants_partial(request) and request.htmx.target == "matches":
+        return render(request, "campaigns/_matches.html", context)
+    return render(request, "campaigns/detail.html", context)
+
+
+@login_required
+def match_why(request, pk: int, creator_id: int):
+    """Every component of one creator's score: value, weight, contribution, inputs, definition."""
+    from scoring.models import COMPONENTS, MatchScore
+
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
+    match = get_object_or_404(
+        MatchScore.objects.select_related("creator"), campaign=campaign, creator_id=creator_id
+    )
+    rows = []
+    for name in COMPONENTS:
+        detail = (match.components or {}).get(name) or {}
+        rows.append(
+            {
+                "name": name,
+                "label": name.replace("_", " ").capitalize(),
+                "value": detail.get("value", getattr(match, name)),
+                "weight": detail.get("weight"),
+                "contribution": detail.get("contribution"),
+                "inputs": detail.get("inputs") or {},
+                "estimated": detail.get("estimated", False),
+                "definition": detail.get("definition", ""),
+            }
+        )
+    template = "campaigns/_why.html" if wants_partial(request) else "campaigns/why.html"
+    return render(request, template, {"campaign": campaign, "match": match, "rows": rows})
+
+
+@login_required
+@require_POST
+def recompute(request, pk: int):
+    """Queue a recompute of the campaign's matches, then show its progress."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    try:
+        from scoring.tasks import recompute_campaign_matches
+    except ImportError:
+        messages.error(request, "Scoring is not available in this installation.")
+        return redirect("campaigns:detail", pk=pk)
+    recompute_campaign_matches.delay(campaign.id)
+    if wants_partial(request):
+        return render(
+            request,
+            "campaigns/_run_status.html",
+            {"campaign": campaign, "queued": True, **_run_context(campaign)},
+        )
+    messages.success(request, "Recompute queued.")
+    return redirect("campaigns:detail", pk=pk)
+
+
+@login_required
+def run_status(request, pk: int):
+    """The small "last computed" partial polled while a run is in progress."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
+    context = {
+        "campaign": campaign,
+        "can_edit": _can_edit(request.user, campaign),
+        **_run_context(campaign),
+    }
+    response = render(request, "campaigns/_run_status.html", context)
+    if not context["running"] and request.GET.get("was_running"):
+        # The run finished while the page polled: reload so the table shows the new ranking.
+        response["HX-Refresh"] = "true"
+    return response
+
+
+@login_required
+@require_POST
+def shortlist(request, pk: int, creator_id: int):
+    """Add a creator to the campaign's roster (htmx button on the matches table)."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    creator = get_object_or_404(Creator, pk=creator_id)
+    services.roster_entry_add(campaign=campaign, creator=creator, user=request.user)
+    if wants_partial(request):
+        return render(request, "campaigns/_shortlisted.html", {"campaign": campaign})
+    messages.success(request, f"{creator} added to the shortlist.")
+    return redirect(request.POST.get("next") or reverse("campaigns:detail", args=[pk]))
+
+
+def _members(campaign):
+    return (
+        get_user_model()
+        .objects.filter(memberships__organization_id=campaign.brand.organization_id)
+        .order_by("username")
+    )
+
+
+def _board_context(request, campaign) -> dict:
+    return {
+        "campaign": campaign,
+        "board": selectors.roster_board(campaign=campaign),
+        "can_edit": _can_edit(request.user, campaign),
+        "stages": Stage.choices,
+        "members": _members(campaign),
+    }
+
+
+@login_required
+def roster(request, pk: int):
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("brand"), pk=pk
+    )
+    return render(request, "campaigns/roster.html", _board_context(request, campaign))
+
+
+@login_required
+@require_POST
+def roster_move(request, pk: int, entry_id: int):
+    """Move an entry to another stage; htmx gets the board back (budget summary included)."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True).select_related("brand"), pk=pk
+    )
+    entry = get_object_or_404(RosterEntry.objects.filter(campaign=campaign), pk=entry_id)
+    status = 200
+    try:
+        services.roster_entry_move(
+            entry=entry, stage=request.POST.get("stage", ""), user=request.user
+        )
+    except ValidationError as error:
+        if not wants_partial(request):
+            return HttpResponse(" ".join(error.messages), status=400)
+        messages.error(request, " ".join(error.messages))
+        status = 422
+    if wants_partial(request):
+        return render(
+            request, "campaigns/_board.html", _board_context(request, campaign), status=status
+        )
+    return redirect("campaigns:roster", pk=pk)
+
+
+@login_required
+@require_POST
+def roster_update(request, pk: int, entry_id: int):
+    """Fee, notes and owner of one entry (inline form on the card)."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True).select_related("brand"), pk=pk
+    )
+    entry = get_object_or_404(RosterEntry.objects.filter(campaign=campaign), pk=entry_id)
+    form = RosterEntryForm(request.POST, members=_members(campaign))
+    status = 200
+    if form.is_valid():
+        services.roster_entry_update(entry=entry, user=request.user, **form.cleaned_data)
+    else:
+        status = 422
+        errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
+        messages.error(request, f"Not saved: {errors}")
+    if wants_partial(request):
+        return render(
+            request, "campaigns/_board.html", _board_context(request, campaign), status=status
+        )
+    return redirect("campaigns:roster", pk=pk)
