@@ -1,0 +1,26 @@
+"""Importing creator data from CSV/XLSX files: profiles, posts, audience shares, follower samples.
+
+Modules: readers (files -> row chunks), columns (header synonyms, mapping detection), values (THE
+parser of human numbers/shares/handles/platforms/countries/dates), registry (KindSpec and the
+registry of kinds), kinds (the four built-in kinds), services (import_job_create,
+import_job_run, mapping_remember). The task is creators.tasks.run_import(job_id).
+
+Registering another kind (e.g. "outcomes" from campaigns) without copying this machinery:
+
+    from creators.importing.registry import FieldSpec, KindSpec, ApplyResult, register
+    from creators.importing.values import normalise_handle, parse_count
+
+    def validate(frame, ctx):   # parsed rows, index = file row number; ctx.scope["campaign_id"]
+        return frame, []        # (clean frame, [Rejection(row, column, value, reason)])
+
+    def apply(frame, ctx):      # inside the import transaction; set-based writes
+        return ApplyResult(created=..., updated=..., unchanged=...)
+
+    register(KindSpec("outcomes", "Campaign results",
+                      (FieldSpec("handle", normalise_handle, True, ("username",)), ...),
+                      validate, apply))
+
+Import that module from the app's AppConfig.ready(). Create jobs with
+import_job_create(kind="outcomes", scope={"campaign_id": ...}, ...): the job, progress, error
+report, all-or-nothing and skip-invalid behaviour come for free.
+"""

@@ -1,0 +1,100 @@
+"""The registry of import kinds. A KindSpec says which fields a kind reads (with synonyms and
+required flags and the parser of each), how rows are checked and normalised as a DataFrame, and
+how the clean rows are written. See the package docstring for how to register a kind."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    name: str
+    parser: Callable[[object], object] | None = None
+    required: bool = False
+    synonyms: tuple[str, ...] = ()
+    help: str = ""
+
+
+@dataclass
+class Rejection:
+    row: int
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {"row": self.row, "column": self.column, "value": self.value, "reason": self.reason}
+
+
+@dataclass
+class ApplyResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    creator_ids: set[int] = field(default_factory=set)
+
+
+@dataclass
+class ImportContext:
+    """What a kind's hooks may read: the job's platform, scope (e.g. campaign id) and user."""
+
+    platform: str = ""
+    scope: dict = field(default_factory=dict)
+    user_id: int | None = None
+
+
+@dataclass(frozen=True)
+class KindSpec:
+    """One import kind.
+
+    reshape(raw_chunk, headers) -> raw_chunk: optional, turns another layout into the mapped
+      columns before parsing (audience wide -> long).
+    validate(frame, ctx) -> (frame, [Rejection]): row checks over the parsed frame (the index is
+      the file row number), may read the database (resolve handles), never writes.
+    apply(frame, ctx) -> ApplyResult: writes the clean rows inside the import's transaction,
+      set-based (no per-row ORM saves), counting created/updated/unchanged.
+    """
+
+    name: str
+    label: str
+    fields: tuple[FieldSpec, ...]
+    validate: Callable[[pd.DataFrame, ImportContext], tuple[pd.DataFrame, list[Rejection]]]
+    apply: Callable[[pd.DataFrame, ImportContext], ApplyResult]
+    reshape: Callable[[pd.DataFrame, dict[str, str]], pd.DataFrame] | None = None
+    detect_extra: Callable[[list[str]], dict[str, str]] | None = None
+
+    def field(self, name: str) -> FieldSpec:
+        return next(f for f in self.fields if f.name == name)
+
+
+_KINDS: dict[str, KindSpec] = {}
+
+
+def register(spec: KindSpec) -> KindSpec:
+    _KINDS[spec.name] = spec
+    return spec
+
+
+def get_kind(name: str) -> KindSpec:
+    _load_builtin()
+    try:
+        return _KINDS[name]
+    except KeyError:
+        raise ValueError(
+            f"Unknown import kind {name!r}; known: {', '.join(sorted(_KINDS))}"
+        ) from None
+
+
+def kinds() -> dict[str, KindSpec]:
+    _load_builtin()
+    return dict(_KINDS)
+
+
+def _load_builtin() -> None:
+    # The built-in kinds register themselves on import; other apps import their module from
+    # AppConfig.ready() (or at the top of their own code) to register theirs.
+    from creators.importing import kinds as _  # noqa: F401

@@ -1,0 +1,237 @@
+"""Import services: create a job for an uploaded file, and run it.
+
+import_job_run reads and checks the whole file first (progress is saved per chunk), then writes
+every clean row in ONE transaction: a failure or a killed worker leaves the catalogue as it was,
+and rerunning the job starts over cleanly. All-or-nothing unless the job has skip_invalid.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import pandas as pd
+from django.conf import settings
+from django.core.files.base import File
+from django.db import transaction
+from django.utils import timezone
+
+from creators.importing.columns import detect_mapping, header_signature, missing_required
+from creators.importing.readers import ACCEPTED_SUFFIXES, ImportFileError, read_table
+from creators.importing.registry import ImportContext, KindSpec, Rejection, get_kind
+from creators.models import ImportJob, ImportStatus, SavedMapping
+
+logger = logging.getLogger(__name__)
+MAX_LISTED_ERRORS = 10_000
+
+
+def import_job_create(
+    *,
+    kind: str,
+    file: File,
+    original_name: str,
+    user=None,
+    platform: str = "",
+    mapping: dict | None = None,
+    skip_invalid: bool = False,
+    sheet: str = "",
+    scope: dict | None = None,
+) -> ImportJob:
+    """Store the uploaded file and a pending job. Raises ValueError for a kind, type or size we
+    do not accept."""
+    get_kind(kind)
+    if not original_name.lower().endswith(ACCEPTED_SUFFIXES):
+        raise ValueError(f"{original_name}: upload a {', '.join(ACCEPTED_SUFFIXES)} file.")
+    size = getattr(file, "size", None)
+    if size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES:
+        raise ValueError(
+            f"{original_name} is {size / 1e6:.0f} MB; the limit is "
+            f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1e6:.0f} MB."
+        )
+    if size == 0:
+        raise ValueError(f"{original_name} is empty.")
+    job = ImportJob(
+        kind=kind,
+        platform=platform or "",
+        original_name=original_name[:255],
+        mapping=mapping or {},
+        skip_invalid=skip_invalid,
+        sheet=sheet or "",
+        scope=scope or {},
+        created_by=user if getattr(user, "pk", None) else None,
+    )
+    job.file.save(Path(original_name).name, file, save=False)
+    job.save()
+    return job
+
+
+def resolve_mapping(
+    headers: list[str], spec: KindSpec, given: dict | None = None
+) -> dict[str, str]:
+    """The mapping to use: detected, then the remembered one for these headers, then the given
+    overrides (an empty value un-maps a field)."""
+    mapping = detect_mapping(headers, spec)
+    saved = SavedMapping.objects.filter(
+        kind=spec.name, header_signature=header_signature(headers)
+    ).first()
+    if saved:
+        mapping.update({k: v for k, v in saved.mapping.items() if v in headers})
+    for field, column in (given or {}).items():
+        if not column:
+            mapping.pop(field, None)
+        elif column not in headers:
+            raise ImportFileError(f"Mapping for {field}: the file has no column {column!r}.")
+        else:
+            mapping[field] = column
+    return mapping
+
+
+def parse_chunk(
+    raw: pd.DataFrame, mapping: dict[str, str], spec: KindSpec
+) -> tuple[pd.DataFrame, list[Rejection]]:
+    """Parse each mapped column with its field's parser. A row with any bad or missing required
+    value is rejected with the column and the reason."""
+    rejections: list[Rejection] = []
+    parsed = pd.DataFrame(index=raw.index)
+    bad = pd.Series(False, index=raw.index)
+    for field in spec.fields:
+        column = mapping.get(field.name)
+        if column is None or column not in raw:
+            continue
+        values = []
+        for row, value in zip(raw.index, raw[column], strict=True):
+            try:
+                result = field.parser(value) if field.parser else value
+            except (ValueError, TypeError, OverflowError) as exc:
+                rejections.append(Rejection(int(row), column, str(value)[:100], str(exc)))
+                bad[row] = True
+                result = None
+            else:
+                if result is None and field.required:
+                    rejections.append(Rejection(int(row), column, "", f"{field.name} is required"))
+                    bad[row] = True
+            values.append(result)
+        parsed[field.name] = pd.Series(values, index=raw.index, dtype=object)
+    return parsed[~bad.to_numpy()], rejections
+
+
+def import_job_run(*, job_id: int) -> ImportJob:
+    """Run a job: a job that already succeeded is left alone (redelivered task)."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().get(pk=job_id)
+        if job.status == ImportStatus.SUCCEEDED:
+            return job
+        job.status = ImportStatus.RUNNING
+        job.attempts += 1
+        job.started_at = timezone.now()
+        job.rows_read = job.rows_created = job.rows_updated = job.rows_unchanged = (
+            job.rows_rejected
+        ) = 0
+        job.errors, job.message, job.finished_at = [], "", None
+        job.save()
+    try:
+        return _run(job)
+    except ImportFileError as exc:
+        return _finish(job, ImportStatus.FAILED, str(exc))
+    except Exception:
+        logger.exception("import job %s crashed", job.pk)
+        _finish(job, ImportStatus.FAILED, "The import failed unexpectedly; nothing was written.")
+        raise
+
+
+def _finish(
+    job: ImportJob, status: str, message: str, rejections: list[Rejection] | None = None
+) -> ImportJob:
+    job.status = status
+    job.message = message
+    job.finished_at = timezone.now()
+    if rejections is not None:
+        job.rows_rejected = len(rejections)
+        job.errors = [r.as_dict() for r in rejections[:MAX_LISTED_ERRORS]]
+    job.save()
+    return job
+
+
+def _run(job: ImportJob) -> ImportJob:
+    spec = get_kind(job.kind)
+    ctx = ImportContext(platform=job.platform, scope=job.scope, user_id=job.created_by_id)
+    table = read_table(job.file.path, sheet=job.sheet or None)
+    mapping = resolve_mapping(table.headers, spec, job.mapping)
+    rejections: list[Rejection] = []
+    frames: list[pd.DataFrame] = []
+    first = True
+    for raw in table.chunks:
+        if spec.reshape is not None:
+            raw = spec.reshape(raw, mapping)
+        if first:
+            missing = missing_required(mapping, spec, have_platform=bool(job.platform))
+            if missing:
+                names = ", ".join(missing)
+                raise ImportFileError(
+                    f"No column for {names}. The file's columns are: {', '.join(table.headers)}. "
+                    "Map them on the preview page or with --mapping."
+                )
+            first = False
+        parsed, bad = parse_chunk(raw, mapping, spec)
+        rejections.extend(bad)
+        frames.append(parsed)
+        job.rows_read += len(raw)
+        ImportJob.objects.filter(pk=job.pk).update(rows_read=job.rows_read)
+    if first:
+        raise ImportFileError("The file has a header row but no data rows.")
+    frame = pd.concat(frames) if frames else pd.DataFrame()
+    frame, bad = spec.validate(frame, ctx)
+    rejections.extend(bad)
+    rejections.sort(key=lambda r: r.row)
+    if rejections and not job.skip_invalid:
+        first_bad = rejections[0]
+        return _finish(
+            job,
+            ImportStatus.FAILED,
+            f"{len(rejections)} row(s) rejected, nothing imported (first: row {first_bad.row}, "
+            f"{first_bad.column}: {first_bad.reason}). Fix the file or import with skip invalid rows.",
+            rejections,
+        )
+    job.rows_total = job.rows_read
+    with transaction.atomic():
+        result = spec.apply(frame, ctx)
+        job.rows_created, job.rows_updated, job.rows_unchanged = (
+            result.created,
+            result.updated,
+            result.unchanged,
+        )
+        summary = (
+            f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+        )
+        if rejections:
+            summary += f", {len(rejections)} rejected"
+        if result.created == result.updated == 0 and not rejections:
+            summary = f"Nothing changed: all {result.unchanged} already up to date."
+        _finish(job, ImportStatus.SUCCEEDED, summary, rejections)
+        if result.creator_ids:
+            ids = sorted(result.creator_ids)
+            transaction.on_commit(lambda: _enqueue_recompute(ids))
+    return job
+
+
+def mapping_remember(*, kind: str, headers: list[str], mapping: dict[str, str]) -> SavedMapping:
+    """Remember the confirmed mapping for the next file with the same header row."""
+    saved, _ = SavedMapping.objects.update_or_create(
+        kind=kind,
+        header_signature=header_signature(headers),
+        defaults={"headers": headers, "mapping": mapping},
+    )
+    return saved
+
+
+def _enqueue_recompute(creator_ids: list[int]) -> None:
+    try:
+        from scoring.tasks import recompute_creator_metrics
+    except ImportError:
+        # The scoring task is not there yet: the nightly recompute catches these creators.
+        logger.info(
+            "scoring.tasks.recompute_creator_metrics missing; %d creators not recomputed",
+            len(creator_ids),
+        )
+        return
+    recompute_creator_metrics.delay(creator_ids)

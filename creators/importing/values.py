@@ -1,0 +1,192 @@
+"""THE one parser of human-written values in imported files.
+
+Numbers like "48.5M", "383.1K", "1.2B", "12,345"; shares like " 3.4% " or 0.034; handles
+(with @, or as profile URLs); platform names; countries by name or ISO code; dates.
+Each parser returns None for an empty cell and raises ValueError with a readable reason for
+a value it cannot understand, so the caller can report the row and the reason.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime
+
+import pandas as pd
+
+from creators.models import Platform
+
+_SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "MM": 1e6}
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
+
+
+def _blank(value) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and math.isnan(value):
+        return True
+    return isinstance(value, str) and value.strip() in {"", "-", "n/a", "N/A", "NA", "null", "None"}
+
+
+def parse_number(value) -> float | None:
+    """A count or amount: 12,345 / 48.5M / 383.1K / 1.2B / 1 234. None when empty."""
+    if _blank(value):
+        return None
+    if isinstance(value, bool):
+        raise ValueError(f"not a number: {value!r}")
+    if isinstance(value, int | float):
+        if math.isinf(value):
+            raise ValueError(f"not a finite number: {value!r}")
+        return float(value)
+    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
+    # Thousands separators: "12,345" and "1,234,567"; a lone comma decimal like "3,4" is a decimal.
+    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?([KMB]|BN|MM)?", text, re.IGNORECASE):
+        text = text.replace(",", "")
+    elif re.fullmatch(r"[+-]?\d+,\d+([KMB])?", text, re.IGNORECASE):
+        text = text.replace(",", ".")
+    match = _NUMBER.match(text)
+    if not match:
+        raise ValueError(f"not a number: {str(value)[:40]!r}")
+    number = float(match.group(1)) * _SUFFIX.get((match.group(2) or "").upper(), 1.0)
+    if math.isinf(number):
+        raise ValueError(f"not a finite number: {str(value)[:40]!r}")
+    return number
+
+
+def parse_count(value) -> int | None:
+    """A non-negative whole count (followers, likes). "1.2K" -> 1200."""
+    number = parse_number(value)
+    if number is None:
+        return None
+    if number < 0:
+        raise ValueError(f"negative count: {str(value)[:40]!r}")
+    if number > 9e15:
+        raise ValueError(f"count too large: {str(value)[:40]!r}")
+    return round(number)
+
+
+def parse_share(value) -> float | None:
+    """A fraction 0..1 from "3.4%", " 3.4 % ", 0.034 or 3.4 (a bare number > 1 is a percent)."""
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    percent = text.endswith("%")
+    number = parse_number(text.rstrip("%").strip()) if percent else parse_number(value)
+    if number is None:
+        raise ValueError(f"not a share: {text[:40]!r}")
+    if percent or number > 1:
+        number = number / 100
+    if not 0 <= number <= 1:
+        raise ValueError(f"share outside 0-100%: {text[:40]!r}")
+    return number
+
+
+_URL = re.compile(
+    r"^(?:https?://)?(?:www\.|m\.|mobile\.)?"
+    r"(?:instagram\.com|tiktok\.com|youtube\.com|twitter\.com|x\.com|twitch\.tv|facebook\.com)"
+    r"/(?:c/|user/|channel/)?@?([^/?#\s]+)",
+    re.IGNORECASE,
+)
+_HANDLE = re.compile(r"^[a-z0-9._\-]{1,100}$")
+
+
+def normalise_handle(value) -> str | None:
+    """Lower-case handle without @, from "@Name", "name" or a profile URL."""
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    match = _URL.match(text)
+    if match:
+        text = match.group(1)
+    text = text.lstrip("@").strip().lower()
+    if not _HANDLE.match(text):
+        raise ValueError(f"not a handle: {str(value)[:60]!r}")
+    return text
+
+
+_PLATFORMS = {
+    "instagram": "instagram", "ig": "instagram", "insta": "instagram",
+    "tiktok": "tiktok", "tik tok": "tiktok", "tt": "tiktok",
+    "youtube": "youtube", "yt": "youtube", "you tube": "youtube",
+    "twitter": "twitter", "x": "twitter", "x / twitter": "twitter", "x.com": "twitter",
+    "twitch": "twitch", "facebook": "facebook", "fb": "facebook",
+}  # fmt: skip
+
+
+def normalise_platform(value) -> str | None:
+    """One of creators.Platform values from a name or abbreviation ("IG", "X", "YouTube")."""
+    if _blank(value):
+        return None
+    key = str(value).strip().lower()
+    if key in _PLATFORMS:
+        return _PLATFORMS[key]
+    raise ValueError(
+        f"unknown platform: {str(value)[:40]!r} (use one of {', '.join(Platform.values)})"
+    )
+
+
+_COUNTRY_NAMES = {
+    "united states": "US", "usa": "US", "united states of america": "US", "america": "US",
+    "united kingdom": "GB", "uk": "GB", "great britain": "GB", "england": "GB",
+    "germany": "DE", "deutschland": "DE", "france": "FR", "spain": "ES", "españa": "ES",
+    "italy": "IT", "italia": "IT", "netherlands": "NL", "the netherlands": "NL",
+    "belgium": "BE", "austria": "AT", "switzerland": "CH", "sweden": "SE", "norway": "NO",
+    "denmark": "DK", "finland": "FI", "poland": "PL", "portugal": "PT", "ireland": "IE",
+    "canada": "CA", "mexico": "MX", "brazil": "BR", "brasil": "BR", "argentina": "AR",
+    "india": "IN", "japan": "JP", "china": "CN", "south korea": "KR", "korea": "KR",
+    "australia": "AU", "new zealand": "NZ", "indonesia": "ID", "philippines": "PH",
+    "turkey": "TR", "türkiye": "TR", "russia": "RU", "ukraine": "UA", "nigeria": "NG",
+    "south africa": "ZA", "egypt": "EG", "kenya": "KE", "united arab emirates": "AE",
+    "uae": "AE", "saudi arabia": "SA", "singapore": "SG", "malaysia": "MY", "thailand": "TH",
+    "vietnam": "VN", "colombia": "CO", "chile": "CL", "peru": "PE", "greece": "GR",
+    "czech republic": "CZ", "czechia": "CZ", "romania": "RO", "hungary": "HU", "israel": "IL",
+    "pakistan": "PK", "bangladesh": "BD",
+}  # fmt: skip
+
+
+def normalise_country(value) -> str | None:
+    """ISO 3166-1 alpha-2 code from a code ("de", "GBR" is not accepted) or an English name."""
+    if _blank(value):
+        return None
+    text = str(value).strip()
+    if re.fullmatch(r"[A-Za-z]{2}", text):
+        code = text.upper()
+        return "GB" if code == "UK" else code
+    name = text.lower()
+    if name in _COUNTRY_NAMES:
+        return _COUNTRY_NAMES[name]
+    raise ValueError(f"unknown country: {text[:40]!r} (use a name or a 2-letter ISO code)")
+
+
+def parse_datetime(value) -> datetime | None:
+    """An aware datetime (UTC when no zone is given) from ISO text, common date forms or epoch."""
+    if _blank(value):
+        return None
+    if isinstance(value, datetime):
+        stamp = pd.Timestamp(value)
+    else:
+        text = str(value).strip()
+        try:
+            if re.fullmatch(r"\d{9,10}(\.\d+)?", text):
+                stamp = pd.Timestamp(float(text), unit="s")
+            else:
+                stamp = pd.Timestamp(text)
+        except (ValueError, OverflowError, TypeError) as exc:
+            raise ValueError(f"not a date: {text[:40]!r}") from exc
+    if stamp is pd.NaT or pd.isna(stamp):
+        raise ValueError(f"not a date: {str(value)[:40]!r}")
+    if stamp.tzinfo is None:
+        stamp = stamp.tz_localize(UTC)
+    return stamp.to_pydatetime()
+
+
+def parse_bool(value) -> bool | None:
+    """yes/no, true/false, 1/0, x."""
+    if _blank(value):
+        return None
+    text = str(value).strip().lower()
+    if text in {"1", "1.0", "true", "yes", "y", "x", "t"}:
+        return True
+    if text in {"0", "0.0", "false", "no", "n", "f"}:
+        return False
+    raise ValueError(f"not yes/no: {str(value)[:40]!r}")

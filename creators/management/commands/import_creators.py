@@ -1,0 +1,62 @@
+"""python manage.py import_creators PATH --kind {profiles,posts,audience,followers} ..."""
+
+import json
+from pathlib import Path
+
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from creators.importing.registry import kinds
+from creators.importing.services import import_job_create, import_job_run
+from creators.models import ImportStatus, Platform
+
+
+class Command(BaseCommand):
+    help = "Import creator data from a CSV or XLSX file (the same service as the web import)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("path")
+        parser.add_argument(
+            "--kind", required=True, choices=["profiles", "posts", "audience", "followers"]
+        )
+        parser.add_argument("--platform", choices=Platform.values, default="")
+        parser.add_argument("--mapping", help='JSON: {"field": "Column in file"}', default="")
+        parser.add_argument(
+            "--skip-invalid", action="store_true", help="Import valid rows, list the rejected ones."
+        )
+        parser.add_argument("--sheet", default="", help="Worksheet of an .xlsx file.")
+
+    def handle(self, *args, **options):
+        path = Path(options["path"])
+        if not path.is_file():
+            raise CommandError(f"No such file: {path}")
+        kinds()
+        try:
+            mapping = json.loads(options["mapping"]) if options["mapping"] else {}
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"--mapping is not valid JSON: {exc}") from exc
+        if not isinstance(mapping, dict):
+            raise CommandError('--mapping must be a JSON object like {"handle": "Username"}')
+        with path.open("rb") as handle:
+            try:
+                job = import_job_create(
+                    kind=options["kind"],
+                    file=File(handle, name=path.name),
+                    original_name=path.name,
+                    platform=options["platform"],
+                    mapping=mapping,
+                    skip_invalid=options["skip_invalid"],
+                    sheet=options["sheet"],
+                )
+            except ValueError as exc:
+                raise CommandError(str(exc)) from exc
+        job = import_job_run(job_id=job.pk)
+        for error in job.errors[:50]:
+            self.stderr.write(
+                f"row {error['row']}, {error['column']} {error['value']!r}: {error['reason']}"
+            )
+        if len(job.errors) > 50:
+            self.stderr.write(f"... and {len(job.errors) - 50} more rejected rows")
+        if job.status != ImportStatus.SUCCEEDED:
+            raise CommandError(f"Import #{job.pk} failed: {job.message}")
+        self.stdout.write(self.style.SUCCESS(f"Import #{job.pk}: {job.message}"))
