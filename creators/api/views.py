@@ -131,9 +131,8 @@ class CreatorDetail(generics.RetrieveAPIView):
 
 
 def _plain(value):
-    from decimal import Decimal
-
     from datetime import datetime
+    from decimal import Decimal
 
     if isinstance(value, Decimal):
         return float(value)

@@ -1,0 +1,176 @@
+"""Endpoints: happy paths, validation errors, role permissions, tenancy (404), pagination."""
+
+import pytest
+
+from campaigns.models import Campaign, RosterEntry, StageChange
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+# --- creators -------------------------------------------------------------------------------
+def test_creator_list_filters_orders_and_paginates(world, scored, api_for):
+    client = api_for(world.viewer_a)
+    body = client.get("/api/v1/creators/", {"sort": "followers", "page_size": 2}).json()
+    assert body["count"] == 3 and body["pages"] == 2
+    assert [r["followers"] for r in body["results"]] == [90_000, 45_000]
+    assert body["next"] and body["previous"] is None
+    page2 = client.get("/api/v1/creators/", {"sort": "followers", "page_size": 2, "page": 2})
+    assert [r["followers"] for r in page2.json()["results"]] == [20_000]
+    # min_er in percent, as on the page: 2 = 2%.
+    body = client.get("/api/v1/creators/", {"min_er": 2}).json()
+    assert {r["handle"] for r in body["results"]} == {"api_creator0", "api_creator1"}
+    # Campaign scores only for the user's own campaigns.
+    body = client.get("/api/v1/creators/", {"campaign": world.campaign_a.pk}).json()
+    assert body["results"][0]["score"] == pytest.approx(0.9)
+
+
+def test_creator_list_validation_errors_name_the_field(world, scored, api_for):
+    client = api_for(world.viewer_a)
+    response = client.get("/api/v1/creators/", {"min_followers": 5000, "max_followers": 10})
+    assert response.status_code == 400
+    assert "max_followers" in response.json()["error"]["fields"]
+    foreign = client.get("/api/v1/creators/", {"campaign": world.campaign_b.pk})
+    assert foreign.status_code == 400
+    assert "campaign" in foreign.json()["error"]["fields"]
+    assert client.get("/api/v1/creators/", {"page": 99}).status_code == 404
+
+
+def test_creator_detail_has_metrics_reasons_posts(world, scored, api_for):
+    body = api_for(world.outsider).get(f"/api/v1/creators/{scored[0].pk}/").json()
+    assert body["metrics"]["er_median"] == pytest.approx(0.05)
+    assert body["authenticity_reasons"][0]["sentence"] == "Comments look organic."
+    assert len(body["posts"]) == 1
+    missing = api_for(world.outsider).get("/api/v1/creators/999999/")
+    assert missing.status_code == 404
+    assert missing.json()["error"]["code"] == "not_found"
+
+
+def test_anonymous_is_401(client, world):
+    response = client.get("/api/v1/creators/")
+    assert response.status_code == 401
+    assert set(response.json()["error"]) == {"code", "message", "fields"}
+
+
+# --- campaigns ------------------------------------------------------------------------------
+def test_campaign_list_is_scoped_to_the_organisation(world, api_for):
+    body = api_for(world.viewer_a).get("/api/v1/campaigns/").json()
+    assert [c["name"] for c in body["results"]] == ["Spring glow"]
+    assert body["count"] == 1
+
+
+def test_editor_creates_and_updates_a_campaign_through_the_service(world, api_for):
+    world.brand_a.target_countries = ["DE"]
+    world.brand_a.save()
+    client = api_for(world.editor_a)
+    response = client.post(
+        "/api/v1/campaigns/",
+        {"brand": world.brand_a.pk, "name": "Autumn", "min_followers": 5000},
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    campaign = Campaign.objects.get(pk=response.json()["id"])
+    assert campaign.target_countries == ["DE"]  # brand default copied by campaign_create
+    assert campaign.created_by == world.editor_a
+    response = client.patch(
+        f"/api/v1/campaigns/{campaign.pk}/", {"max_followers": 50_000}, format="json"
+    )
+    assert response.status_code == 200
+    campaign.refresh_from_db()
+    assert campaign.max_followers == 50_000
+
+
+def test_campaign_validation_errors(world, api_for):
+    client = api_for(world.editor_a)
+    response = client.post("/api/v1/campaigns/", {"name": "No brand"}, format="json")
+    assert response.status_code == 400
+    assert "brand" in response.json()["error"]["fields"]
+    response = client.patch(
+        f"/api/v1/campaigns/{world.campaign_a.pk}/",
+        {"min_followers": 90_000, "max_followers": 10_000},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "reversed" in response.json()["error"]["message"]
+
+
+def test_viewer_cannot_write_and_other_organisation_gets_404(world, api_for):
+    viewer = api_for(world.viewer_a)
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/"
+    assert viewer.patch(url, {"name": "x"}, format="json").status_code == 403
+    assert viewer.delete(url).status_code == 403
+    created = viewer.post(
+        "/api/v1/campaigns/", {"brand": world.brand_a.pk, "name": "x"}, format="json"
+    )
+    assert created.status_code == 400  # brand is not among the brands the viewer may edit
+    other = api_for(world.owner_b)
+    for method in ("get", "patch", "delete"):
+        response = getattr(other, method)(url, {"name": "x"}, format="json")
+        assert response.status_code == 404, method
+    assert other.get(f"/api/v1/campaigns/{world.campaign_a.pk}/matches/").status_code == 404
+    assert other.get(f"/api/v1/campaigns/{world.campaign_a.pk}/roster/").status_code == 404
+    assert Campaign.objects.filter(pk=world.campaign_a.pk, name="Spring glow").exists()
+
+
+def test_owner_deletes_a_campaign(world, api_for):
+    response = api_for(world.owner_a).delete(f"/api/v1/campaigns/{world.campaign_a.pk}/")
+    assert response.status_code == 204
+    assert not Campaign.objects.filter(pk=world.campaign_a.pk).exists()
+
+
+# --- matches --------------------------------------------------------------------------------
+def test_matches_are_ranked_with_components(world, scored, api_for):
+    client = api_for(world.viewer_a)
+    body = client.get(f"/api/v1/campaigns/{world.campaign_a.pk}/matches/").json()
+    assert [m["rank"] for m in body["results"]] == [1, 2, 3]
+    assert body["results"][0]["audience_fit"] == pytest.approx(0.8)
+    body = client.get(f"/api/v1/campaigns/{world.campaign_a.pk}/matches/", {"min_total": 60}).json()
+    assert body["count"] == 2
+    bad = client.get(f"/api/v1/campaigns/{world.campaign_a.pk}/matches/", {"min_total": 500})
+    assert bad.status_code == 400 and "min_total" in bad.json()["error"]["fields"]
+
+
+# --- roster ---------------------------------------------------------------------------------
+def test_roster_add_update_move_records_stage_changes(world, scored, api_for):
+    client = api_for(world.editor_a)
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/roster/"
+    response = client.post(url, {"creator": scored[0].pk}, format="json")
+    assert response.status_code == 201
+    entry_id = response.json()["id"]
+    assert client.post(url, {"creator": scored[0].pk}, format="json").status_code == 200
+    assert RosterEntry.objects.filter(campaign=world.campaign_a).count() == 1
+    response = client.patch(f"/api/v1/roster/{entry_id}/", {"agreed_fee": "1500.00"}, "json")
+    assert response.status_code == 200 and response.json()["agreed_fee"] == "1500.00"
+    response = client.post(f"/api/v1/roster/{entry_id}/move/", {"stage": "contacted"}, "json")
+    assert response.status_code == 200 and response.json()["stage"] == "contacted"
+    changes = StageChange.objects.filter(entry_id=entry_id).order_by("changed_at", "id")
+    assert [(c.from_stage, c.to_stage) for c in changes] == [
+        ("", "shortlisted"),
+        ("shortlisted", "contacted"),
+    ]
+    assert changes.last().changed_by == world.editor_a
+    listing = client.get(url, {"stage": "contacted"}).json()
+    assert listing["count"] == 1
+
+
+def test_roster_validation_and_permissions(world, scored, api_for):
+    entry = f.RosterEntryFactory(campaign=world.campaign_a, creator=scored[1])
+    editor = api_for(world.editor_a)
+    bad = editor.post(f"/api/v1/roster/{entry.pk}/move/", {"stage": "famous"}, format="json")
+    assert bad.status_code == 400 and "stage" in bad.json()["error"]["fields"]
+    bad = editor.patch(f"/api/v1/roster/{entry.pk}/", {"agreed_fee": "-5"}, format="json")
+    assert bad.status_code == 400 and "agreed_fee" in bad.json()["error"]["fields"]
+    viewer = api_for(world.viewer_a)
+    assert viewer.get(f"/api/v1/roster/{entry.pk}/").status_code == 200
+    move = viewer.post(f"/api/v1/roster/{entry.pk}/move/", {"stage": "contacted"}, "json")
+    assert move.status_code == 403
+    add = viewer.post(
+        f"/api/v1/campaigns/{world.campaign_a.pk}/roster/", {"creator": scored[0].pk}, "json"
+    )
+    assert add.status_code == 403
+    other = api_for(world.owner_b)
+    assert other.get(f"/api/v1/roster/{entry.pk}/").status_code == 404
+    move = other.post(f"/api/v1/roster/{entry.pk}/move/", {"stage": "contacted"}, "json")
+    assert move.status_code == 404
+    entry.refresh_from_db()
+    assert entry.stage == "shortlisted"
