@@ -154,6 +154,11 @@ def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
     entry.stage = stage
     entry.save(update_fields=["stage", "updated_at"])
     StageChange.objects.create(entry=entry, from_stage=previous, to_stage=stage, changed_by=user)
+    if stage == Stage.CONTRACTED:
+        # Freeze what we expect from this creator, to compare with the results later.
+        from campaigns.outcomes.services import entry_prediction_snapshot
+
+        entry = entry_prediction_snapshot(entry=entry)
     return entry
 
 

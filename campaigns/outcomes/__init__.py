@@ -1,0 +1,1 @@
+"""Outcomes tracking: deliverables, result readings, results pages and exports (issue 6)."""

@@ -1,0 +1,218 @@
+"""Writes for outcomes: deliverables, result readings, bulk readings and the prediction snapshot.
+
+Every service runs in one transaction. Recording results for a completed entry enqueues a match
+recompute of the organisation's active campaigns on commit, so the scoring track-record component
+(which reads RosterEntry.prediction and the latest Outcome per deliverable) learns from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from campaigns.models import Campaign, Deliverable, Objective, Outcome, RosterEntry, Stage
+
+# A post is typically seen by this share of the creator's followers when no target reach is known.
+TYPICAL_REACH_RATE = 0.30
+# Share of reached people who convert, used for the conversions prediction.
+TYPICAL_CONVERSION_RATE = 0.002
+
+READING_FIELDS = (
+    "reach",
+    "impressions",
+    "views",
+    "likes",
+    "comments",
+    "shares",
+    "saves",
+    "clicks",
+    "conversions",
+)
+DELIVERABLE_FIELDS = frozenset({"platform", "format", "due_on", "post_url", "posted_at"})
+
+
+def _clean_count(name: str, value: Any) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError(f"{name}: {value!r} is not a number.") from None
+    if number < 0:
+        raise ValidationError(f"{name}: {value} cannot be negative.")
+    if number != number.to_integral_value():
+        raise ValidationError(f"{name}: {value} must be a whole number.")
+    return int(number)
+
+
+def _clean_money(name: str, value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        raise ValidationError(f"{name}: {value!r} is not a number.") from None
+    if number < 0:
+        raise ValidationError(f"{name}: {value} cannot be negative.")
+    return number.quantize(Decimal("0.01"))
+
+
+def _enqueue_feedback(entry: RosterEntry) -> None:
+    """Results of a completed entry change track records: re-rank the org's active campaigns."""
+    if entry.stage != Stage.COMPLETED:
+        return
+    try:
+        from scoring.tasks import recompute_campaign_matches
+    except ImportError:  # scoring tasks not in this build yet: nothing to queue
+        return
+    org_id = entry.campaign.brand.organization_id
+    ids = list(
+        Campaign.objects.filter(brand__organization_id=org_id, status="active").values_list(
+            "pk", flat=True
+        )
+    )
+    for campaign_id in ids:
+        recompute_campaign_matches.delay_on_commit(campaign_id)
+
+
+@transaction.atomic
+def deliverable_create(*, entry: RosterEntry, user, **fields: Any) -> Deliverable:
+    """Plan a deliverable for a roster entry (platform defaults to the creator's)."""
+    unknown = set(fields) - DELIVERABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown deliverable fields: {', '.join(sorted(unknown))}.")
+    fields.setdefault("platform", entry.creator.platform)
+    deliverable = Deliverable(entry=entry, **{k: v for k, v in fields.items() if v is not None})
+    deliverable.full_clean(exclude=["entry"])
+    deliverable.save()
+    return deliverable
+
+
+@transaction.atomic
+def deliverable_update(*, deliverable: Deliverable, user, **fields: Any) -> Deliverable:
+    """Change a deliverable's plan or record its live post (URL, posted at)."""
+    unknown = set(fields) - DELIVERABLE_FIELDS
+    if unknown:
+        raise ValidationError(f"Unknown deliverable fields: {', '.join(sorted(unknown))}.")
+    for name, value in fields.items():
+        setattr(
+            deliverable, name, value if value is not None else "" if name == "post_url" else None
+        )
+    deliverable.full_clean(exclude=["entry"])
+    deliverable.save()
+    return deliverable
+
+
+def _build_outcome(
+    deliverable: Deliverable, values: Mapping[str, Any], recorded_at: datetime | None, source: str
+) -> Outcome:
+    known = set(READING_FIELDS) | {"revenue", "promo_code"}
+    unknown = set(values) - known
+    if unknown:
+        raise ValidationError(f"Unknown result fields: {', '.join(sorted(unknown))}.")
+    counts = {name: _clean_count(name, values.get(name)) for name in READING_FIELDS}
+    if all(v is None for v in counts.values()) and values.get("revenue") in (None, ""):
+        raise ValidationError("A result needs at least one number.")
+    return Outcome(
+        deliverable=deliverable,
+        recorded_at=recorded_at or timezone.now(),
+        revenue=_clean_money("revenue", values.get("revenue")),
+        promo_code=(values.get("promo_code") or "").strip()[:64],
+        source=source,
+        **counts,
+    )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    deliverable: Deliverable,
+    user,
+    values: Mapping[str, Any],
+    recorded_at: datetime | None = None,
+    source: str = Outcome.Source.FORM,
+) -> Outcome:
+    """Record one reading of a deliverable's results at a time (a later reading supersedes)."""
+    outcome = _build_outcome(deliverable, values, recorded_at, source)
+    outcome.save()
+    _enqueue_feedback(deliverable.entry)
+    return outcome
+
+
+@transaction.atomic
+def outcome_bulk_create(
+    *,
+    readings: Iterable[tuple[Deliverable, Mapping[str, Any], datetime | None]],
+    user,
+    source: str = Outcome.Source.API,
+) -> list[Outcome]:
+    """Record many readings at once; any invalid reading fails the lot (nothing half-written).
+
+    A ValidationError names the reading's index: "reading 3: likes: 'x' is not a number."
+    """
+    built = []
+    for index, (deliverable, values, recorded_at) in enumerate(readings, start=1):
+        try:
+            built.append(_build_outcome(deliverable, values, recorded_at, source))
+        except ValidationError as exc:
+            raise ValidationError(f"reading {index}: {' '.join(exc.messages)}") from None
+    created = Outcome.objects.bulk_create(built)
+    for entry in {o.deliverable.entry_id: o.deliverable.entry for o in built}.values():
+        _enqueue_feedback(entry)
+    return created
+
+
+def prediction_for(entry: RosterEntry) -> dict[str, Any]:
+    """The prediction of an entry from its creator's metrics and match score (not saved)."""
+    from scoring.models import CreatorMetrics, MatchScore
+
+    creator = entry.creator
+    followers = float(creator.followers or 0)
+    metrics = CreatorMetrics.objects.filter(creator=creator).first()
+    match = MatchScore.objects.filter(campaign=entry.campaign, creator=creator).first()
+    basis = []
+    if match is not None and match.target_reach:
+        reach = float(match.target_reach)
+        basis.append("expected reach = match target reach (followers x audience fit)")
+    else:
+        reach = followers * TYPICAL_REACH_RATE
+        basis.append(f"expected reach = followers x typical reach rate {TYPICAL_REACH_RATE}")
+    if metrics is not None and metrics.er_median is not None:
+        engaged = followers * metrics.er_median
+        basis.append("expected engagements = followers x median ER")
+    else:
+        engaged = None
+        basis.append("expected engagements unavailable: no median ER")
+    prediction: dict[str, Any] = {
+        "reach": round(reach, 2),
+        "engagements": None if engaged is None else round(engaged, 2),
+        "followers": int(followers),
+    }
+    if entry.campaign.objective == Objective.CONVERSIONS:
+        prediction["conversions"] = round(reach * TYPICAL_CONVERSION_RATE, 2)
+        basis.append(
+            f"expected conversions = expected reach x conversion rate {TYPICAL_CONVERSION_RATE}"
+        )
+    prediction["basis"] = "; ".join(basis)
+    return prediction
+
+
+@transaction.atomic
+def entry_prediction_snapshot(*, entry: RosterEntry) -> RosterEntry:
+    """Freeze the entry's expected reach/engagements(/conversions) into RosterEntry.prediction.
+
+    Called when an entry is contracted; an existing snapshot is kept (the prediction is what was
+    expected at contract time, not rewritten later).
+    """
+    if entry.prediction:
+        return entry
+    entry.prediction = prediction_for(entry)
+    entry.predicted_at = timezone.now()
+    entry.save(update_fields=["prediction", "predicted_at", "updated_at"])
+    return entry
