@@ -62,12 +62,7 @@ def test_move_records_history_and_updates_budget(client_for, world):
         "contracted",
         world.owner_a,
     )
-    assert (
-        "shortlisted → contracted".replace("shortlisted", "Shortlisted").replace(
-            "contracted", "Contracted"
-        )
-        in response.content.decode()
-    )
+    assert "Shortlisted → Contracted by owner_a" in response.content.decode()
 
 
 def test_over_budget_warning_and_bad_stage(client_for, world):
