@@ -205,7 +205,9 @@ def _start_gunicorn(port: int) -> subprocess.Popen:
     raise RuntimeError("gunicorn did not start within 30 s")
 
 
-def _load(url: str, cookie: str, seconds: float, max_requests: int) -> tuple[list[float], int]:
+def _load(
+    url: str, cookie: str, seconds: float, max_requests: int, marker: bytes = b"discovery-table"
+) -> tuple[list[float], int]:
     latencies: list[float] = []
     errors = 0
     first_error: list[str] = []
@@ -223,7 +225,7 @@ def _load(url: str, cookie: str, seconds: float, max_requests: int) -> tuple[lis
             try:
                 with urllib.request.urlopen(request, timeout=10) as response:
                     body = response.read()
-                    ok = response.status == 200 and b"discovery-table" in body
+                    ok = response.status == 200 and marker in body
             except Exception as exc:  # any failure counts as an error; keep one to report
                 ok = False
                 first_error.append(repr(exc))
