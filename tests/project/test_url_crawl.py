@@ -7,6 +7,7 @@ gets 404 for anything organisation B owns, never a 500, and never a page showing
 names. Each problem is listed with its route in the failure message.
 """
 
+import re
 from dataclasses import dataclass
 
 import pytest
@@ -93,19 +94,35 @@ def objects_of_b(world) -> dict[str, Target]:
     }
 
 
-def target_for(kwarg: str, route_name: str, objects: dict[str, Target]) -> Target:
-    """The object a kwarg stands for: by its name (campaign_id), else, for pk/id, by the route."""
+def target_for(kwarg: str, route_name: str, route_path: str, objects: dict[str, Target]) -> Target:
+    """The object a kwarg stands for: by its name (campaign_id); a bare pk by the path segment
+    before it, else by the route name.
+
+    Namespaced pages nest under their app's main object (creators:* -> a creator or an import
+    job, campaigns:* and scoring:* -> a campaign); API routes (api-<resource>-...) and account
+    pages name their resource.
+    """
     base = kwarg.removesuffix("_id").removesuffix("_pk")
     if base in objects:
         return objects[base]
-    name = route_name.lower()
+    # The path segment before the placeholder names the resource: campaigns/<int:pk>/roster/.
+    segment = re.search(rf"([a-z_-]+)/<(?:\w+:)?{kwarg}>", route_path)
+    if segment:
+        noun = segment.group(1).removesuffix("s").replace("-", "_")
+        noun = {"entrie": "entry", "entry": "entry"}.get(noun, noun)
+        if noun in objects:
+            return objects[noun]
+    namespace, _, name = route_name.rpartition(":")
+    if namespace == "creators":
+        return objects["job"] if ("import" in name or "job" in name) else objects["creator"]
+    if namespace in ("campaigns", "scoring"):
+        return objects["campaign"]
+    resource = name.removeprefix("api-")
     for key in ("creator", "import", "job", "token", "deliverable", "outcome", "entry", "roster",
                 "brand", "run", "organization"):  # fmt: skip
-        if key in name.split(":")[-1] or (key == "creator" and name.startswith("creators:")):
-            if key == "creator" and ("import" in name or "job" in name):
-                continue
+        if key in resource:
             return objects[key]
-    return objects["campaign"]  # campaigns:*, scoring:campaign_* - pk is the campaign
+    return objects["campaign"]
 
 
 def build(route: Route, objects) -> tuple[str, bool] | None:
@@ -113,7 +130,7 @@ def build(route: Route, objects) -> tuple[str, bool] | None:
     for kwarg, converter in route.kwargs.items():
         kind = type(converter).__name__ if converter else "StringConverter"
         if kind == "IntConverter":
-            target = target_for(kwarg, route.name, objects)
+            target = target_for(kwarg, route.name, route.route, objects)
             kwargs[kwarg], owned = target.value, owned or target.owned_by_b
         elif kind == "UUIDConverter":
             kwargs[kwarg] = "00000000-0000-0000-0000-000000000000"
