@@ -26,7 +26,7 @@ def test_counts(text, expected):
 
 @pytest.mark.parametrize("text", ["lots", "12..3", "1e999", "-5", "M"])
 def test_bad_counts_say_why(text):
-    with pytest.raises(ValueError, match="number|negative|finite"):
+    with pytest.raises(ValueError, match=r"number|negative|finite"):
         parse_count(text)
 
 
