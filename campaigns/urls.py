@@ -1,6 +1,6 @@
 """URLs of the campaigns pages."""
 
-from django.urls import path
+from django.urls import include, path
 
 from campaigns import views
 
@@ -8,6 +8,7 @@ app_name = "campaigns"
 
 urlpatterns: list = [
     path("", views.campaign_list, name="list"),
+    path("", include("campaigns.outcomes.urls")),
     path("new/", views.campaign_create, name="create"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),

@@ -73,7 +73,7 @@ def emv(impressions: Any, cpm: Any) -> float | None:
 
 def sum_readings(readings: Iterable[Mapping[str, Any]]) -> dict[str, float | None]:
     """Field-wise sum over readings; a field no reading measured stays None (not 0)."""
-    totals: dict[str, float | None] = {k: None for k in SUM_FIELDS}
+    totals: dict[str, float | None] = dict.fromkeys(SUM_FIELDS)
     for r in readings:
         for k in SUM_FIELDS:
             v = _num(r.get(k))

@@ -1,0 +1,33 @@
+"""Forms of the results page: add a deliverable to a roster entry, record a result reading."""
+
+from django import forms
+
+from campaigns.models import Deliverable
+from campaigns.outcomes.services import READING_FIELDS
+
+
+class DeliverableForm(forms.Form):
+    entry = forms.IntegerField(widget=forms.HiddenInput)
+    format = forms.ChoiceField(choices=Deliverable.Format.choices)
+    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    post_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+
+
+class OutcomeForm(forms.Form):
+    """One reading; blank numbers stay blank (not measured), never zero."""
+
+    deliverable = forms.IntegerField(widget=forms.HiddenInput)
+    reach = forms.IntegerField(required=False, min_value=0)
+    impressions = forms.IntegerField(required=False, min_value=0)
+    views = forms.IntegerField(required=False, min_value=0)
+    likes = forms.IntegerField(required=False, min_value=0)
+    comments = forms.IntegerField(required=False, min_value=0)
+    shares = forms.IntegerField(required=False, min_value=0)
+    saves = forms.IntegerField(required=False, min_value=0)
+    clicks = forms.IntegerField(required=False, min_value=0)
+    conversions = forms.IntegerField(required=False, min_value=0)
+    revenue = forms.DecimalField(required=False, min_value=0, decimal_places=2, max_digits=14)
+
+    def values(self) -> dict:
+        data = self.cleaned_data
+        return {k: data.get(k) for k in (*READING_FIELDS, "revenue")}

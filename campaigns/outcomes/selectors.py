@@ -1,0 +1,249 @@
+"""Reads for the results pages: latest reading per deliverable, metrics per creator/campaign.
+
+The latest Outcome per deliverable (highest recorded_at, then id) is the deliverable's result;
+earlier readings only feed the "results over time" chart. Scoring's track-record component reads
+the same two things: RosterEntry.prediction and this latest reading per deliverable.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from campaigns.models import COMMITTED_STAGES, Campaign, Deliverable, Outcome, RosterEntry
+from scoring.metrics import outcomes as m
+
+READING_KEYS = m.SUM_FIELDS
+
+
+def latest_outcomes(deliverable_ids) -> dict[int, Outcome]:
+    """deliverable id -> its latest reading."""
+    latest: dict[int, Outcome] = {}
+    rows = Outcome.objects.filter(deliverable_id__in=list(deliverable_ids)).order_by(
+        "deliverable_id", "recorded_at", "id"
+    )
+    for o in rows:
+        latest[o.deliverable_id] = o  # ordered ascending: the last one wins
+    return latest
+
+
+def _reading(o: Outcome | None) -> dict[str, Any]:
+    if o is None:
+        return {}
+    return {k: getattr(o, k) for k in READING_KEYS}
+
+
+def campaign_unique_reach(campaign: Campaign) -> float | None:
+    """The roster's unique reach from the latest successful overlap run, else None (unavailable)."""
+    from scoring.models import ScoreRun
+
+    run = (
+        ScoreRun.objects.filter(
+            campaign=campaign, kind=ScoreRun.Kind.OVERLAPS, status=ScoreRun.Status.SUCCEEDED
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    value = (run.scope or {}).get("unique_reach") if run else None
+    return float(value) if value is not None else None
+
+
+def emv_cpm_for(organization) -> dict[str, float]:
+    """The per-platform CPM used for EMV: the org's own values over the visible defaults."""
+    return {**m.DEFAULT_EMV_CPM, **{k: float(v) for k, v in (organization.emv_cpm or {}).items()}}
+
+
+@dataclass
+class CreatorResult:
+    entry: RosterEntry
+    metrics: dict[str, Any]
+    deliverables: list[tuple[Deliverable, Outcome | None]] = field(default_factory=list)
+    predicted: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class CampaignResults:
+    campaign: Campaign
+    creators: list[CreatorResult]
+    totals: dict[str, Any]
+    spend: float | None
+    budget: float
+    cpm_by_platform: dict[str, float]
+    timeline: list[dict[str, Any]]
+    error: dict[str, dict[str, Any]]
+
+
+def _entry_emv(deliverables, latest, cpm: dict[str, float]) -> float | None:
+    values = [
+        m.emv(latest[d.pk].impressions, cpm.get(d.platform)) for d in deliverables if d.pk in latest
+    ]
+    values = [v for v in values if v is not None]
+    return sum(values) if values else None
+
+
+def campaign_results(campaign: Campaign) -> CampaignResults:
+    """Every number of the results page for one campaign (already scoped by the caller)."""
+    entries = list(
+        RosterEntry.objects.filter(campaign=campaign)
+        .exclude(stage="declined")
+        .select_related("creator")
+        .prefetch_related("deliverables")
+        .order_by("creator__handle")
+    )
+    deliverable_ids = [d.pk for e in entries for d in e.deliverables.all()]
+    latest = latest_outcomes(deliverable_ids)
+    cpm = emv_cpm_for(campaign.brand.organization)
+    creators = []
+    all_readings = []
+    for e in entries:
+        dels = list(e.deliverables.all())
+        readings = [_reading(latest.get(d.pk)) for d in dels]
+        totals = m.sum_readings(readings)
+        all_readings.extend(readings)
+        cost = e.agreed_fee if e.stage in COMMITTED_STAGES else None
+        metrics = m.cost_metrics(
+            cost=cost,
+            totals=totals,
+            followers=e.creator.followers,
+            emv_value=_entry_emv(dels, latest, cpm),
+        )
+        creators.append(
+            CreatorResult(e, metrics, [(d, latest.get(d.pk)) for d in dels], e.prediction or {})
+        )
+    fees = [float(c.entry.agreed_fee) for c in creators if c.metrics["cost"] is not None]
+    spend = sum(fees) if fees else None
+    unique = campaign_unique_reach(campaign)
+    emvs = [c.metrics["emv"] for c in creators if c.metrics["emv"] is not None]
+    followers = sum(c.entry.creator.followers for c in creators) or None
+    totals = m.cost_metrics(
+        cost=spend,
+        totals=m.sum_readings(all_readings),
+        followers=followers,
+        unique_reach=unique,
+        emv_value=sum(emvs) if emvs else None,
+    )
+    error = {
+        key: m.prediction_error(
+            [(c.predicted.get(key), c.metrics[key]) for c in creators if c.predicted]
+        )
+        for key in ("reach", "engagements", "conversions")
+    }
+    return CampaignResults(
+        campaign,
+        creators,
+        totals,
+        spend,
+        float(campaign.budget),
+        cpm,
+        results_timeline(deliverable_ids),
+        error,
+    )
+
+
+def results_timeline(deliverable_ids) -> list[dict[str, Any]]:
+    """Campaign reach and engagements over time: at each reading day, the sum over deliverables
+    of each one's latest reading up to that day (so a later reading replaces, never adds)."""
+    rows = list(
+        Outcome.objects.filter(deliverable_id__in=list(deliverable_ids))
+        .order_by("recorded_at", "id")
+        .values("deliverable_id", "recorded_at", *READING_KEYS)
+    )
+    current: dict[int, dict] = {}
+    points: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        current[r["deliverable_id"]] = r
+        day = r["recorded_at"].date().isoformat()
+        totals = m.sum_readings(current.values())
+        points[day] = {"day": day, "reach": totals["reach"], "engagements": m.engagements(totals)}
+    return list(points.values())
+
+
+def organization_calibration(campaigns) -> list[dict[str, Any]]:
+    """Predicted vs actual pairs (reach, engagements) of entries with a prediction and results,
+    across the given campaigns (the caller passes an organisation's completed campaigns)."""
+    entries = list(
+        RosterEntry.objects.filter(campaign__in=campaigns)
+        .exclude(prediction={})
+        .select_related("creator", "campaign")
+        .prefetch_related("deliverables")
+    )
+    latest = latest_outcomes([d.pk for e in entries for d in e.deliverables.all()])
+    pairs = []
+    for e in entries:
+        totals = m.sum_readings(_reading(latest.get(d.pk)) for d in e.deliverables.all())
+        for key, actual in (("reach", totals["reach"]), ("engagements", m.engagements(totals))):
+            predicted = e.prediction.get(key)
+            if predicted is not None and actual is not None:
+                pairs.append(
+                    {
+                        "metric": key,
+                        "predicted": float(predicted),
+                        "actual": float(actual),
+                        "creator": e.creator.handle,
+                        "campaign": e.campaign.name,
+                        "campaign_id": e.campaign_id,
+                        "ends_on": e.campaign.ends_on.isoformat() if e.campaign.ends_on else "",
+                    }
+                )
+    return pairs
+
+
+def organization_overview(user) -> dict[str, Any]:
+    """Across the user's campaigns: best creators per spend, repeat partners, prediction error
+    trend per completed campaign (in end-date order) and the calibration pairs."""
+    campaigns = list(
+        Campaign.objects.for_user(user)
+        .select_related("brand__organization")
+        .order_by("ends_on", "pk")
+    )
+    per_creator: dict[int, dict[str, Any]] = {}
+    trend = []
+    for campaign in campaigns:
+        results = campaign_results(campaign)
+        for c in results.creators:
+            row = per_creator.setdefault(
+                c.entry.creator_id,
+                {
+                    "creator": c.entry.creator,
+                    "campaigns": 0,
+                    "brands": set(),
+                    "cost": 0.0,
+                    "engagements": 0.0,
+                    "reach": 0.0,
+                    "costed": False,
+                },
+            )
+            row["campaigns"] += 1
+            row["brands"].add(campaign.brand_id)
+            if c.metrics["cost"] is not None and c.metrics["engagements"] is not None:
+                row["cost"] += c.metrics["cost"]
+                row["engagements"] += c.metrics["engagements"]
+                row["reach"] += c.metrics["reach"] or 0.0
+                row["costed"] = True
+        if campaign.status == Campaign.Status.COMPLETED and results.error["reach"]["n"]:
+            trend.append(
+                {
+                    "campaign": campaign.name,
+                    "mape": results.error["reach"]["mape"],
+                    "bias": results.error["reach"]["bias"],
+                }
+            )
+    rows = list(per_creator.values())
+    for row in rows:
+        row["cpe"] = m.ratio(row["cost"], row["engagements"]) if row["costed"] else None
+        row["engagements_per_1k"] = (
+            m.ratio(row["engagements"], row["cost"], 1000.0) if row["costed"] else None
+        )
+    best = sorted(
+        (r for r in rows if r["engagements_per_1k"] is not None),
+        key=lambda r: r["engagements_per_1k"],
+        reverse=True,
+    )[:20]
+    repeat = sorted((r for r in rows if r["campaigns"] > 1), key=lambda r: -r["campaigns"])
+    completed = [c for c in campaigns if c.status == Campaign.Status.COMPLETED]
+    return {
+        "best": best,
+        "repeat": repeat,
+        "trend": trend,
+        "calibration": organization_calibration(completed),
+    }

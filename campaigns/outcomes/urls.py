@@ -1,0 +1,17 @@
+"""Results routes, included into the campaigns namespace (no app_name here)."""
+
+from django.urls import path
+
+from campaigns.outcomes import views
+
+urlpatterns = [
+    path("overview/", views.overview, name="overview"),
+    path("<int:pk>/results/", views.campaign_results, name="results"),
+    path("<int:pk>/results/deliverables/", views.deliverable_add, name="deliverable_add"),
+    path("<int:pk>/results/outcomes/", views.outcome_add, name="outcome_add"),
+    path(
+        "<int:pk>/results/export.<str:fmt>",
+        views.results_export,
+        name="results_export",
+    ),
+]

@@ -1,0 +1,236 @@
+"""Results pages: a campaign's results (KPI tiles, charts, per-creator table, inline entry),
+its CSV/XLSX exports, and the organisation overview. Every view starts from for_user()."""
+
+from __future__ import annotations
+
+import io
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from campaigns.models import Campaign, Deliverable, RosterEntry
+from campaigns.outcomes import selectors, services
+from campaigns.outcomes.forms import DeliverableForm, OutcomeForm
+from matchmaker.lib.csv_export import csv_response, neutralise
+from matchmaker.lib.htmx import wants_partial
+
+SORT_KEYS = (
+    "cost",
+    "reach",
+    "impressions",
+    "engagements",
+    "er",
+    "clicks",
+    "conversions",
+    "revenue",
+    "cpm",
+    "cpe",
+    "cpc",
+    "cpa",
+    "roas",
+    "emv",
+)
+
+
+def _sorted(creators, sort: str):
+    key = sort.lstrip("-")
+    if key not in SORT_KEYS:
+        return creators
+    present = [c for c in creators if c.metrics[key] is not None]
+    missing = [c for c in creators if c.metrics[key] is None]  # dashes last either way
+    present.sort(key=lambda c: c.metrics[key], reverse=sort.startswith("-"))
+    return present + missing
+
+
+def _chart_data(results) -> dict:
+    return {
+        "timeline": results.timeline,
+        "creators": [
+            {
+                "handle": c.entry.creator.handle,
+                "reach": c.metrics["reach"],
+                "engagements": c.metrics["engagements"],
+                "predicted_reach": c.predicted.get("reach"),
+                "predicted_engagements": c.predicted.get("engagements"),
+            }
+            for c in results.creators
+        ],
+    }
+
+
+def _context(request, campaign, results, can_edit):
+    sort = request.GET.get("sort", "")
+    return {
+        "campaign": campaign,
+        "results": results,
+        "creators": _sorted(list(results.creators), sort),
+        "sort": sort,
+        "sort_keys": SORT_KEYS,
+        "can_edit": can_edit,
+        "chart_data": _chart_data(results),
+        "deliverable_form": DeliverableForm(),
+        "outcome_form": OutcomeForm(),
+        "spend_pct": (
+            min(100, round(results.spend / results.budget * 100))
+            if results.spend is not None and results.budget
+            else 0
+        ),
+    }
+
+
+@login_required
+def campaign_results(request, pk: int):
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("brand__organization"), pk=pk
+    )
+    can_edit = Campaign.objects.for_user(request.user, write=True).filter(pk=pk).exists()
+    results = selectors.campaign_results(campaign)
+    context = _context(request, campaign, results, can_edit)
+    template = (
+        "campaigns/results/_body.html" if wants_partial(request) else "campaigns/results/page.html"
+    )
+    return render(request, template, context)
+
+
+def _render_after_write(request, campaign, error: str | None = None):
+    if not wants_partial(request):
+        return redirect(reverse("campaigns:results", args=[campaign.pk]))
+    results = selectors.campaign_results(campaign)
+    context = _context(request, campaign, results, True)
+    context["error"] = error
+    return render(request, "campaigns/results/_body.html", context, status=400 if error else 200)
+
+
+@login_required
+@require_POST
+def deliverable_add(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    form = DeliverableForm(request.POST)
+    if not form.is_valid():
+        return _render_after_write(request, campaign, form.errors.as_text())
+    entry = get_object_or_404(
+        RosterEntry.objects.filter(campaign=campaign), pk=form.cleaned_data["entry"]
+    )
+    try:
+        services.deliverable_create(
+            entry=entry,
+            user=request.user,
+            format=form.cleaned_data["format"],
+            due_on=form.cleaned_data["due_on"],
+            post_url=form.cleaned_data["post_url"] or "",
+        )
+    except ValidationError as exc:
+        return _render_after_write(request, campaign, " ".join(exc.messages))
+    return _render_after_write(request, campaign)
+
+
+@login_required
+@require_POST
+def outcome_add(request, pk: int):
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        return _render_after_write(request, campaign, form.errors.as_text())
+    deliverable = get_object_or_404(
+        Deliverable.objects.filter(entry__campaign=campaign).select_related(
+            "entry__campaign__brand"
+        ),
+        pk=form.cleaned_data["deliverable"],
+    )
+    try:
+        services.outcome_record(deliverable=deliverable, user=request.user, values=form.values())
+    except ValidationError as exc:
+        return _render_after_write(request, campaign, " ".join(exc.messages))
+    return _render_after_write(request, campaign)
+
+
+EXPORT_HEADER = [
+    "creator",
+    "platform",
+    "stage",
+    "fee",
+    "reach",
+    "impressions",
+    "engagements",
+    "er",
+    "er_basis",
+    "clicks",
+    "conversions",
+    "revenue",
+    "cpm",
+    "cpe",
+    "cpc",
+    "cpa",
+    "roas",
+    "emv",
+    "predicted_reach",
+    "predicted_engagements",
+]
+
+
+def _export_rows(results):
+    for c in results.creators:
+        mtr = c.metrics
+        yield [
+            c.entry.creator.handle,
+            c.entry.creator.platform,
+            c.entry.stage,
+            mtr["cost"],
+            mtr["reach"],
+            mtr["impressions"],
+            mtr["engagements"],
+            mtr["er"],
+            mtr["er_basis"] or "",
+            mtr["clicks"],
+            mtr["conversions"],
+            mtr["revenue"],
+            mtr["cpm"],
+            mtr["cpe"],
+            mtr["cpc"],
+            mtr["cpa"],
+            mtr["roas"],
+            mtr["emv"],
+            c.predicted.get("reach"),
+            c.predicted.get("engagements"),
+        ]
+
+
+@login_required
+def results_export(request, pk: int, fmt: str):
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user).select_related("brand__organization"), pk=pk
+    )
+    if fmt not in ("csv", "xlsx"):
+        raise Http404("Exports are .csv or .xlsx.")
+    results = selectors.campaign_results(campaign)
+    name = f"campaign-{campaign.pk}-results"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", EXPORT_HEADER, _export_rows(results))
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Results"
+    sheet.append(EXPORT_HEADER)
+    for row in _export_rows(results):
+        # Numbers stay numbers; any text goes through the same formula neutraliser as the CSV.
+        sheet.append([v if isinstance(v, int | float) else neutralise(v) for v in row])
+    out = io.BytesIO()
+    book.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response
+
+
+@login_required
+def overview(request):
+    data = selectors.organization_overview(request.user)
+    chart = {"trend": data["trend"], "calibration": data["calibration"]}
+    return render(request, "campaigns/results/overview.html", {**data, "chart_data": chart})

@@ -1,0 +1,90 @@
+/* Charts of the results pages. Data comes from json_script elements (CSP: no inline scripts);
+   charts are redrawn after an htmx swap of the results body so recorded results show at once. */
+(function () {
+  "use strict";
+  var charts = {};
+
+  function draw(id, config) {
+    var canvas = document.getElementById(id);
+    if (!canvas || typeof Chart === "undefined") return;
+    if (charts[id]) charts[id].destroy();
+    charts[id] = new Chart(canvas, config);
+    canvas.dataset.points = String(
+      config.data.datasets.reduce(function (n, d) { return n + d.data.filter(function (v) { return v !== null; }).length; }, 0)
+    );
+  }
+
+  function readData(id) {
+    var el = document.getElementById(id);
+    return el ? JSON.parse(el.textContent) : null;
+  }
+
+  function campaignCharts() {
+    var data = readData("results-chart-data");
+    if (!data) return;
+    draw("chart-timeline", {
+      type: "line",
+      data: {
+        labels: data.timeline.map(function (p) { return p.day; }),
+        datasets: [
+          { label: "Reach", data: data.timeline.map(function (p) { return p.reach; }) },
+          { label: "Engagements", data: data.timeline.map(function (p) { return p.engagements; }) }
+        ]
+      },
+      options: { animation: false, spanGaps: true }
+    });
+    var handles = data.creators.map(function (c) { return "@" + c.handle; });
+    draw("chart-creators", {
+      type: "bar",
+      data: {
+        labels: handles,
+        datasets: [
+          { label: "Reach", data: data.creators.map(function (c) { return c.reach; }) },
+          { label: "Engagements", data: data.creators.map(function (c) { return c.engagements; }) }
+        ]
+      },
+      options: { animation: false }
+    });
+    draw("chart-predicted", {
+      type: "bar",
+      data: {
+        labels: handles,
+        datasets: [
+          { label: "Predicted reach", data: data.creators.map(function (c) { return c.predicted_reach; }) },
+          { label: "Actual reach", data: data.creators.map(function (c) { return c.reach; }) }
+        ]
+      },
+      options: { animation: false }
+    });
+  }
+
+  function overviewCharts() {
+    var data = readData("overview-chart-data");
+    if (!data) return;
+    draw("chart-calibration", {
+      type: "scatter",
+      data: {
+        datasets: ["reach", "engagements"].map(function (metric) {
+          return {
+            label: metric,
+            data: data.calibration.filter(function (p) { return p.metric === metric; })
+              .map(function (p) { return { x: p.predicted, y: p.actual }; })
+          };
+        })
+      },
+      options: { animation: false, scales: { x: { title: { display: true, text: "Predicted" } }, y: { title: { display: true, text: "Actual" } } } }
+    });
+    draw("chart-error-trend", {
+      type: "line",
+      data: {
+        labels: data.trend.map(function (p) { return p.campaign; }),
+        datasets: [{ label: "Reach MAPE", data: data.trend.map(function (p) { return p.mape; }) }]
+      },
+      options: { animation: false, spanGaps: true }
+    });
+  }
+
+  function all() { campaignCharts(); overviewCharts(); }
+  document.addEventListener("DOMContentLoaded", all);
+  document.addEventListener("htmx:afterSwap", all);
+})();

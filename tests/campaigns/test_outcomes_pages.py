@@ -1,0 +1,205 @@
+"""Results pages: numbers, inline entry over htmx, exports (formula-safe), tenancy, snapshot."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from campaigns.models import Outcome, Stage
+from campaigns.outcomes import services as outcome_services
+from campaigns.services import roster_entry_move
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def live(world):
+    """Campaign A with one contracted creator (fee 500), one deliverable and a reading."""
+    creator = f.CreatorFactory(handle="=HYPERLINK(evil)", followers=50_000)
+    entry = f.RosterEntryFactory(
+        campaign=world.campaign_a, creator=creator, stage=Stage.CONTRACTED, agreed_fee=Decimal(500)
+    )
+    entry.prediction = {"reach": 12_500, "engagements": 1_000, "basis": "test"}
+    entry.save()
+    deliverable = f.DeliverableFactory(entry=entry, platform="instagram")
+    f.OutcomeFactory(
+        deliverable=deliverable,
+        reach=10_000,
+        impressions=20_000,
+        likes=400,
+        comments=100,
+        clicks=250,
+        conversions=10,
+        revenue=Decimal(1500),
+    )
+    return entry, deliverable
+
+
+def test_results_page_shows_kpis_and_dash_for_missing(world, client_for, live):
+    page = client_for(world.viewer_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    assert page.status_code == 200
+    results = page.context["results"]
+    assert results.spend == 500.0
+    assert results.totals["reach"] == 10_000
+    assert results.totals["engagements"] == 500  # shares and saves not measured: skipped
+    assert results.totals["roas"] == pytest.approx(3.0)
+    assert results.totals["unique_reach"] is None  # no overlap run: shown as unavailable
+    assert results.totals["emv"] == pytest.approx(160.0)  # 20k impressions x default CPM 8
+    assert results.error["reach"]["mape"] == pytest.approx(0.25)
+    body = page.content.decode()
+    assert 'id="kpi-roas"' in body and "unavailable" in body
+    assert (
+        'id="results-chart-data"' in body
+        and "<script>" not in body.split("results-chart-data")[0][-200:]
+    )
+    assert "Record result" not in body  # viewer cannot write
+
+
+def test_editor_records_result_inline_and_latest_reading_wins(world, client_for, live):
+    _, deliverable = live
+    client = client_for(world.editor_a)
+    url = reverse("campaigns:outcome_add", args=[world.campaign_a.pk])
+    response = client.post(
+        url,
+        {"deliverable": deliverable.pk, "reach": "12000", "likes": "900"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert response.context["results"].totals["reach"] == 12_000
+    assert response.context["results"].totals["engagements"] == 900  # the later reading replaces
+    assert 'id="kpi-tiles"' in response.content.decode()
+    assert Outcome.objects.filter(deliverable=deliverable).count() == 2
+
+
+def test_bad_result_is_rejected_with_message(world, client_for, live):
+    _, deliverable = live
+    client = client_for(world.editor_a)
+    url = reverse("campaigns:outcome_add", args=[world.campaign_a.pk])
+    response = client.post(
+        url, {"deliverable": deliverable.pk, "likes": "-3"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert "likes" in response.content.decode()
+    response = client.post(url, {"deliverable": deliverable.pk}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 400 and "at least one number" in response.content.decode()
+    assert Outcome.objects.filter(deliverable=deliverable).count() == 1
+
+
+def test_add_deliverable_inline(world, client_for, live):
+    entry, _ = live
+    client = client_for(world.owner_a)
+    url = reverse("campaigns:deliverable_add", args=[world.campaign_a.pk])
+    response = client.post(
+        url, {"entry": entry.pk, "format": "reel", "post_url": ""}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 200
+    assert entry.deliverables.filter(format="reel", platform=entry.creator.platform).exists()
+
+
+def test_csv_export_neutralises_formulas(world, client_for, live):
+    response = client_for(world.viewer_a).get(
+        reverse("campaigns:results_export", args=[world.campaign_a.pk, "csv"])
+    )
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"].startswith("text/csv")
+    assert "'=HYPERLINK(evil)" in text
+    assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_xlsx_export_neutralises_formulas(world, client_for, live):
+    response = client_for(world.viewer_a).get(
+        reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "creator"
+    assert rows[1][0] == "'=HYPERLINK(evil)"
+    assert rows[1][3] == 500.0 and rows[1][16] == pytest.approx(3.0)  # numbers stay numbers
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("campaigns:results", []),
+        ("campaigns:results_export", ["csv"]),
+        ("campaigns:results_export", ["xlsx"]),
+    ],
+)
+def test_other_org_gets_404(world, client_for, live, name, args):
+    url = reverse(name, args=[world.campaign_a.pk, *args])
+    assert client_for(world.owner_b).get(url).status_code == 404
+
+
+def test_writes_are_404_for_viewer_and_other_org(world, client_for, live):
+    entry, deliverable = live
+    for user in (world.viewer_a, world.owner_b):
+        client = client_for(user)
+        r1 = client.post(
+            reverse("campaigns:outcome_add", args=[world.campaign_a.pk]),
+            {"deliverable": deliverable.pk, "reach": "1"},
+        )
+        r2 = client.post(
+            reverse("campaigns:deliverable_add", args=[world.campaign_a.pk]),
+            {"entry": entry.pk, "format": "post"},
+        )
+        assert r1.status_code == 404 and r2.status_code == 404
+    assert Outcome.objects.filter(deliverable=deliverable).count() == 1
+
+
+def test_deliverable_of_another_campaign_is_404(world, client_for, live):
+    other = f.DeliverableFactory(entry=f.RosterEntryFactory(campaign=world.campaign_b))
+    response = client_for(world.owner_a).post(
+        reverse("campaigns:outcome_add", args=[world.campaign_a.pk]),
+        {"deliverable": other.pk, "reach": "5"},
+    )
+    assert response.status_code == 404
+
+
+def test_overview_only_counts_own_campaigns(world, client_for, live):
+    f.OutcomeFactory(
+        deliverable=f.DeliverableFactory(
+            entry=f.RosterEntryFactory(
+                campaign=world.campaign_b,
+                agreed_fee=Decimal(10),
+                stage=Stage.COMPLETED,
+                creator=f.CreatorFactory(handle="globexonly"),
+            )
+        ),
+        likes=10_000,
+    )
+    page = client_for(world.owner_a).get(reverse("campaigns:overview"))
+    assert page.status_code == 200
+    handles = [r["creator"].handle for r in page.context["best"]]
+    assert handles == ["=HYPERLINK(evil)"]
+    assert "globexonly" not in page.content.decode()
+
+
+def test_move_to_contracted_snapshots_prediction(world):
+    creator = f.CreatorFactory(followers=40_000)
+    entry = f.RosterEntryFactory(campaign=world.campaign_a, creator=creator)
+    entry = roster_entry_move(entry=entry, stage=Stage.CONTRACTED, user=world.owner_a)
+    assert entry.prediction["reach"] == pytest.approx(40_000 * outcome_services.TYPICAL_REACH_RATE)
+    assert "followers x typical reach rate" in entry.prediction["basis"]
+    assert entry.predicted_at is not None
+    frozen = dict(entry.prediction)
+    creator.followers = 90_000
+    creator.save()
+    roster_entry_move(entry=entry, stage=Stage.NEGOTIATING, user=world.owner_a)
+    entry = roster_entry_move(entry=entry, stage=Stage.CONTRACTED, user=world.owner_a)
+    assert entry.prediction == frozen  # frozen at the first contract
+
+
+def test_bulk_create_is_all_or_nothing(world, live):
+    _, deliverable = live
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="reading 2: clicks"):
+        outcome_services.outcome_bulk_create(
+            readings=[(deliverable, {"reach": 1}, None), (deliverable, {"clicks": "x"}, None)],
+            user=world.owner_a,
+        )
+    assert Outcome.objects.filter(deliverable=deliverable).count() == 1
