@@ -1,6 +1,7 @@
 """Small filters of the campaign pages: score fractions as 0-100 and as bar width classes."""
 
 from django import template
+from django.utils.html import format_html_join
 
 register = template.Library()
 
@@ -36,3 +37,20 @@ def get_attr(obj, name: str):
 @register.filter
 def humanise(name: str) -> str:
     return str(name).replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def component_cells(match, components) -> str:
+    """The table cells of a match's component bars, built in one call: rendering 6 bars x 50 rows
+    through template tags was the matches page's main cost."""
+    cells = []
+    for name in components:
+        label = humanise(name)
+        score = score100(getattr(match, name, None))
+        cells.append((label, score, label, score, bar_width(getattr(match, name, None))))
+    return format_html_join(
+        "",
+        '<td title="{}: {}"><div class="bar" role="img" aria-label="{} {} of 100">'
+        '<span class="{}"></span></div></td>',
+        cells,
+    )
