@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
+from scoring.overlap_services import enqueue_overlap_recompute
 
 # Brand defaults copied into a new campaign unless the caller gives its own.
 BRAND_TARGETING_FIELDS = (
@@ -136,6 +137,7 @@ def roster_entry_add(*, campaign: Campaign, creator, user) -> RosterEntry:
     StageChange.objects.create(
         entry=entry, from_stage="", to_stage=Stage.SHORTLISTED, changed_by=user
     )
+    enqueue_overlap_recompute(campaign.id)  # the roster's audience overlap changed
     return entry
 
 
@@ -154,6 +156,7 @@ def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
     entry.stage = stage
     entry.save(update_fields=["stage", "updated_at"])
     StageChange.objects.create(entry=entry, from_stage=previous, to_stage=stage, changed_by=user)
+    enqueue_overlap_recompute(entry.campaign_id)  # declined creators leave the overlap
     if stage == Stage.CONTRACTED:
         # Freeze what we expect from this creator, to compare with the results later.
         from campaigns.outcomes.services import entry_prediction_snapshot

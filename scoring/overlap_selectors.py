@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Stage
 from creators.models import AudienceSketch, Creator
 from scoring.metrics import overlap, sketches
 from scoring.models import CreatorOverlap, ScoreRun
@@ -48,7 +48,12 @@ def audiences(creator_ids, *, with_samples: bool = False) -> list[overlap.Audien
 
 
 def roster_creator_ids(campaign: Campaign) -> list[int]:
-    return list(campaign.roster.order_by("created_at", "pk").values_list("creator_id", flat=True))
+    """The campaign's roster in the order added; declined creators no longer count."""
+    return list(
+        campaign.roster.exclude(stage=Stage.DECLINED)
+        .order_by("created_at", "pk")
+        .values_list("creator_id", flat=True)
+    )
 
 
 @dataclass

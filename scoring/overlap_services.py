@@ -9,7 +9,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import Campaign, Objective
+from campaigns.models import Campaign, Objective, Stage
 from creators.models import AudienceSketch, Creator
 from scoring.metrics import optimiser, overlap, sketches
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
@@ -148,7 +148,9 @@ def roster_optimise(
     or expected engagements net of overlap (engagement objective). The proposal also carries the
     current roster's value for comparison (`current_ids`, `current_value`)."""
     budget = float(campaign.budget if budget is None else budget)
-    roster_fees = dict(campaign.roster.values_list("creator_id", "agreed_fee"))
+    roster_fees = dict(
+        campaign.roster.exclude(stage=Stage.DECLINED).values_list("creator_id", "agreed_fee")
+    )
     ids = list(dict.fromkeys([*roster_fees, *_candidate_ids(campaign, top_n), *must_include]))
     scores = {
         m.creator_id: m

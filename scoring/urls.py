@@ -1,6 +1,6 @@
 """URLs of the scoring pages."""
 
-from django.urls import path  # noqa: F401 - routes are added below as pages land
+from django.urls import path
 
 from scoring import overlap_views
 

@@ -122,25 +122,28 @@ def _shared_counts(arrays: list[np.ndarray]) -> np.ndarray:
 
 
 def overlap_matrix(audiences: list[Audience], k: int = sketches.K) -> list[PairOverlap]:
-    """Every pair (i < j in the given order) whose audiences are both known.
-
-    Pairs of exact sketches (both samples below k) are counted together in one pass; pairs with a
-    full sketch use the bottom-k estimator pair by pair."""
+    """Every pair (i < j in the given order) whose audiences are both known, vectorised: the
+    shared-hash counts of all sketches in one pass, then the same estimator as
+    `sketches.jaccard` (hashes counted below the pair's common limit)."""
     known = [a for a in audiences if a.known]
-    exact = [a for a in known if a.sketch.size < k]
-    pos = {id(a): i for i, a in enumerate(exact)}
-    counts = _shared_counts([a.sketch for a in exact])
+    counts = _shared_counts([a.sketch for a in known])
+    limits = np.array([sketches.sketch_limit(a.sketch, k) for a in known], dtype=np.uint64)
+    unlimited = limits == np.uint64(0xFFFFFFFFFFFFFFFF)
+    below = np.zeros((len(known), len(known)))
+    for i, a in enumerate(known):
+        pair_limit = np.minimum(limits[i], limits)
+        below[i] = np.searchsorted(a.sketch, pair_limit, side="right")
+    pos = {id(a): i for i, a in enumerate(known)}
     out = []
     for i, a in enumerate(audiences):
         for b in audiences[i + 1 :]:
             if not (a.known and b.known):
                 continue
-            if id(a) in pos and id(b) in pos:
-                shared = counts[pos[id(a)], pos[id(b)]]
-                j = shared / (a.sketch.size + b.sketch.size - shared)
-                out.append(_from_jaccard(a, b, float(j), True, k))
-            else:
-                out.append(pair_overlap(a, b, k))
+            x, y = pos[id(a)], pos[id(b)]
+            shared = counts[x, y]
+            union = below[x, y] + below[y, x] - shared
+            j = float(shared / union) if union else 0.0
+            out.append(_from_jaccard(a, b, j, bool(unlimited[x] and unlimited[y]), k))
     return out
 
 
