@@ -1,0 +1,101 @@
+"""Forms of the staff import pages: the upload, and the column mapping on the preview."""
+
+from django import forms
+from django.conf import settings
+
+from creators.importing.readers import ACCEPTED_SUFFIXES
+from creators.importing.registry import KindSpec, kinds
+from creators.models import Platform
+
+
+class ImportUploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=())
+    platform = forms.ChoiceField(
+        choices=[("", "From a column in the file"), *Platform.choices],
+        required=False,
+        help_text="Used for rows without a platform column.",
+    )
+    file = forms.FileField(
+        help_text=f"CSV (comma, semicolon or tab separated) or .xlsx, up to "
+        f"{settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+    )
+    sheet = forms.CharField(
+        required=False, max_length=100, help_text="Worksheet of a workbook (default: the first)."
+    )
+    skip_invalid = forms.BooleanField(
+        required=False,
+        label="Skip invalid rows",
+        help_text="Import the valid rows and list the rejected ones.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Kinds other apps register (outcomes) have their own upload page with their scope.
+        self.fields["kind"].choices = [
+            (name, spec.label)
+            for name, spec in kinds().items()
+            if name in ("profiles", "posts", "audience", "followers")
+        ]
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise forms.ValidationError(f"Upload a {', '.join(ACCEPTED_SUFFIXES)} file.")
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                f"The file is {upload.size / 1e6:.0f} MB; the limit is {settings.IMPORT_MAX_UPLOAD_BYTES / 1e6:.0f} MB."
+            )
+        return upload
+
+
+class MappingForm(forms.Form):
+    """One select per field of the kind: which column of the file feeds it."""
+
+    remember = forms.BooleanField(
+        required=False, initial=True, label="Remember this mapping for files with these columns"
+    )
+
+    def __init__(
+        self,
+        *args,
+        spec: KindSpec,
+        headers: list[str],
+        mapping: dict[str, str],
+        have_platform: bool,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.spec = spec
+        choices = [("", "— not in the file —"), *[(h, h) for h in headers]]
+        for field in spec.fields:
+            # A kind that reshapes (audience wide layout) may not need these columns by name.
+            required = (
+                field.required
+                and not (field.name == "platform" and have_platform)
+                and spec.reshape is None
+            )
+            self.fields[f"map_{field.name}"] = forms.ChoiceField(
+                choices=choices,
+                required=required,
+                initial=mapping.get(field.name, ""),
+                label=field.name.replace("_", " ").capitalize() + (" *" if required else ""),
+            )
+        self.order_fields([f"map_{f.name}" for f in spec.fields] + ["remember"])
+
+    def clean(self):
+        cleaned = super().clean()
+        used: dict[str, str] = {}
+        for field in self.spec.fields:
+            column = cleaned.get(f"map_{field.name}")
+            if column and column in used:
+                self.add_error(
+                    f"map_{field.name}", f"Column {column!r} already feeds {used[column]}."
+                )
+            elif column:
+                used[column] = field.name
+        return cleaned
+
+    def mapping(self) -> dict[str, str]:
+        return {f.name: self.cleaned_data.get(f"map_{f.name}") or "" for f in self.spec.fields}
