@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class CampaignsConfig(AppConfig):
     name = "campaigns"
+
+    def ready(self) -> None:
+        # Register the "outcomes" import kind with the creators import machinery.
+        from campaigns.outcomes import importing  # noqa: F401
