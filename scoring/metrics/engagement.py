@@ -1,0 +1,64 @@
+"""Engagement rates per creator from recent posts (DESIGN 4.1), with a profile-average fallback."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+RECENT_POSTS = 12
+WINDOW_DAYS = 180
+MIN_POSTS = 3
+
+
+def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
+    """creators: id, followers, avg_likes, avg_comments, reported_engagement_rate.
+    posts: creator_id, posted_at, likes, comments, views.
+    Returns one row per creator (index id): er_median, er_mean, er_views, er_posts_used,
+    er_from_profile, likes_per_comment. ER is None for zero followers (undefined)."""
+    c = creators.set_index("id")
+    followers = c["followers"].astype(float)
+    p = posts[["creator_id", "posted_at", "likes", "comments", "views"]].copy()
+    p = p[p["creator_id"].isin(c.index)]
+    if len(p):
+        latest = p.groupby("creator_id")["posted_at"].transform("max")
+        p = p[p["posted_at"] >= latest - pd.Timedelta(days=WINDOW_DAYS)]
+        p = p.sort_values(["creator_id", "posted_at"], ascending=[True, False])
+        p = p.groupby("creator_id", sort=False).head(RECENT_POSTS)
+    p["eng"] = p["likes"].astype(float) + p["comments"].astype(float)
+    p["followers"] = p["creator_id"].map(followers)
+    p["er"] = np.where(
+        p["followers"] > 0, p["eng"] / p["followers"].where(p["followers"] > 0), np.nan
+    )
+    views = pd.to_numeric(p["views"], errors="coerce")
+    p["erv"] = np.where(views > 0, p["eng"] / views.where(views > 0), np.nan)
+    g = p.groupby("creator_id")
+    out = pd.DataFrame(index=c.index)
+    out["er_posts_used"] = g.size().reindex(c.index).fillna(0).astype(int)
+    out["er_median"] = g["er"].median().reindex(c.index)
+    out["er_mean"] = g["er"].mean().reindex(c.index)
+    out["er_views"] = g["erv"].median().reindex(c.index)
+    sums = g[["likes", "comments"]].sum().reindex(c.index)
+    out["likes_per_comment"] = np.where(
+        sums["comments"] > 0, sums["likes"] / sums["comments"].where(sums["comments"] > 0), np.nan
+    )
+    # Fewer than MIN_POSTS recent posts: the profile's own averages are the better estimate.
+    few = out["er_posts_used"] < MIN_POSTS
+    profile_eng = c["avg_likes"].astype(float).fillna(0) + c["avg_comments"].astype(float).fillna(0)
+    has_avgs = c["avg_likes"].notna() | c["avg_comments"].notna()
+    profile_er = pd.Series(
+        np.where(has_avgs & (followers > 0), profile_eng / followers.where(followers > 0), np.nan),
+        index=c.index,
+    )
+    profile_er = profile_er.fillna(c["reported_engagement_rate"].astype(float))
+    profile_er = profile_er.where(followers > 0)
+    use_profile = few & profile_er.notna()
+    out["er_from_profile"] = few
+    out.loc[use_profile, "er_median"] = profile_er[use_profile]
+    out.loc[use_profile, "er_mean"] = profile_er[use_profile]
+    avg_lpc = np.where(
+        c["avg_comments"].astype(float) > 0,
+        c["avg_likes"].astype(float) / c["avg_comments"].astype(float).where(c["avg_comments"] > 0),
+        np.nan,
+    )
+    out["likes_per_comment"] = out["likes_per_comment"].fillna(pd.Series(avg_lpc, index=c.index))
+    return out

@@ -1,0 +1,47 @@
+"""Niche fit: category match, brand keywords in bio/hashtags, excluded keywords (DESIGN 4.4)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+
+def _terms(words) -> list[str]:
+    return [w.strip().lower().lstrip("#") for w in (words or []) if str(w).strip()]
+
+
+def niche_fit(
+    creators: pd.DataFrame, *, niche_ids: list[int], keywords: list[str], excluded: list[str]
+) -> pd.DataFrame:
+    """creators: id, category_ids (list), text (bio + hashtags, any case).
+    Returns index id: niche_fit 0..1, category_match 0..1, keyword_share 0..1, excluded bool.
+    Without niches or keywords that half is neutral (0.5)."""
+    c = creators.set_index("id")
+    text = c["text"].fillna("").str.lower()
+    niches = set(niche_ids)
+    if niches:
+        cat = c["category_ids"].map(lambda ids: len(niches & set(ids or [])) / len(niches))
+    else:
+        cat = pd.Series(0.5, index=c.index)
+    kws = _terms(keywords)
+    if kws:
+        hits = sum(
+            text.str.contains(r"\b" + re.escape(k) + r"\b", regex=True).astype(int) for k in kws
+        )
+        kw = hits / len(kws)
+    else:
+        kw = pd.Series(0.5, index=c.index)
+    ex = _terms(excluded)
+    if ex:
+        pattern = "|".join(r"\b" + re.escape(k) + r"\b" for k in ex)
+        flagged = text.str.contains(pattern, regex=True)
+    else:
+        flagged = pd.Series(False, index=c.index)
+    out = pd.DataFrame(index=c.index)
+    out["category_match"] = cat.astype(float)
+    out["keyword_share"] = kw.astype(float)
+    out["niche_fit"] = np.clip(0.6 * out["category_match"] + 0.4 * out["keyword_share"], 0, 1)
+    out["excluded"] = flagged.astype(bool)
+    return out
