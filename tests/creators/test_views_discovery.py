@@ -162,6 +162,7 @@ def test_pagination_count_and_url_state(world, client_for):
     assert len(first.context["rows"]) == 25
     body = first.content.decode()
     assert "sort=followers&amp;country=DE&amp;page=2" in body
+    assert "/creators/export.csv?sort=followers&amp;country=DE" in body  # export keeps filters
     second = client.get(URL, {"sort": "followers", "country": "DE", "page": "2"})
     assert handles(second) == [f"c{i:02d}" for i in range(4, -1, -1)]
     assert client.get(URL, {"page": "oops"}).status_code == 200
