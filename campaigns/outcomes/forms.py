@@ -31,3 +31,22 @@ class OutcomeForm(forms.Form):
     def values(self) -> dict:
         data = self.cleaned_data
         return {k: data.get(k) for k in (*READING_FIELDS, "revenue")}
+
+
+class EmvCpmForm(forms.Form):
+    """One CPM per platform, starting from the organisation's values over the defaults."""
+
+    def __init__(self, *args, current: dict, **kwargs):
+        from creators.models import Platform
+
+        super().__init__(*args, **kwargs)
+        for value, label in Platform.choices:
+            self.fields[value] = forms.DecimalField(
+                label=f"{label} CPM",
+                min_value=0,
+                max_digits=10,
+                decimal_places=2,
+                initial=current.get(value),
+                required=False,
+                help_text="Value of 1,000 impressions; blank uses the default.",
+            )

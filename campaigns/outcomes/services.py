@@ -216,3 +216,21 @@ def entry_prediction_snapshot(*, entry: RosterEntry) -> RosterEntry:
     entry.predicted_at = timezone.now()
     entry.save(update_fields=["prediction", "predicted_at", "updated_at"])
     return entry
+
+
+@transaction.atomic
+def organization_emv_cpm_update(*, organization, cpm: Mapping[str, Any], user) -> Any:
+    """Set the per-platform CPM used for EMV (currency per 1,000 impressions)."""
+    from creators.models import Platform
+
+    clean: dict[str, float] = {}
+    for platform, value in cpm.items():
+        if platform not in Platform.values:
+            raise ValidationError(f"Unknown platform {platform!r} for the EMV CPM.")
+        if value is None or value == "":
+            continue
+        number = _clean_money(f"CPM for {platform}", value)
+        clean[platform] = float(number)
+    organization.emv_cpm = clean
+    organization.save(update_fields=["emv_cpm"])
+    return organization

@@ -6,6 +6,7 @@ from campaigns.outcomes import views
 
 urlpatterns = [
     path("overview/", views.overview, name="overview"),
+    path("organizations/<int:org_id>/emv/", views.emv_settings, name="emv_settings"),
     path("<int:pk>/results/", views.campaign_results, name="results"),
     path("<int:pk>/results/deliverables/", views.deliverable_add, name="deliverable_add"),
     path("<int:pk>/results/outcomes/", views.outcome_add, name="outcome_add"),

@@ -12,9 +12,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Campaign, Deliverable, RosterEntry
+from campaigns.models import Campaign, Deliverable, Organization, RosterEntry
 from campaigns.outcomes import selectors, services
-from campaigns.outcomes.forms import DeliverableForm, OutcomeForm
+from campaigns.outcomes.forms import DeliverableForm, EmvCpmForm, OutcomeForm
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
 
@@ -234,3 +234,29 @@ def overview(request):
     data = selectors.organization_overview(request.user)
     chart = {"trend": data["trend"], "calibration": data["calibration"]}
     return render(request, "campaigns/results/overview.html", {**data, "chart_data": chart})
+
+
+@login_required
+def emv_settings(request, org_id: int):
+    """The organisation's per-platform EMV CPMs: everyone in it sees them, owners/editors edit."""
+    organization = get_object_or_404(Organization.objects.for_user(request.user), pk=org_id)
+    can_edit = Organization.objects.for_user(request.user, write=True).filter(pk=org_id).exists()
+    current = selectors.emv_cpm_for(organization)
+    form = EmvCpmForm(request.POST or None, current=current)
+    if request.method == "POST":
+        if not can_edit:
+            raise Http404("No organisation you can edit.")
+        if form.is_valid():
+            try:
+                services.organization_emv_cpm_update(
+                    organization=organization, cpm=form.cleaned_data, user=request.user
+                )
+            except ValidationError as exc:
+                form.add_error(None, " ".join(exc.messages))
+            else:
+                return redirect(reverse("campaigns:emv_settings", args=[org_id]))
+    return render(
+        request,
+        "campaigns/outcomes/emv_settings.html",
+        {"organization": organization, "form": form, "can_edit": can_edit, "current": current},
+    )

@@ -30,6 +30,7 @@ DEFAULT_EMV_CPM = {
     "youtube": 10.0,
     "twitter": 5.0,
     "twitch": 7.0,
+    "facebook": 6.0,
 }
 
 

@@ -203,3 +203,19 @@ def test_bulk_create_is_all_or_nothing(world, live):
             user=world.owner_a,
         )
     assert Outcome.objects.filter(deliverable=deliverable).count() == 1
+
+
+def test_emv_cpm_is_visible_and_editable_by_editor(world, client_for, live):
+    url = reverse("campaigns:emv_settings", args=[world.org_a.pk])
+    viewer_page = client_for(world.viewer_a).get(url)
+    assert viewer_page.status_code == 200 and "Save CPMs" not in viewer_page.content.decode()
+    assert client_for(world.viewer_a).post(url, {"instagram": "20"}).status_code == 404
+    assert client_for(world.owner_b).get(url).status_code == 404
+    response = client_for(world.editor_a).post(url, {"instagram": "12.50", "tiktok": ""})
+    assert response.status_code == 302
+    world.org_a.refresh_from_db()
+    assert world.org_a.emv_cpm == {"instagram": 12.5}
+    page = client_for(world.viewer_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    assert page.context["results"].totals["emv"] == pytest.approx(250.0)  # 20k impressions x 12.5
+    bad = client_for(world.editor_a).post(url, {"instagram": "-1"})
+    assert bad.status_code == 200 and "instagram" in bad.content.decode().lower()
