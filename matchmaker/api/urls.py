@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView
 v1 = [
     path("", include("creators.api.urls")),
     path("", include("campaigns.api.urls")),
+    path("", include("scoring.api.urls")),
 ]
 
 urlpatterns = [

@@ -1,0 +1,137 @@
+"""Overlap, unique reach and optimiser proposals for a campaign's roster (read-only: computed
+by the overlap selectors/services the pages use, for campaigns in the user's organisations)."""
+
+from decimal import Decimal
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns.models import Campaign
+from matchmaker.api.scoping import scoped_object
+
+
+class PairSerializer(serializers.Serializer):
+    creator_a = serializers.IntegerField()
+    creator_b = serializers.IntegerField()
+    share = serializers.FloatField(allow_null=True, help_text="Share of the smaller audience.")
+    error_band = serializers.FloatField(allow_null=True)
+    shared_estimate = serializers.FloatField(allow_null=True)
+    jaccard = serializers.FloatField(allow_null=True)
+    measurable = serializers.BooleanField()
+
+
+class MemberSerializer(serializers.Serializer):
+    creator_id = serializers.IntegerField()
+    handle = serializers.CharField()
+    followers = serializers.IntegerField()
+    known = serializers.BooleanField(help_text="False: no follower sample, counted as disjoint.")
+    exclusive = serializers.FloatField(allow_null=True)
+    exclusive_share = serializers.FloatField(allow_null=True)
+
+
+class OverlapSerializer(serializers.Serializer):
+    unique_reach = serializers.FloatField()
+    sum_followers = serializers.IntegerField()
+    known_union = serializers.FloatField()
+    unknown_ids = serializers.ListField(child=serializers.IntegerField())
+    members = MemberSerializer(many=True)
+    pairs = PairSerializer(many=True)
+    computed_at = serializers.DateTimeField(allow_null=True)
+
+
+class CampaignOverlap(APIView):
+    """Pairwise audience overlap of the roster, its unique reach and each member's exclusive
+    share."""
+
+    @extend_schema(responses=OverlapSerializer)
+    def get(self, request, pk: int):
+        from scoring.overlap_selectors import campaign_overlap
+
+        campaign = scoped_object(Campaign, request, pk=pk)
+        data = campaign_overlap(campaign)
+        pairs = []
+        for i, (creator_a, cells) in enumerate(data.rows):
+            for j, cell in enumerate(cells):
+                if j <= i:  # upper triangle only: each pair once, no diagonal
+                    continue
+                pairs.append(
+                    {
+                        "creator_a": creator_a.pk,
+                        "creator_b": data.creators[j].pk,
+                        "share": cell.share,
+                        "error_band": cell.band,
+                        "shared_estimate": cell.shared,
+                        "jaccard": cell.jaccard,
+                        "measurable": cell.measurable,
+                    }
+                )
+        body = {
+            "unique_reach": data.reach.unique_reach,
+            "sum_followers": data.reach.sum_followers,
+            "known_union": data.reach.known_union,
+            "unknown_ids": list(data.reach.unknown_ids),
+            "members": [
+                {
+                    "creator_id": creator.pk,
+                    "handle": creator.handle,
+                    "followers": m.followers,
+                    "known": m.known,
+                    "exclusive": m.exclusive,
+                    "exclusive_share": m.exclusive_share,
+                }
+                for creator, m in data.contributions
+            ],
+            "pairs": pairs,
+            "computed_at": data.last_run.finished_at if data.last_run else None,
+        }
+        return Response(OverlapSerializer(body).data)
+
+
+class OptimiserQuerySerializer(serializers.Serializer):
+    budget = serializers.DecimalField(
+        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
+    )
+
+
+class PickSerializer(serializers.Serializer):
+    creator_id = serializers.IntegerField()
+    cost = serializers.FloatField()
+    value = serializers.FloatField()
+    gain = serializers.FloatField()
+    cost_estimated = serializers.BooleanField()
+    overlap_unknown = serializers.BooleanField()
+    must_include = serializers.BooleanField()
+
+
+class ProposalSerializer(serializers.Serializer):
+    objective = serializers.CharField()
+    budget = serializers.FloatField()
+    total_cost = serializers.FloatField()
+    total_value = serializers.FloatField()
+    picks = PickSerializer(many=True)
+    notes = serializers.ListField(child=serializers.CharField())
+    current_ids = serializers.ListField(child=serializers.IntegerField())
+    current_value = serializers.FloatField()
+    current_cost = serializers.FloatField()
+
+
+class CampaignOptimiser(APIView):
+    """A roster proposal within the budget (default: the campaign's) from the roster and the
+    top matches, maximising unique target reach or engagements net of overlap."""
+
+    @extend_schema(parameters=[OptimiserQuerySerializer], responses=ProposalSerializer)
+    def get(self, request, pk: int):
+        from scoring.metrics.optimiser import OptimiserError
+        from scoring.overlap_services import roster_optimise
+
+        campaign = scoped_object(Campaign, request, pk=pk)
+        query = OptimiserQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        try:
+            proposal = roster_optimise(campaign=campaign, budget=query.validated_data.get("budget"))
+        except OptimiserError as exc:
+            raise ValidationError(str(exc)) from None
+        return Response(ProposalSerializer(proposal).data)

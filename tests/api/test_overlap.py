@@ -1,0 +1,58 @@
+"""Overlap, unique reach and optimiser endpoints: numbers from the overlap services, tenancy."""
+
+import pytest
+
+from creators.models import AudienceSketch
+from scoring.metrics.sketches import sketch_values
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def sketched_roster(world, scored):
+    """Two roster members whose follower samples share half their ids, one without a sample."""
+    a, b, c = scored
+    for creator, ids in ((a, range(2000)), (b, range(1000, 3000))):
+        AudienceSketch.objects.create(creator=creator, **sketch_values([f"u{i}" for i in ids]))
+        f.RosterEntryFactory(campaign=world.campaign_a, creator=creator, agreed_fee=1000)
+    f.RosterEntryFactory(campaign=world.campaign_a, creator=c, agreed_fee=1000)
+    return a, b, c
+
+
+def test_overlap_pairs_and_unique_reach(world, sketched_roster, api_for):
+    a, b, c = sketched_roster
+    body = api_for(world.viewer_a).get(f"/api/v1/campaigns/{world.campaign_a.pk}/overlap/")
+    assert body.status_code == 200, body.content
+    data = body.json()
+    assert len(data["pairs"]) == 3  # three members: each pair once
+    ab = next(p for p in data["pairs"] if {p["creator_a"], p["creator_b"]} == {a.pk, b.pk})
+    # Samples of 2,000 sharing 1,000: Jaccard 1/3; scaled to the follower counts the shared
+    # audience is J/(1+J) x (fa+fb), reported as a share of the smaller audience.
+    assert ab["jaccard"] == pytest.approx(1 / 3, abs=0.05)
+    expected = ab["jaccard"] / (1 + ab["jaccard"]) * (a.followers + b.followers) / a.followers
+    assert ab["share"] == pytest.approx(expected, rel=0.05)
+    assert data["unknown_ids"] == [c.pk]
+    assert data["sum_followers"] == a.followers + b.followers + c.followers
+    assert data["unique_reach"] < data["sum_followers"]
+
+
+def test_optimiser_proposal_within_budget(world, sketched_roster, api_for):
+    client = api_for(world.viewer_a)
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/optimiser/"
+    body = client.get(url, {"budget": "100000"}).json()
+    assert body["budget"] == 100000
+    assert body["total_cost"] <= body["budget"]
+    assert len(body["picks"]) == 3  # 3,000 of fees fit in 100,000
+    assert body["current_cost"] == 3000
+    small = client.get(url, {"budget": "1500"}).json()
+    assert len(small["picks"]) == 1 and small["total_cost"] <= 1500
+    bad = client.get(url, {"budget": "-1"})
+    assert bad.status_code == 400 and "budget" in bad.json()["error"]["fields"]
+
+
+def test_overlap_and_optimiser_of_another_organisation_are_404(world, api_for):
+    client = api_for(world.owner_b)
+    for what in ("overlap", "optimiser"):
+        response = client.get(f"/api/v1/campaigns/{world.campaign_a.pk}/{what}/")
+        assert response.status_code == 404, what
