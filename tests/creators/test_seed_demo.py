@@ -5,10 +5,11 @@ from io import StringIO
 import numpy as np
 import pandas as pd
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from campaigns.models import Campaign, Membership, Organization, Outcome, RosterEntry, StageChange
-from creators.models import AudienceShare, AudienceSketch, Creator, FollowerSnapshot, Post
+from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
 from scoring.metrics.sketches import unpack_sample
 
 N = 300
@@ -20,9 +21,26 @@ def seed(seed=11, n=N, **kwargs) -> str:
     return out.getvalue()
 
 
+def wipe() -> None:
+    """Remove everything seed_demo made (organisations first: roster entries protect creators)."""
+    Organization.objects.all().delete()
+    Creator.objects.all().delete()
+    Category.objects.all().delete()
+    get_user_model().objects.all().delete()
+
+
+@pytest.fixture(scope="module")
+def seeded_once(django_db_setup, django_db_blocker):
+    """Seed once for the module (committed), and remove it afterwards: seeding is the slow part."""
+    with django_db_blocker.unblock():
+        output = seed()
+        yield output
+        wipe()
+
+
 @pytest.fixture
-def seeded(db) -> str:
-    return seed()
+def seeded(seeded_once, db) -> str:
+    return seeded_once
 
 
 def test_tiers_spread_with_most_micro(seeded):
@@ -107,25 +125,23 @@ def test_if_empty_skips_and_second_seed_refuses(seeded):
 
 
 @pytest.mark.django_db
-def test_same_seed_same_data(django_db_blocker):
+def test_same_seed_same_data():
+    def rows():
+        creators = list(
+            Creator.objects.order_by("id").values_list("id", "handle", "followers", "country")
+        )
+        # Handles end with the id, which differs between runs: compare without it.
+        return [(h.removesuffix(str(pk)), n, c) for pk, h, n, c in creators]
+
+    wipe()  # inside this test's transaction: the module's seed comes back afterwards
     seed(seed=5, n=120)
-    first = list(Creator.objects.order_by("id").values_list("handle", "followers", "country"))
-    first_ids = Creator.objects.order_by("id").values_list("id", flat=True)[0]
-    Organization.objects.all().delete()
-    RosterEntry.objects.all().delete()
-    Creator.objects.all().delete()
-    from django.contrib.auth import get_user_model
-
-    get_user_model().objects.all().delete()
+    first = rows()
+    wipe()
     seed(seed=5, n=120)
-    again = list(Creator.objects.order_by("id").values_list("handle", "followers", "country"))
-
-    # Handles carry the id, which differs on a second run: compare without it.
-    def strip(rows, base):
-        return [(h.removesuffix(str(base + i)), f, c) for i, (h, f, c) in enumerate(rows)]
-
-    second_ids = Creator.objects.order_by("id").values_list("id", flat=True)[0]
-    assert strip(first, first_ids) == strip(again, second_ids)
+    assert rows() == first
+    wipe()
+    seed(seed=6, n=120)
+    assert rows() != first
 
 
 def test_rejects_too_few_creators(db):
