@@ -147,7 +147,9 @@ class Profile:
 
 
 def _reasons(raw) -> list[dict]:
-    """Authenticity reasons as {sentence, contribution}; a plain string is a sentence alone."""
+    """Authenticity reasons as {sentence, contribution}; a plain string is a sentence alone.
+
+    contribution is the points the signal took off the score (scoring.metrics.authenticity)."""
     reasons = []
     for item in raw or []:
         if isinstance(item, dict):
@@ -168,7 +170,8 @@ def _spikes(raw) -> list[dict]:
             spikes.append(
                 {
                     "date": str(item["date"]),
-                    "change": item.get("change"),
+                    # scoring.metrics.authenticity writes "growth" (the day's relative change).
+                    "change": item.get("change", item.get("growth")),
                     "explained": bool(item.get("explained")),
                     "explanation": item.get("explanation") or "",
                 }

@@ -47,12 +47,12 @@ def test_profile_shows_metrics_definitions_and_data(world, client_for):
         growth_30d=0.012,
         estimated_price=Decimal("450"),
         authenticity_reasons=[
-            {"sentence": "Follows 2,400 accounts (mass-following).", "contribution": -12}
+            {"sentence": "Follows 2,400 accounts (mass-following).", "contribution": 12}
         ],
         growth_spikes=[
             {
                 "date": "2026-01-02",
-                "change": 0.08,
+                "growth": 0.08,
                 "explained": True,
                 "explanation": "viral post on 1 Jan",
             }
@@ -65,7 +65,8 @@ def test_profile_shows_metrics_definitions_and_data(world, client_for):
     assert "5 posts used for ER (5 known), 5 follower snapshots, audience sample 4.8k" in body
     assert 'class="estimate"' in body  # no quote: the estimated price is marked
     assert "w-62" in body  # the DE audience bar
-    assert "viral post on 1 Jan" in body
+    assert "viral post on 1 Jan" in body and "8.0% in a day" in body
+    assert "−12 points" in body  # points taken off, as scoring.metrics.authenticity writes them
     charts = json.loads(body.split('id="creator-charts" type="application/json">')[1].split("<")[0])
     assert len(charts["posts"]) == 5 and len(charts["followers"]) == 5
     assert abs(charts["posts"][0]["er"] - 1050 / 45_000) < 0.01
