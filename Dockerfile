@@ -16,3 +16,5 @@ COPY --from=assets /app/static/vendor static/vendor
 RUN useradd --create-home app && mkdir -p /data && chown app /data
 USER app
 EXPOSE 8000
+# docker-compose.yml sets each service's command; run alone, the image serves the web app.
+CMD ["gunicorn", "matchmaker.wsgi:application", "-c", "matchmaker/gunicorn_conf.py"]

@@ -24,7 +24,9 @@ def test_services_present_with_healthchecks():
 
 
 def test_app_services_build_this_dockerfile_with_required_env():
-    assert (ROOT / "Dockerfile").is_file()
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "requirements/base.txt" in dockerfile and "USER app" in dockerfile
+    assert (ROOT / "requirements" / "base.txt").is_file()
     for name in ("web", "worker", "beat"):
         service = SERVICES[name]
         assert service["build"] == "."
