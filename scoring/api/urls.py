@@ -13,4 +13,13 @@ urlpatterns = [
         views.CampaignOptimiser.as_view(),
         name="api-campaign-optimiser",
     ),
+    path(
+        "campaigns/<int:pk>/weights/", views.CampaignWeights.as_view(), name="api-campaign-weights"
+    ),
+    path("campaigns/<int:pk>/runs/", views.CampaignRuns.as_view(), name="api-campaign-runs"),
+    path(
+        "campaigns/<int:pk>/recompute/",
+        views.CampaignRecompute.as_view(),
+        name="api-campaign-recompute",
+    ),
 ]

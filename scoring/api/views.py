@@ -135,3 +135,85 @@ class CampaignOptimiser(APIView):
         except OptimiserError as exc:
             raise ValidationError(str(exc)) from None
         return Response(ProposalSerializer(proposal).data)
+
+
+class WeightsSerializer(serializers.Serializer):
+    weights = serializers.DictField(
+        child=serializers.FloatField(), help_text="Component -> weight; validated by scoring."
+    )
+
+
+class CampaignWeights(APIView):
+    """Replace the campaign's score weights (owners/editors); matches are recomputed after."""
+
+    @extend_schema(request=WeightsSerializer, responses=WeightsSerializer)
+    def put(self, request, pk: int):
+        from scoring.services import campaign_weights_update
+
+        campaign = scoped_object(Campaign, request, pk=pk)
+        body = WeightsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            campaign = campaign_weights_update(
+                campaign=campaign, weights=body.validated_data["weights"], user=request.user
+            )
+        except ValueError as exc:
+            raise ValidationError({"weights": [str(exc)]}) from None
+        return Response({"weights": campaign.weights})
+
+
+class ScoreRunSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    items_total = serializers.IntegerField(allow_null=True)
+    items_done = serializers.IntegerField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    started_at = serializers.DateTimeField(allow_null=True)
+    finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class RunStatusSerializer(serializers.Serializer):
+    latest = ScoreRunSerializer(allow_null=True)
+    last_completed = ScoreRunSerializer(allow_null=True)
+
+
+class RecomputeSerializer(serializers.Serializer):
+    task_id = serializers.CharField()
+    runs_url = serializers.CharField(help_text="Poll this for the run's status.")
+
+
+def _runs_body(campaign) -> dict:
+    from campaigns.selectors import latest_match_run
+
+    latest, completed = latest_match_run(campaign)
+    return {"latest": latest, "last_completed": completed}
+
+
+class CampaignRuns(APIView):
+    """The campaign's latest match run (any status) and its last completed one: poll after a
+    recompute until `latest.status` is succeeded or failed."""
+
+    @extend_schema(responses=RunStatusSerializer)
+    def get(self, request, pk: int):
+        campaign = scoped_object(Campaign, request, pk=pk)
+        return Response(RunStatusSerializer(_runs_body(campaign)).data)
+
+
+class CampaignRecompute(APIView):
+    """Queue a recompute of the campaign's matches (owners/editors); 202 with the task id."""
+
+    @extend_schema(request=None, responses={202: RecomputeSerializer})
+    def post(self, request, pk: int):
+        from django.urls import reverse
+
+        from scoring.tasks import recompute_campaign_matches
+
+        campaign = scoped_object(Campaign, request, pk=pk)
+        result = recompute_campaign_matches.delay(campaign.pk)
+        body = {
+            "task_id": str(result.id),
+            "runs_url": reverse("api-campaign-runs", args=[campaign.pk]),
+        }
+        return Response(RecomputeSerializer(body).data, status=202)
