@@ -152,7 +152,7 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
     )
     out["inputs"] = [
         {"posts_used": int(n), "from_profile": bool(f)}
-        for n, f in zip(out["er_posts_used"], out["er_from_profile"])
+        for n, f in zip(out["er_posts_used"], out["er_from_profile"], strict=True)
     ]
     return out
 

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from scoring import overlap_views
+from scoring import overlap_views, views
 
 app_name = "scoring"
 
 urlpatterns: list = [
+    path("campaigns/<int:pk>/weights/", views.campaign_weights, name="campaign_weights"),
     path(
         "campaigns/<int:pk>/overlap/",
         overlap_views.campaign_overlap_view,

@@ -19,7 +19,7 @@ def _catalogue():
 
 @pytest.mark.django_db
 def test_creator_metrics_stored_in_one_run():
-    a, b = _catalogue()
+    a, _b = _catalogue()
     run = services.recompute_creator_metrics()
     assert run.status == ScoreRun.Status.SUCCEEDED and run.items_done == 3
     ma = CreatorMetrics.objects.get(creator=a)
