@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.api import views
+from campaigns.api import outcomes, views
 
 urlpatterns = [
     path("campaigns/", views.CampaignList.as_view(), name="api-campaign-list"),
@@ -11,4 +11,18 @@ urlpatterns = [
     path("campaigns/<int:pk>/roster/", views.RosterEntryList.as_view(), name="api-roster-list"),
     path("roster/<int:pk>/", views.RosterEntryDetail.as_view(), name="api-roster-detail"),
     path("roster/<int:pk>/move/", views.RosterEntryMove.as_view(), name="api-roster-move"),
+    path(
+        "roster/<int:pk>/deliverables/",
+        outcomes.DeliverableList.as_view(),
+        name="api-deliverable-list",
+    ),
+    path(
+        "deliverables/<int:pk>/",
+        outcomes.DeliverableDetail.as_view(),
+        name="api-deliverable-detail",
+    ),
+    path(
+        "deliverables/<int:pk>/outcomes/", outcomes.OutcomeList.as_view(), name="api-outcome-list"
+    ),
+    path("outcomes/bulk/", outcomes.OutcomeBulkCreate.as_view(), name="api-outcome-bulk"),
 ]

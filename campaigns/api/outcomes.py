@@ -1,0 +1,150 @@
+"""Deliverables and outcomes: CRUD per roster entry / deliverable and bulk result entry, all
+through campaigns.outcomes.services (which validate the numbers and enqueue feedback)."""
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from campaigns.models import Deliverable, Outcome, RosterEntry
+from campaigns.outcomes import services
+from matchmaker.api.scoping import scoped_object
+
+
+class DeliverableSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Deliverable
+        fields = [
+            "id",
+            "entry",
+            "platform",
+            "format",
+            "due_on",
+            "post_url",
+            "posted_at",
+            "created_at",
+        ]
+        read_only_fields = ["entry", "created_at"]
+        extra_kwargs = {"platform": {"required": False}}
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Outcome
+        fields = [
+            "id", "deliverable", "recorded_at", "reach", "impressions", "views", "likes",
+            "comments", "shares", "saves", "clicks", "conversions", "revenue", "promo_code",
+            "source", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["source", "created_at"]
+        extra_kwargs = {"recorded_at": {"required": False}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        request = self.context.get("request")
+        if request is not None and "deliverable" in self.fields:
+            # A foreign deliverable reads exactly like a missing one.
+            self.fields["deliverable"].queryset = Deliverable.objects.for_user(request.user)
+
+
+READING_KEYS = (
+    "reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks",
+    "conversions", "revenue", "promo_code",
+)  # fmt: skip
+
+
+class BulkOutcomesSerializer(serializers.Serializer):
+    readings = serializers.ListField(
+        child=serializers.DictField(), allow_empty=False, max_length=1000
+    )
+
+    def validate_readings(self, value):
+        rows = OutcomeSerializer(data=value, many=True, context=self.context)
+        rows.is_valid(raise_exception=True)
+        return rows.validated_data
+
+
+def _values(data: dict) -> dict:
+    return {k: data[k] for k in READING_KEYS if k in data}
+
+
+class DeliverableList(generics.ListCreateAPIView):
+    """A roster entry's deliverables; POST plans one (platform defaults to the creator's)."""
+
+    serializer_class = DeliverableSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Deliverable.objects.none()
+        entry = scoped_object(RosterEntry, self.request, pk=self.kwargs["pk"])
+        return Deliverable.objects.for_user(self.request.user).filter(entry=entry).order_by("id")
+
+    def create(self, request, *args, **kwargs):
+        entry = scoped_object(RosterEntry, request, pk=kwargs["pk"])
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        deliverable = services.deliverable_create(
+            entry=entry, user=request.user, **serializer.validated_data
+        )
+        return Response(self.get_serializer(deliverable).data, status=status.HTTP_201_CREATED)
+
+
+class DeliverableDetail(generics.RetrieveUpdateDestroyAPIView):
+    """One deliverable: read, change (PATCH/PUT through deliverable_update), delete."""
+
+    serializer_class = DeliverableSerializer
+
+    def get_object(self):
+        return scoped_object(Deliverable, self.request, pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = services.deliverable_update(
+            deliverable=serializer.instance, user=self.request.user, **serializer.validated_data
+        )
+
+
+class OutcomeList(generics.ListCreateAPIView):
+    """A deliverable's result readings; POST records one (a later reading supersedes)."""
+
+    serializer_class = OutcomeSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Outcome.objects.none()
+        deliverable = scoped_object(Deliverable, self.request, pk=self.kwargs["pk"])
+        return (
+            Outcome.objects.for_user(self.request.user)
+            .filter(deliverable=deliverable)
+            .order_by("recorded_at", "id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        deliverable = scoped_object(Deliverable, request, pk=kwargs["pk"])
+        data = request.data.copy()
+        data["deliverable"] = deliverable.pk
+        serializer = self.get_serializer(data=data)
+        serializer.is_valid(raise_exception=True)
+        outcome = services.outcome_record(
+            deliverable=deliverable,
+            user=request.user,
+            values=_values(serializer.validated_data),
+            recorded_at=serializer.validated_data.get("recorded_at"),
+            source=Outcome.Source.API,
+        )
+        return Response(self.get_serializer(outcome).data, status=status.HTTP_201_CREATED)
+
+
+class OutcomeBulkCreate(APIView):
+    """Record many readings at once, for deliverables you may edit; one invalid reading fails
+    the lot and nothing is written."""
+
+    @extend_schema(request=BulkOutcomesSerializer, responses={201: OutcomeSerializer(many=True)})
+    def post(self, request):
+        body = BulkOutcomesSerializer(data=request.data, context={"request": request})
+        body.is_valid(raise_exception=True)
+        readings = []
+        for reading in body.validated_data["readings"]:
+            deliverable = scoped_object(Deliverable, request, pk=reading["deliverable"].pk)
+            readings.append((deliverable, _values(reading), reading.get("recorded_at")))
+        outcomes = services.outcome_bulk_create(readings=readings, user=request.user)
+        return Response(OutcomeSerializer(outcomes, many=True).data, status=status.HTTP_201_CREATED)
