@@ -1,0 +1,71 @@
+"""Scoring recompute on PostgreSQL: creator metrics for the whole catalogue and the matches of
+one campaign whose follower range takes every creator as a candidate.
+
+Targets (issue 4): 100k creators with 1.2M posts in <= 30 s; 100k candidates in <= 5 s.
+ctx.full=False uses 10k creators. The catalogue is generated with COPY (the demo generator)
+inside a transaction that is rolled back at the end. Figures are medians of 3 runs; peak
+memory is the process's maximum resident set size after the runs.
+"""
+
+import resource
+import statistics
+import time
+
+from django.db import transaction
+
+from campaigns.models import Brand, Campaign, Organization
+from matchmaker.demo.catalogue import build_catalogue
+from scoring import services
+from tests.bench.run import BenchContext, Result
+
+
+def _median_seconds(fn, repeats: int = 3) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def run(ctx: BenchContext) -> list[Result]:
+    n = 100_000 if ctx.full else 10_000
+    with transaction.atomic():
+        catalogue = build_catalogue(n=n, seed=4)
+        org = Organization.objects.create(name="Bench org", slug="bench-recompute")
+        brand = Brand.objects.create(organization=org, name="Bench brand", keywords=["vegan"])
+        campaign = Campaign.objects.create(
+            brand=brand,
+            name="Bench campaign",
+            min_followers=0,
+            max_followers=10**12,
+            target_countries=["DE", "US"],
+            target_age_buckets=["18-24", "25-34"],
+            keywords=["vegan", "travel"],
+            excluded_keywords=["casino"],
+        )
+        metrics_s = _median_seconds(lambda: services.recompute_creator_metrics())
+        matches_s = _median_seconds(
+            lambda: services.recompute_campaign_matches(campaign_id=campaign.pk)
+        )
+        candidates = campaign.match_scores.count()
+        transaction.set_rollback(True)
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    posts = catalogue.counts.get("posts", 0)
+    scale = "" if ctx.full else " (targets are for 10x the size)"
+    return [
+        Result(
+            name=f"recompute_creator_metrics {n // 1000}k creators",
+            figure=metrics_s,
+            unit="s",
+            target=30.0 if ctx.full else 3.0,
+            notes=f"{posts:,} posts; median of 3; peak RSS {peak_mb:,.0f} MB{scale}",
+        ),
+        Result(
+            name=f"recompute_campaign_matches {candidates // 1000}k candidates",
+            figure=matches_s,
+            unit="s",
+            target=5.0 if ctx.full else 0.5,
+            notes=f"median of 3; peak RSS {peak_mb:,.0f} MB{scale}",
+        ),
+    ]
