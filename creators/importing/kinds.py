@@ -16,6 +16,7 @@ import re
 from datetime import date
 
 import pandas as pd
+from django.db import connection
 from django.utils import timezone
 
 from creators.importing.registry import (
@@ -44,6 +45,7 @@ from creators.models import (
     FollowerSnapshot,
     Post,
 )
+from matchmaker.lib.bulk import copy_frame
 from scoring.metrics.sketches import sketch_values
 
 MASS_FOLLOWING = 1000
@@ -279,8 +281,75 @@ def _existing_creators(frame: pd.DataFrame, columns: list[str]) -> dict:
     return existing
 
 
+_NOT_NULL_TEXT = ("display_name", "profile_url", "country", "language", "bio", "contact_email")
+
+
+def _profiles_apply_postgresql(frame: pd.DataFrame, columns: list[str]) -> ApplyResult:
+    """COPY into a temporary table, then one INSERT ... ON CONFLICT DO UPDATE that only touches
+    rows whose values differ; created/updated counts come back from SQL (xmax = 0 on insert)."""
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS import_stage")
+        # CREATE TABLE AS copies the column types but not the NOT NULL constraints.
+        stage_columns = ", ".join(qn(c) for c in ["platform", "handle", *columns])
+        cursor.execute(
+            f"CREATE TEMP TABLE import_stage ON COMMIT DROP AS SELECT {stage_columns} "
+            "FROM creators_creator WITH NO DATA"
+        )
+        cursor.execute("ALTER TABLE import_stage ADD COLUMN old_followers bigint")
+        copy_frame("import_stage", frame, columns=["platform", "handle", *columns])
+        cursor.execute(
+            "UPDATE import_stage s SET old_followers = c.followers FROM creators_creator c "
+            "WHERE c.platform = s.platform AND c.handle = s.handle"
+        )
+        values = {
+            c: f"COALESCE(s.{qn(c)}, '')" if c in _NOT_NULL_TEXT else f"s.{qn(c)}" for c in columns
+        }
+        if "followers" in values:
+            values["followers"] = "COALESCE(s.followers, 0)"
+        for c in _NOT_NULL_TEXT:
+            values.setdefault(c, "''")
+        values.update(
+            price_currency="'USD'",
+            source="'import'",
+            created_at="now()",
+            updated_at="now()",
+            data_updated_at="now()",
+        )
+        insert_columns = ", ".join(qn(c) for c in values)
+        select = ", ".join(values.values())
+        assignments = ", ".join(
+            f"{qn(c)} = EXCLUDED.{qn(c)}" for c in [*columns, "updated_at", "data_updated_at"]
+        )
+        compare_old = ", ".join(f"c.{qn(c)}" for c in columns)
+        compare_new = ", ".join(f"EXCLUDED.{qn(c)}" for c in columns)
+        cursor.execute(
+            f"INSERT INTO creators_creator AS c (platform, handle, {insert_columns}) "
+            f"SELECT s.platform, s.handle, {select} FROM import_stage s "
+            f"ON CONFLICT (platform, handle) DO UPDATE SET {assignments} "
+            f"WHERE ROW({compare_old}) IS DISTINCT FROM ROW({compare_new}) "
+            "RETURNING c.id, (c.xmax = 0) AS inserted"
+        )
+        touched = cursor.fetchall()
+        following = "s.following" if "following" in columns else "c.following"
+        cursor.execute(
+            "INSERT INTO creators_followersnapshot (creator_id, date, followers, following) "
+            f"SELECT c.id, CURRENT_DATE, s.followers, {following} FROM import_stage s "
+            "JOIN creators_creator c ON c.platform = s.platform AND c.handle = s.handle "
+            "WHERE s.followers IS NOT NULL AND s.old_followers IS DISTINCT FROM s.followers "
+            "ON CONFLICT (creator_id, date) DO UPDATE SET followers = EXCLUDED.followers, "
+            "following = EXCLUDED.following"
+        )
+        cursor.execute("DROP TABLE import_stage")
+    created = sum(1 for _, inserted in touched if inserted)
+    updated = len(touched) - created
+    return ApplyResult(created, updated, len(frame) - len(touched), {pk for pk, _ in touched})
+
+
 def _profiles_apply(frame, ctx) -> ApplyResult:
     columns = [c for c in PROFILE_VALUE_FIELDS if c in frame]
+    if connection.vendor == "postgresql":
+        return _profiles_apply_postgresql(frame, columns)
     existing = _existing_creators(frame, [c for c in columns if c != "following"])
     new, changed, unchanged = _diff(
         Creator, frame, existing, lambda r: (r["platform"], r["handle"]), columns

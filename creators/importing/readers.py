@@ -159,14 +159,20 @@ def _frame(headers: list[str], rows: list[list], numbers: list[int]) -> pd.DataF
 
 def _read_xlsx(path: Path, *, sheet: str | None, chunk_rows: int) -> Table:
     import openpyxl
-
     from openpyxl.utils.exceptions import InvalidFileException
 
     # A file object, not the path: openpyxl refuses a path whose name does not end in .xlsx.
     handle = path.open("rb")
     try:
         workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+    except (
+        zipfile.BadZipFile,
+        InvalidFileException,
+        KeyError,
+        OSError,
+        ValueError,
+        TypeError,
+    ) as exc:
         handle.close()
         raise ImportFileError("The file is not a readable .xlsx workbook.") from exc
     if sheet:

@@ -98,18 +98,22 @@ def parse_chunk(
         column = mapping.get(field.name)
         if column is None or column not in raw:
             continue
+        # Parse each distinct value once: platforms, countries and rounded counts repeat a lot.
+        cache: dict = {}
+        for value in pd.unique(raw[column].to_numpy(dtype=object)):
+            try:
+                cache[value] = (field.parser(value) if field.parser else value, None)
+            except (ValueError, TypeError, OverflowError) as exc:
+                cache[value] = (None, str(exc))
         values = []
         for row, value in zip(raw.index, raw[column], strict=True):
-            try:
-                result = field.parser(value) if field.parser else value
-            except (ValueError, TypeError, OverflowError) as exc:
-                rejections.append(Rejection(int(row), column, str(value)[:100], str(exc)))
+            result, error = cache[value]
+            if error is not None:
+                rejections.append(Rejection(int(row), column, str(value)[:100], error))
                 bad[row] = True
-                result = None
-            else:
-                if result is None and field.required:
-                    rejections.append(Rejection(int(row), column, "", f"{field.name} is required"))
-                    bad[row] = True
+            elif result is None and field.required:
+                rejections.append(Rejection(int(row), column, "", f"{field.name} is required"))
+                bad[row] = True
             values.append(result)
         parsed[field.name] = pd.Series(values, index=raw.index, dtype=object)
     return parsed[~bad.to_numpy()], rejections

@@ -257,14 +257,20 @@ def test_redelivered_job_does_nothing_and_failed_job_reruns_cleanly():
 
 
 def test_crash_during_apply_leaves_catalogue_unchanged(monkeypatch):
-    from creators.importing import kinds
+    import dataclasses
+
+    from creators.importing import registry
 
     CreatorFactory(handle="anna", followers=5)
+    spec = registry.get_kind("profiles")
 
-    def crash(*args, **kwargs):
+    def apply_then_die(frame, ctx):
+        spec.apply(frame, ctx)  # every write done, then the worker dies before the commit
         raise RuntimeError("worker died")
 
-    monkeypatch.setattr(kinds.FollowerSnapshot.objects, "bulk_create", crash)
+    monkeypatch.setitem(
+        registry._KINDS, "profiles", dataclasses.replace(spec, apply=apply_then_die)
+    )
     with pytest.raises(RuntimeError):
         run("profiles", "handle,followers\nanna,10\nbob,20\n", platform="instagram")
     assert list(Creator.objects.values_list("handle", "followers")) == [("anna", 5)]
