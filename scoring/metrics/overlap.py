@@ -112,12 +112,20 @@ def _shared_counts(arrays: list[np.ndarray]) -> np.ndarray:
     cols = col_of[inverse]
     keep = cols >= 0
     rows, cols = owners[keep], cols[keep]
-    chunk = 65536
-    for start in range(0, shared_cols.size, chunk):
-        sel = (cols >= start) & (cols < start + chunk)
-        block = np.zeros((n, min(chunk, shared_cols.size - start)), dtype=np.float32)
-        block[rows[sel], cols[sel] - start] = 1.0
-        result += block @ block.T
+    # Column-major copy (owners of each shared id), then per creator: the owners of its shared
+    # ids, counted. Work is the number of (id, owner, owner) triples, not n x ids.
+    by_col = np.argsort(cols, kind="stable")
+    owners_by_col = rows[by_col]
+    col_count = np.bincount(cols, minlength=shared_cols.size)
+    col_start = np.concatenate(([0], np.cumsum(col_count)[:-1]))
+    for i in range(n):
+        mine = cols[rows == i]
+        if mine.size == 0:
+            continue
+        lengths = col_count[mine]
+        offsets = np.repeat(col_start[mine] - np.cumsum(lengths) + lengths, lengths)
+        idx = offsets + np.arange(lengths.sum())
+        result[i] = np.bincount(owners_by_col[idx], minlength=n)
     return result
 
 
