@@ -43,14 +43,10 @@ def campaign_matches_page(*, campaign, filters: dict):
     MatchScore rows are replaced in the transaction that completes a run, so the rows present
     are always the last completed run's.
     """
-    from scoring.models import MatchScore
+    from scoring.selectors import campaign_matches
 
-    qs = (
-        MatchScore.objects.filter(campaign=campaign)
-        .select_related("creator")
-        .defer("creator__bio", "components")
-        .order_by("rank")
-    )
+    # The page shows neither bios nor the per-component detail ("why" reads those).
+    qs = campaign_matches(campaign).defer("creator__bio", "components")
     if filters.get("min_total") is not None:
         qs = qs.filter(total__gte=filters["min_total"] / 100)
     if filters.get("min_audience_fit") is not None:
