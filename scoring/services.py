@@ -276,41 +276,47 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     weights = effective_weights(campaign)
     scored = match_total(comps, weights)
     wsum = sum(weights.values())
-    components_json = []
-    for cid in ids:
-        row = scored.loc[cid]
-        est = {
-            "audience_fit": bool(aud.at[cid, "estimated_dims"]),
-            "niche_fit": False,
-            "engagement": pd.isna(m.at[cid, "er_percentile"]),
-            "authenticity": pd.isna(m.at[cid, "authenticity_score"]),
-            "cost_efficiency": m.at[cid, "price_is_estimate"] is not False,
-            "track_record": int(tr.at[cid, "n"]) == 0,
-        }
-        inputs = {
-            "audience_fit": {"estimated_dimensions": aud.at[cid, "estimated_dims"]},
-            "niche_fit": {
-                "category_match": float(niche.at[cid, "category_match"]),
-                "keyword_share": float(niche.at[cid, "keyword_share"]),
-            },
-            "engagement": {"er_median": _num(m.at[cid, "er_median"])},
-            "authenticity": {"score": _num(m.at[cid, "authenticity_score"])},
-            "cost_efficiency": {"price": _num(price.get(cid))},
-            "track_record": {"past_deliverables": int(tr.at[cid, "n"])},
-        }
-        components_json.append(
-            {
-                name: {
-                    "value": float(row[name]),
-                    "weight": float(weights.get(name, 0) / wsum),
-                    "contribution": float(row[f"{name}_contribution"]),
-                    "inputs": inputs[name],
-                    "estimated": bool(est[name]),
-                    "definition": DEFINITIONS[name],
-                }
-                for name in COMPONENTS
+
+    # Built from plain lists (not per-row .loc lookups): this loop runs once per candidate.
+    def col(series) -> list:
+        return [_num(v) for v in series.tolist()]
+
+    est_cols = {
+        "audience_fit": [bool(d) for d in aud["estimated_dims"].tolist()],
+        "niche_fit": [False] * len(ids),
+        "engagement": m["er_percentile"].isna().tolist(),
+        "authenticity": m["authenticity_score"].isna().tolist(),
+        "cost_efficiency": [v is not False for v in m["price_is_estimate"].tolist()],
+        "track_record": (tr["n"] == 0).tolist(),
+    }
+    inputs_cols = {
+        "audience_fit": [{"estimated_dimensions": d} for d in aud["estimated_dims"].tolist()],
+        "niche_fit": [
+            {"category_match": a, "keyword_share": b}
+            for a, b in zip(col(niche["category_match"]), col(niche["keyword_share"]), strict=True)
+        ],
+        "engagement": [{"er_median": v} for v in col(m["er_median"])],
+        "authenticity": [{"score": v} for v in col(m["authenticity_score"])],
+        "cost_efficiency": [{"price": v} for v in col(price)],
+        "track_record": [{"past_deliverables": int(v)} for v in tr["n"].tolist()],
+    }
+    values = {n: scored[n].astype(float).tolist() for n in COMPONENTS}
+    contribs = {n: scored[f"{n}_contribution"].astype(float).tolist() for n in COMPONENTS}
+    weight_share = {n: float(weights.get(n, 0) / wsum) for n in COMPONENTS}
+    components_json = [
+        {
+            name: {
+                "value": values[name][i],
+                "weight": weight_share[name],
+                "contribution": contribs[name][i],
+                "inputs": inputs_cols[name][i],
+                "estimated": bool(est_cols[name][i]),
+                "definition": DEFINITIONS[name],
             }
-        )
+            for name in COMPONENTS
+        }
+        for i in range(len(ids))
+    ]
     out = pd.DataFrame(
         {
             "campaign_id": campaign.pk,

@@ -117,17 +117,24 @@ def growth_spikes(snapshots: pd.DataFrame, posts: pd.DataFrame, threshold: float
     hits = s[s["growth"] > threshold]
     if hits.empty:
         return out
-    p = posts.copy()
+    p = posts[["creator_id", "posted_at", "likes", "comments"]].copy()
     p["eng"] = p["likes"] + p["comments"]
-    med = p.groupby("creator_id")["eng"].median()
-    for r in hits.itertuples(index=False):
-        day = pd.Timestamp(r.date)
-        mine = p[p["creator_id"] == r.creator_id]
-        dates = pd.to_datetime(mine["posted_at"]).dt.tz_localize(None).dt.normalize()
-        near = mine[(dates <= day) & (dates >= day - pd.Timedelta(days=3))]
-        explained = bool(len(near) and (near["eng"] > 3 * med.get(r.creator_id, np.inf)).any())
-        out.setdefault(int(r.creator_id), []).append(
-            {"date": str(day.date()), "growth": float(r.growth), "explained": explained}
+    p["med"] = p.groupby("creator_id")["eng"].transform("median")
+    p["day"] = pd.to_datetime(p["posted_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    viral = p[p["eng"] > 3 * p["med"]][["creator_id", "day"]]
+    h = hits[["creator_id", "date", "growth"]].copy()
+    h["day"] = pd.to_datetime(h["date"])
+    h["key"] = np.arange(len(h))
+    # A spike is explained when a viral post falls within the 3 days up to it.
+    pairs = h.merge(viral, on="creator_id", suffixes=("", "_post"))
+    near = pairs[
+        (pairs["day_post"] <= pairs["day"])
+        & (pairs["day_post"] >= pairs["day"] - pd.Timedelta(days=3))
+    ]
+    explained = set(near["key"].tolist())
+    for key, cid, day, growth in zip(h["key"], h["creator_id"], h["day"], h["growth"], strict=True):
+        out.setdefault(int(cid), []).append(
+            {"date": str(day.date()), "growth": float(growth), "explained": key in explained}
         )
     return out
 
