@@ -127,8 +127,10 @@ def run(ctx: BenchContext) -> list[Result]:
     union_errs = []
     for _ in range(100):
         roster = [full_auds[i] for i in rng.choice(len(full_auds), 10, replace=False)]
-        true = np.unique(np.concatenate([a.sample for a in roster])).size * 5.0
-        sketch_only = [Audience(a.creator_id, a.followers, a.sketch, a.sample_size) for a in roster]
+        true = np.unique(np.concatenate([a.sample for a in roster])).size
+        sketch_only = [
+            Audience(a.creator_id, a.sample_size, a.sketch, a.sample_size) for a in roster
+        ]
         union_errs.append(abs(union_size(sketch_only) / true - 1))
     results.append(
         Result(

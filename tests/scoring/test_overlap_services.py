@@ -155,3 +155,17 @@ def test_optimiser_page_and_apply(world, setup, client_for):
     assert bad.status_code == 200 and "Proposal" not in bad.content.decode()
     # client_for logs the same test client in as another user: tenancy checks come last.
     assert client_for(world.owner_b).get(url).status_code == 404
+
+
+def test_roster_add_recomputes_overlaps_on_commit(world, setup, django_capture_on_commit_callbacks):
+    from campaigns.services import roster_entry_add, roster_entry_move
+
+    with django_capture_on_commit_callbacks(execute=True):
+        entry = roster_entry_add(campaign=world.campaign_a, creator=setup["d"], user=world.owner_a)
+    run = ScoreRun.objects.filter(campaign=world.campaign_a, kind=ScoreRun.Kind.OVERLAPS).first()
+    assert run is not None and run.status == ScoreRun.Status.SUCCEEDED
+    assert setup["d"].pk in run.scope["roster_ids"]
+    with django_capture_on_commit_callbacks(execute=True):
+        roster_entry_move(entry=entry, stage="declined", user=world.owner_a)
+    latest = ScoreRun.objects.filter(campaign=world.campaign_a, kind=ScoreRun.Kind.OVERLAPS).first()
+    assert latest.pk != run.pk and setup["d"].pk not in latest.scope["roster_ids"]
