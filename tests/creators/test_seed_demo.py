@@ -11,19 +11,23 @@ from django.core.management import CommandError, call_command
 from campaigns.models import Campaign, Membership, Organization, Outcome, RosterEntry, StageChange
 from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
 from scoring.metrics.sketches import unpack_sample
+from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 
 N = 300
 
 
-def seed(seed=11, n=N, **kwargs) -> str:
+def seed(seed=11, n=N, skip_scoring=True, **kwargs) -> str:
     out = StringIO()
-    call_command("seed_demo", creators=n, seed=seed, stdout=out, **kwargs)
+    call_command(
+        "seed_demo", creators=n, seed=seed, skip_scoring=skip_scoring, stdout=out, **kwargs
+    )
     return out.getvalue()
 
 
 def wipe() -> None:
     """Remove everything seed_demo made (organisations first: roster entries protect creators)."""
     Organization.objects.all().delete()
+    ScoreRun.objects.all().delete()
     Creator.objects.all().delete()
     Category.objects.all().delete()
     get_user_model().objects.all().delete()
@@ -33,7 +37,7 @@ def wipe() -> None:
 def seeded_once(django_db_setup, django_db_blocker):
     """Seed once for the module (committed), and remove it afterwards: seeding is the slow part."""
     with django_db_blocker.unblock():
-        output = seed()
+        output = seed(skip_scoring=False)
         yield output
         wipe()
 
@@ -115,6 +119,12 @@ def test_workspace_orgs_users_campaigns(seeded):
     contracted = RosterEntry.objects.filter(stage__in=["contracted", "content_live", "completed"])
     assert all(set(e.prediction) == {"reach", "engagements", "conversions"} for e in contracted)
     assert "agency_owner" in seeded and "matchmaker-demo" in seeded
+
+
+def test_demo_is_scored_so_campaigns_show_rankings(seeded):
+    active = Campaign.objects.filter(status="active").first()
+    assert MatchScore.objects.filter(campaign=active).exists()
+    assert CreatorMetrics.objects.count() == N
 
 
 def test_if_empty_skips_and_second_seed_refuses(seeded):

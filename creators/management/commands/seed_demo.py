@@ -22,8 +22,13 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty", action="store_true", help="Do nothing when creators already exist."
         )
+        parser.add_argument(
+            "--skip-scoring", action="store_true", help="Do not compute metrics and matches."
+        )
 
-    def handle(self, *args, creators: int, seed: int, if_empty: bool, **options):
+    def handle(
+        self, *args, creators: int, seed: int, if_empty: bool, skip_scoring: bool, **options
+    ):
         if creators < 50:
             raise CommandError(f"--creators must be at least 50 (got {creators}).")
         existing = Creator.objects.count()
@@ -42,7 +47,8 @@ class Command(BaseCommand):
         seeded = time.monotonic() - started
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in catalogue.counts.items())
         self.stdout.write(f"Seeded {counts} in {seeded:.1f} s.")
-        self._score()
+        if not skip_scoring:
+            self._score()
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization}")
