@@ -4,6 +4,7 @@ its CSV/XLSX exports, and the organisation overview. Every view starts from for_
 from __future__ import annotations
 
 import io
+import json
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -72,6 +73,7 @@ def _context(request, campaign, results, can_edit):
         "sort_keys": SORT_KEYS,
         "can_edit": can_edit,
         "chart_data": _chart_data(results),
+        "chart_json": json.dumps(_chart_data(results)),
         "deliverable_form": DeliverableForm(),
         "outcome_form": OutcomeForm(),
         "spend_pct": (
@@ -233,7 +235,11 @@ def results_export(request, pk: int, fmt: str):
 def overview(request):
     data = selectors.organization_overview(request.user)
     chart = {"trend": data["trend"], "calibration": data["calibration"]}
-    return render(request, "campaigns/results/overview.html", {**data, "chart_data": chart})
+    return render(
+        request,
+        "campaigns/results/overview.html",
+        {**data, "chart_data": chart, "chart_json": json.dumps(chart)},
+    )
 
 
 @login_required

@@ -1,4 +1,5 @@
-/* Charts of the results pages. Data comes from json_script elements (CSP: no inline scripts);
+/* Charts of the results pages. Data comes from a data-json attribute (CSP: no inline scripts,
+   and htmx drops <script> tags, json_script included, from swapped content);
    charts are redrawn after an htmx swap of the results body so recorded results show at once. */
 (function () {
   "use strict";
@@ -16,7 +17,7 @@
 
   function readData(id) {
     var el = document.getElementById(id);
-    return el ? JSON.parse(el.textContent) : null;
+    return el ? JSON.parse(el.dataset.json) : null;
   }
 
   function campaignCharts() {
