@@ -39,7 +39,7 @@ def _run(content: bytes, **options):
 
 def _check(job, before: set) -> None:
     if job is None:
-        assert {c for c in Creator.objects.values_list("handle", "followers")} == before
+        assert set(Creator.objects.values_list("handle", "followers")) == before
         return
     assert job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
     assert job.message
