@@ -37,7 +37,24 @@ def test_docs_page_assets_come_from_our_own_origin(client, world):
     assert "<script>" not in html.replace(" ", "")  # CSP: no inline scripts
 
 
-def test_schemathesis_finds_no_server_errors_or_schema_violations(world, scored, api_for):
+@pytest.fixture
+def keep_test_connection():
+    """Calling the WSGI app directly fires request_started/finished, whose
+    close_old_connections would close the test transaction's connection on PostgreSQL (Django's
+    test client disconnects it the same way)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+def test_schemathesis_finds_no_server_errors_or_schema_violations(
+    world, scored, api_for, keep_test_connection
+):
     from campaigns.tokens import api_token_create
 
     _, raw = api_token_create(user=world.editor_a, name="fuzz")
