@@ -15,7 +15,11 @@ PROBE = (
     "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
     "'debug': s.DEBUG}))"
 )
-MANAGED = ("DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "VAR_DIR")
+# DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in this process; production never has it.
+MANAGED = (
+    "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS", "VAR_DIR",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)  # fmt: skip
 
 
 def run(code_or_args, **env):
