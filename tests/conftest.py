@@ -107,3 +107,25 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def celery_in_process(request, settings):
+    """Run Celery tasks in-process, except in tests marked `worker`.
+
+    With REDIS_URL set (as in CI) the settings send tasks to a broker, which is right for
+    production and for the `worker` tests that start a real worker; every other test calls the
+    code that enqueues and expects the task's effect, so the task runs eagerly there.
+    """
+    if request.node.get_closest_marker("worker"):
+        yield
+        return
+    from matchmaker.celery import app
+
+    before = app.conf.task_always_eager
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    app.conf.task_always_eager = True
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = before
