@@ -15,6 +15,14 @@ from tests.factories import DEFAULT_PASSWORD
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 
 
+def pytest_collection_modifyitems(items):
+    """Every test in this folder is a browser test (`make test-fast` deselects them)."""
+    here = os.path.dirname(__file__)
+    for item in items:
+        if str(item.path).startswith(here):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _allow_orm_beside_playwright():
     # Playwright's sync API keeps an asyncio loop running in the main thread; Django would
