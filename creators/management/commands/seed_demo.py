@@ -54,16 +54,11 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization}")
 
     def _score(self) -> None:
-        """Rank the demo once, when the scoring services exist (they are optional here)."""
-        try:
-            from scoring import services
-        except ImportError:
-            self.stdout.write("Scoring services not installed; rankings appear after a recompute.")
-            return
+        """Rank the demo once: creator metrics, then every campaign's matches."""
+        from scoring import services
+
         started = time.monotonic()
-        if hasattr(services, "recompute_creator_metrics"):
-            services.recompute_creator_metrics()
-        if hasattr(services, "recompute_campaign_matches"):
-            for campaign_id in Campaign.objects.values_list("id", flat=True):
-                services.recompute_campaign_matches(campaign_id=campaign_id)
+        services.recompute_creator_metrics()
+        for campaign_id in Campaign.objects.values_list("id", flat=True):
+            services.recompute_campaign_matches(campaign_id=campaign_id)
         self.stdout.write(f"Scored in {time.monotonic() - started:.1f} s.")
