@@ -91,6 +91,9 @@ class CreatorMetrics(models.Model):
     inputs = models.JSONField(
         default=dict, blank=True, help_text="What the numbers were computed from."
     )
+    # Discovery sorts the catalogue by this (er_percentile x authenticity_score / 100), so it is
+    # stored and indexed instead of computed per row in SQL.
+    catalogue_score = models.FloatField(null=True, db_index=True)
 
     class Meta:
         verbose_name_plural = "creator metrics"

@@ -150,6 +150,8 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
             "price_is_estimate": price["price_is_estimate"].to_numpy(),
         }
     )
+    # Null when either input is null, as the SQL expression it replaces.
+    out["catalogue_score"] = out["er_percentile"] * out["authenticity_score"] / 100.0
     out["inputs"] = [
         {"posts_used": int(n), "from_profile": bool(f)}
         for n, f in zip(out["er_posts_used"], out["er_from_profile"], strict=True)

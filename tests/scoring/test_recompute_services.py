@@ -30,6 +30,17 @@ def test_creator_metrics_stored_in_one_run():
 
 
 @pytest.mark.django_db
+def test_catalogue_score_is_percentile_times_authenticity():
+    a, _b = _catalogue()
+    lonely = f.CreatorFactory(followers=5_000, platform="youtube")  # no posts, no averages
+    services.recompute_creator_metrics()
+    ma = CreatorMetrics.objects.get(creator=a)
+    assert ma.catalogue_score == pytest.approx(ma.er_percentile * ma.authenticity_score / 100)
+    ml = CreatorMetrics.objects.get(creator=lonely)
+    assert ml.er_percentile is None and ml.catalogue_score is None
+
+
+@pytest.mark.django_db
 def test_campaign_matches_ranked_and_components_add_up(world):
     a, b = _catalogue()
     services.recompute_creator_metrics()
