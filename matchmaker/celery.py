@@ -1,6 +1,9 @@
 """The Celery application. Configuration lives in settings.py under the CELERY_ prefix."""
 
 import os
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from celery import Celery
 
@@ -15,3 +18,33 @@ app.autodiscover_tasks()
 def ping() -> str:
     """A no-op task used by health checks and the worker round-trip test."""
     return "pong"
+
+
+@contextmanager
+def single_flight(name: str, object_id: int) -> Iterator[None]:
+    """Run the block for (name, object_id) in one worker at a time.
+
+    Tasks are acks_late, so a message can be delivered twice (its worker died, the visibility
+    timeout passed, a lost job was re-sent) while the first copy may still be running. The copy
+    that comes second waits here, then finds the work done (or redoes it alone). A PostgreSQL
+    session advisory lock: PostgreSQL releases it when the holder's connection ends, so a killed
+    worker never leaves it behind. Other databases (the embedded SQLite) need no lock.
+    """
+    from django.db import DatabaseError, connection
+
+    if connection.vendor != "postgresql":
+        yield
+        return
+    key = (zlib.crc32(name.encode()) & 0x7FFFFFFF, int(object_id))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
+    try:
+        yield
+    finally:
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+        except DatabaseError:
+            # The connection broke (the lock went with it) or its transaction is aborted (the
+            # lock is released when the connection closes; the same session may re-take it).
+            pass

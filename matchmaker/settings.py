@@ -121,8 +121,11 @@ CELERY_TASK_TRACK_STARTED = True
 # Time limits stay well below the Redis visibility timeout, or a long task is delivered twice.
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 50 * 60)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 55 * 60)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# An unacknowledged task (its worker died: acks_late) goes back to the queue after this many
+# seconds. The fault tests run workers with a few seconds to see the redelivery quickly.
+_visibility_timeout = env_int("CELERY_BROKER_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"visibility_timeout": _visibility_timeout}
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
@@ -130,6 +133,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {
         "task": "scoring.tasks.recompute_everything",
         "schedule": crontab(hour=3, minute=15),
+    },
+    # Import jobs whose task the broker lost (a Redis restart) are sent again.
+    "requeue-stale-imports": {
+        "task": "creators.tasks.requeue_stale_imports",
+        "schedule": 5 * 60,
     },
 }
 CELERY_TIMEZONE = "UTC"

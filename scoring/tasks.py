@@ -1,28 +1,50 @@
 """Celery tasks of the scoring engine: thin, idempotent wrappers around scoring.services
-(a redelivered task simply recomputes; results are replaced in one transaction)."""
+(a redelivered task simply recomputes; results are replaced in one transaction).
+
+Tasks are acks_late: when a worker dies mid-run its message is delivered again. Each recompute
+runs single-flight per campaign (or for all creator metrics), and a run left "running" by a dead
+worker is marked failed by the next one, so the page never waits on it forever.
+"""
 
 from celery import shared_task
+from django.utils import timezone
 
 from campaigns.models import Campaign
+from matchmaker.celery import single_flight
 from scoring import services
+from scoring.models import ScoreRun
+
+ABANDONED = "The worker running this recompute stopped before it finished; it was run again."
+
+
+def _abandon_running(kind: str, campaign_id: int | None = None) -> int:
+    """Mark runs of `kind` still "running" as failed. Call only while holding the single-flight
+    lock for that kind and campaign: no live task can own such a run then."""
+    return ScoreRun.objects.filter(
+        kind=kind, campaign_id=campaign_id, status=ScoreRun.Status.RUNNING
+    ).update(status=ScoreRun.Status.FAILED, error=ABANDONED, finished_at=timezone.now())
 
 
 @shared_task(acks_late=True)
 def recompute_creator_metrics(creator_ids: list[int] | None = None) -> int:
-    return services.recompute_creator_metrics(creator_ids=creator_ids).pk
+    with single_flight("scoring.creator_metrics", 0):
+        _abandon_running(ScoreRun.Kind.CREATOR_METRICS)
+        return services.recompute_creator_metrics(creator_ids=creator_ids).pk
 
 
 @shared_task(acks_late=True)
 def recompute_campaign_matches(campaign_id: int) -> int | None:
     if not Campaign.objects.filter(pk=campaign_id).exists():
         return None  # deleted since it was queued
-    return services.recompute_campaign_matches(campaign_id=campaign_id).pk
+    with single_flight("scoring.campaign_matches", campaign_id):
+        _abandon_running(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign_id)
+        return services.recompute_campaign_matches(campaign_id=campaign_id).pk
 
 
 @shared_task
 def recompute_everything() -> None:
     """Nightly: all creator metrics, then every active campaign's matches."""
-    services.recompute_creator_metrics()
+    recompute_creator_metrics()
     for pk in Campaign.objects.exclude(status="archived").values_list("pk", flat=True):
         recompute_campaign_matches.delay(pk)
 
@@ -31,4 +53,6 @@ def recompute_everything() -> None:
 def recompute_overlaps(campaign_id: int) -> int:
     from scoring.overlap_services import recompute_overlaps as service
 
-    return service(campaign_id=campaign_id).pk
+    with single_flight("scoring.overlaps", campaign_id):
+        _abandon_running(ScoreRun.Kind.OVERLAPS, campaign_id)
+        return service(campaign_id=campaign_id).pk
