@@ -2,9 +2,11 @@
 FROM python:3.11-slim AS assets
 RUN apt-get update && apt-get install -y --no-install-recommends nodejs npm && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
+# chart.umd.js.map must sit beside chart.umd.js: the manifest storage follows its sourceMappingURL.
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund && mkdir -p static/vendor \
- && cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.js static/vendor/
+ && cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.js \
+    node_modules/chart.js/dist/chart.umd.js.map static/vendor/
 
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1

@@ -24,10 +24,14 @@ $(VENV)/.installed: requirements/dev.txt | $(BIN)/python
 	touch $@
 
 # Front-end libraries come from the npm registry (no CDN), copied where Django serves them.
+# chart.umd.js ends with a sourceMappingURL comment, so its .map travels with it: the production
+# storage (whitenoise's manifest) rewrites that reference and fails collectstatic if it is missing.
+VENDOR_FILES := node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.js \
+	node_modules/chart.js/dist/chart.umd.js.map
 static/vendor/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
-	cp node_modules/htmx.org/dist/htmx.min.js node_modules/chart.js/dist/chart.umd.js static/vendor/
+	cp $(VENDOR_FILES) static/vendor/
 	touch $@
 
 install: $(VENV)/.installed static/vendor/.installed

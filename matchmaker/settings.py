@@ -10,6 +10,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from matchmaker.lib.env import env_bool, env_int, env_list, env_str
 
@@ -182,6 +183,12 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+# Every page names its assets through {% static %}, so only the hashed copies are served; keeping
+# the originals would double the compression work of collectstatic for files nobody requests.
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
+# Source maps (several MB for the vendored bundles) are fetched only by developer tools: serving
+# them uncompressed costs nobody, brotli-compressing them is most of collectstatic's run time.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1024 * 1024

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings as s; django.setup(); "
@@ -78,3 +80,42 @@ def test_check_deploy_is_clean_with_production_env(tmp_path):
         VAR_DIR=str(tmp_path),
     )
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.slow
+def test_collectstatic_succeeds_with_production_storage(tmp_path):
+    """The manifest storage follows every url()/sourceMappingURL; a missing target fails the deploy."""
+    env = {"DEBUG": "0", "SECRET_KEY": secrets.token_urlsafe(50), "VAR_DIR": str(tmp_path)}
+    done = run(["manage.py", "collectstatic", "--noinput", "-v", "0"], **env)
+    assert done.returncode == 0, done.stdout + done.stderr
+    manifest = json.loads((tmp_path / "staticfiles" / "staticfiles.json").read_text())["paths"]
+    static_root = tmp_path / "staticfiles"
+    for name in ("vendor/chart.umd.js", "vendor/htmx.min.js", "admin/css/base.css"):
+        hashed = static_root / manifest[name]
+        assert hashed.is_file() and hashed.with_name(hashed.name + ".gz").is_file(), name
+        assert not (static_root / name).exists(), f"unhashed {name} kept"
+    assert (static_root / manifest["vendor/chart.umd.js.map"]).is_file()
+    # The hashed script points at the hashed map, so browsers fetch a file that exists.
+    chart = (static_root / manifest["vendor/chart.umd.js"]).read_text()
+    map_name = Path(manifest["vendor/chart.umd.js.map"]).name
+    assert chart.rstrip().endswith(f"sourceMappingURL={map_name}")
+
+
+def test_make_vendor_step_copies_every_source_map_its_scripts_reference():
+    """A fresh `make install` must produce the tree the collectstatic test above accepts."""
+    done = subprocess.run(
+        ["make", "-n", "-B", "static/vendor/.installed"],
+        cwd=ROOT, capture_output=True, text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    copy = next(line.split() for line in done.stdout.splitlines() if line.startswith("cp "))
+    sources, destination = copy[1:-1], copy[-1]
+    assert destination.rstrip("/") == "static/vendor"
+    copied = {Path(source).name: ROOT / source for source in sources}
+    for name, path in copied.items():
+        if name.endswith(".js") and path.is_file():
+            tail = path.read_text()[-300:]
+            if "sourceMappingURL=" in tail:
+                referenced = tail.rsplit("sourceMappingURL=", 1)[1].split()[0]
+                assert referenced in copied, f"{name} references {referenced}, not copied"
+    assert {"htmx.min.js", "chart.umd.js", "chart.umd.js.map"} <= copied.keys()
