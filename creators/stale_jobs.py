@@ -47,22 +47,24 @@ def _job_id_of(message: dict) -> int | None:
 def queued_import_job_ids(app, connection) -> set[int]:
     """Job ids with a run_import message in the broker: waiting in a queue, or delivered to a
     worker and not acknowledged yet (the redelivery that acks_late promises)."""
-    channel = connection.default_channel
-    client = channel.client
-    raw: list[bytes] = []
-    queues = {app.conf.task_default_queue, *app.amqp.queues.keys()}
-    for queue in queues:
-        for priority in channel.priority_steps:
-            raw.extend(client.lrange(channel._q_for_pri(queue, priority), 0, -1))
-    messages = [json.loads(item) for item in raw]
-    for item in client.hvals(channel.unacked_key):
-        messages.append(json.loads(item)[0])  # [message, exchange, routing key]
+    # A connection of its own: a channel that consumed (inspect's replies) cannot be reused.
+    with connection.clone() as conn:
+        channel = conn.default_channel
+        client = channel.client
+        raw: list[bytes] = []
+        for queue in {app.conf.task_default_queue, *app.amqp.queues.keys()}:
+            for priority in channel.priority_steps:
+                raw.extend(client.lrange(channel._q_for_pri(queue, priority), 0, -1))
+        messages = [json.loads(item) for item in raw]
+        for item in client.hvals(channel.unacked_key):
+            messages.append(json.loads(item)[0])  # [message, exchange, routing key]
     return {job_id for m in messages if (job_id := _job_id_of(m)) is not None}
 
 
 def running_import_job_ids(app, connection, timeout: float = 1.0) -> set[int]:
     """Job ids a live worker is executing right now (its message may be gone with Redis)."""
-    replies = app.control.inspect(timeout=timeout, connection=connection).active() or {}
+    with connection.clone() as conn:
+        replies = app.control.inspect(timeout=timeout, connection=conn).active() or {}
     ids = set()
     for tasks in replies.values():
         for task in tasks:

@@ -1,0 +1,145 @@
+"""Redis restarted while tasks are queued (issue 9 item 3).
+
+Redis here keeps nothing on disk, so a restart loses every queued message, acks_late or not.
+The loss is detected: the beat task `requeue_stale_imports` finds import jobs that should have
+run by now, sees no message and no worker for them, marks them waiting again and re-sends them.
+The test runs its own redis-server, so restarting it disturbs no one.
+"""
+
+import shutil
+import socket
+import subprocess
+from datetime import timedelta
+
+import pytest
+import redis
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils import timezone
+
+from creators.importing.services import import_job_create
+from creators.models import Creator, ImportJob, ImportStatus
+from creators.stale_jobs import REQUEUED, import_jobs_requeue_stale, queued_import_job_ids
+from creators.tasks import run_import
+from matchmaker.celery import app
+from tests.conftest import require_service
+from tests.faults.conftest import wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.postgres]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class RedisServer:
+    """A throw-away redis-server: no persistence, so a restart starts empty."""
+
+    def __init__(self, binary: str, port: int, log):
+        self.command = [
+            binary,
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(log.parent),
+        ]
+        self.log = log
+        self.url = f"redis://127.0.0.1:{port}/0"
+        self.process = None
+
+    def start(self) -> None:
+        with open(self.log, "ab") as handle:
+            self.process = subprocess.Popen(self.command, stdout=handle, stderr=subprocess.STDOUT)
+        client = redis.Redis.from_url(self.url)
+
+        def answers():
+            try:
+                return client.ping()
+            except redis.ConnectionError:
+                return False
+
+        wait_for(answers, "redis-server to start", timeout=20)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+
+
+@pytest.fixture
+def own_redis(tmp_path):
+    binary = shutil.which("redis-server")
+    require_service(bool(binary), "redis-server (apt-get install redis-server)")
+    server = RedisServer(binary, _free_port(), tmp_path / "redis.log")
+    server.start()
+    yield server
+    server.stop()
+
+
+def _profiles_job(prefix: str, rows: int) -> ImportJob:
+    lines = "".join(f"{prefix}{i:02d},{500 + i}\n" for i in range(rows))
+    return import_job_create(
+        kind="profiles",
+        file=ContentFile(("handle,followers\n" + lines).encode()),
+        original_name=f"{prefix}.csv",
+        platform="tiktok",
+    )
+
+
+def test_beat_schedule_runs_the_stale_job_check():
+    entry = settings.CELERY_BEAT_SCHEDULE["requeue-stale-imports"]
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] <= 10 * 60
+
+
+def test_jobs_lost_in_a_redis_restart_are_detected_and_re_sent(workers, own_redis):
+    queued = _profiles_job("queued_", 12)
+    # A job whose worker was running it when Redis went away, and has since died too.
+    orphan = _profiles_job("orphan_", 7)
+    ImportJob.objects.filter(pk=orphan.pk).update(
+        status=ImportStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(hours=1)
+    )
+    with app.connection_for_write(own_redis.url) as conn:
+        run_import.apply_async((queued.pk,), connection=conn)
+        assert queued_import_job_ids(app, conn) == {queued.pk}
+        # Queued and not lost: nothing to do for it; the orphan has no message: re-sent.
+        assert import_jobs_requeue_stale(older_than=timedelta(0), connection=conn) == [orphan.pk]
+        assert queued_import_job_ids(app, conn) == {queued.pk, orphan.pk}
+
+    own_redis.stop()
+    own_redis.start()
+
+    with app.connection_for_write(own_redis.url) as conn:
+        assert queued_import_job_ids(app, conn) == set(), "the restart should have lost the queue"
+        # Not old enough yet: a job just created may simply not have been sent yet.
+        assert import_jobs_requeue_stale(older_than=timedelta(hours=1), connection=conn) == []
+        resent = import_jobs_requeue_stale(older_than=timedelta(0), connection=conn)
+        assert resent == [queued.pk, orphan.pk]
+        assert queued_import_job_ids(app, conn) == {queued.pk, orphan.pk}
+        # Idempotent: the next check finds their messages and sends nothing more.
+        assert import_jobs_requeue_stale(older_than=timedelta(0), connection=conn) == []
+    for job in (queued, orphan):
+        job.refresh_from_db()
+        assert job.status == ImportStatus.PENDING and job.message == REQUEUED and job.task_id
+
+    workers.start(queue=app.conf.task_default_queue, REDIS_URL=own_redis.url)
+
+    def done():
+        return not ImportJob.objects.filter(
+            pk__in=[queued.pk, orphan.pk], status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+        ).exists()
+
+    wait_for(done, "the re-sent imports to run\n" + workers.logs())
+    for job, prefix, rows in ((queued, "queued_", 12), (orphan, "orphan_", 7)):
+        job.refresh_from_db()
+        assert job.status == ImportStatus.SUCCEEDED, job.message
+        assert job.rows_created == rows
+        assert Creator.objects.filter(handle__startswith=prefix).count() == rows

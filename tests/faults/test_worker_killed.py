@@ -1,0 +1,146 @@
+"""A Celery worker SIGKILLed in the middle of an import or a recompute (issue 9 item 3, issue 4).
+
+Tasks are acks_late: the killed worker's message stays unacknowledged in Redis and a new worker
+gets it again after the visibility timeout. Meanwhile nothing of the half-done work may be
+visible, and the redelivered task must finish the job exactly once.
+"""
+
+import time
+
+import pytest
+from django.core.files.base import ContentFile
+
+from creators.importing.services import import_job_create
+from creators.models import Creator, FollowerSnapshot, ImportJob, ImportStatus
+from creators.tasks import run_import
+from scoring import selectors, services
+from scoring.models import MatchScore, ScoreRun
+from scoring.tasks import ABANDONED, recompute_campaign_matches
+from tests import factories as f
+from tests.faults.conftest import VISIBILITY_TIMEOUT, backend_alive, holds_write_lock, wait_for
+
+pytestmark = [pytest.mark.worker, pytest.mark.postgres]
+
+ROWS = 40
+
+
+def _kill_mid_task(workers, blocker, send, written_table: str) -> int:
+    """Start a worker, send the task, wait until it is stuck on the blocker's lock after writing
+    to `written_table`, SIGKILL it. Returns the backend pid the dead worker left behind."""
+    worker = workers.start()
+    send()
+    pid = wait_for(blocker.blocked_pid, "the worker to reach the blocked write\n" + workers.logs())
+    stuck_at = time.monotonic()
+    assert holds_write_lock(pid, written_table), "the task had not written anything yet"
+    worker.kill()
+    # Redis delivers the message again once it is older than the visibility timeout.
+    time.sleep(max(0.0, stuck_at + VISIBILITY_TIMEOUT + 0.5 - time.monotonic()))
+    return pid
+
+
+def _release_and_reap(blocker, pid: int) -> None:
+    """Let the dead worker's backend go: it finds its client gone and rolls back."""
+    blocker.release()
+    wait_for(lambda: not backend_alive(pid), "the killed worker's transaction to end")
+
+
+def test_worker_killed_mid_import_leaves_nothing_and_the_redelivered_task_imports_once(
+    workers, blocker
+):
+    lines = "".join(f"fault_{i:03d},{1000 + i}\n" for i in range(ROWS))
+    job = import_job_create(
+        kind="profiles",
+        file=ContentFile(("handle,followers\n" + lines).encode()),
+        original_name="creators.csv",
+        platform="instagram",
+    )
+    # The import writes creators, then their follower snapshots, in one transaction: holding
+    # the snapshot table stops it between the two.
+    blocker.execute("LOCK TABLE creators_followersnapshot IN SHARE MODE")
+    pid = _kill_mid_task(
+        workers,
+        blocker,
+        lambda: run_import.apply_async((job.pk,), queue=workers.queue),
+        "creators_creator",
+    )
+
+    job.refresh_from_db()
+    assert job.status == ImportStatus.RUNNING and job.attempts == 1
+    assert not Creator.objects.filter(handle__startswith="fault_").exists()
+    _release_and_reap(blocker, pid)
+    assert not Creator.objects.filter(handle__startswith="fault_").exists()
+    job.refresh_from_db()
+    assert job.status != ImportStatus.SUCCEEDED
+
+    workers.start()
+
+    def finished():
+        job.refresh_from_db()
+        return job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
+
+    wait_for(finished, "the redelivered import to finish\n" + workers.logs())
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert job.attempts == 2  # the same job, delivered a second time
+    assert (job.rows_read, job.rows_created, job.rows_updated) == (ROWS, ROWS, 0)
+    creators = Creator.objects.filter(handle__startswith="fault_")
+    assert creators.count() == ROWS
+    assert sorted(creators.values_list("followers", flat=True)) == list(range(1000, 1000 + ROWS))
+    assert FollowerSnapshot.objects.filter(creator__in=creators).count() == ROWS
+    assert ImportJob.objects.filter(pk=job.pk, status=ImportStatus.SUCCEEDED).count() == 1
+
+
+def _matches(campaign) -> list[tuple[int, int | None]]:
+    return sorted(selectors.campaign_matches(campaign).values_list("creator_id", "run_id"))
+
+
+def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, workers, blocker):
+    campaign = world.campaign_a
+    first = [f.CreatorFactory(followers=20_000 + i) for i in range(5)]
+    for creator in first:
+        f.PostFactory(creator=creator, likes=500, comments=20)
+    services.recompute_creator_metrics()
+    previous = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    before = _matches(campaign)
+    assert {c for c, _ in before} == {c.pk for c in first}
+    assert {r for _, r in before} == {previous.pk}
+
+    # A creator added since: the next run has a row for it. The blocker's uncommitted row with
+    # the same (campaign, creator) makes the worker wait on that insert, after it has already
+    # deleted the previous run's rows and written part of its own, inside its transaction.
+    late = f.CreatorFactory(followers=30_000)
+    assert services.campaign_candidates(campaign).filter(pk=late.pk).exists()
+    columns = [field.column for field in MatchScore._meta.concrete_fields if not field.primary_key]
+    values = ["%s" if c == "creator_id" else c for c in columns]
+    blocker.execute(
+        f"INSERT INTO scoring_matchscore ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM scoring_matchscore WHERE campaign_id = %s LIMIT 1",
+        (late.pk, campaign.pk),
+    )
+    pid = _kill_mid_task(
+        workers,
+        blocker,
+        lambda: recompute_campaign_matches.apply_async((campaign.pk,), queue=workers.queue),
+        "scoring_matchscore",
+    )
+
+    killed = ScoreRun.objects.filter(campaign=campaign).exclude(pk=previous.pk).get()
+    assert killed.status == ScoreRun.Status.RUNNING
+    assert selectors.latest_run(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign) == previous
+    assert _matches(campaign) == before  # complete, and only the previous run
+    _release_and_reap(blocker, pid)
+    assert _matches(campaign) == before
+
+    workers.start()
+    wait_for(
+        lambda: ScoreRun.objects.filter(
+            campaign=campaign, status=ScoreRun.Status.SUCCEEDED, pk__gt=killed.pk
+        ).exists(),
+        "the redelivered recompute to finish\n" + workers.logs(),
+    )
+    latest = selectors.latest_run(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign)
+    assert latest.pk > killed.pk
+    after = _matches(campaign)
+    assert {c for c, _ in after} == {c.pk for c in first} | {late.pk}
+    assert {r for _, r in after} == {latest.pk}
+    killed.refresh_from_db()
+    assert killed.status == ScoreRun.Status.FAILED and killed.error == ABANDONED
