@@ -11,6 +11,7 @@ SORTS = {
     "followers": "Followers",
     "price": "Price (low first)",
     "growth": "Growth (30 days)",
+    "new_audience": "Adds most new audience (choose a campaign)",
 }
 
 DEFAULT_MIN_FOLLOWERS = 10_000
@@ -102,4 +103,8 @@ class DiscoveryFilterForm(forms.Form):
             if data.get(name) is not None:
                 data[name] = data[name] / 100
         data["sort"] = data.get("sort") or "score"
+        if data["sort"] == "new_audience" and not data.get("campaign"):
+            self.add_error(
+                "sort", "Choose a campaign: new audience is measured against its roster."
+            )
         return data

@@ -8,6 +8,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -44,6 +45,7 @@ LIST_FIELDS = (
 )
 
 SORT_ORDER = {
+    # Served by the metrics index on (catalogue_score DESC NULLS LAST, creator_id).
     "score": (F("score").desc(nulls_last=True), "id"),
     "er": (F("metrics__er_median").desc(nulls_last=True), "id"),
     "followers": (F("followers").desc(), "id"),
@@ -112,10 +114,48 @@ def discovery_creators(*, filters: dict) -> QuerySet:
             )
         )
     else:
-        qs = qs.annotate(
-            score=F("metrics__er_percentile") * F("metrics__authenticity_score") / 100.0
-        )
-    return qs.order_by(*SORT_ORDER[filters.get("sort") or "score"])
+        # Stored and indexed by the metrics recompute (er_percentile x authenticity / 100).
+        qs = qs.annotate(score=F("metrics__catalogue_score"))
+    sort = filters.get("sort") or "score"
+    if sort == "new_audience":
+        if campaign is None:
+            sort = "score"
+        else:
+            return _by_new_audience(qs, campaign)
+    return qs.order_by(*SORT_ORDER[sort])
+
+
+# "Adds most new audience" ranks this many sketch-holding candidates (the best by score first):
+# the gain is computed in Python from follower samples, so it is bounded per page view.
+NEW_AUDIENCE_CANDIDATES = 200
+
+
+def _by_new_audience(qs: QuerySet, campaign) -> QuerySet:
+    """Order by the followers each creator would add that the campaign's roster does not
+    already reach (scoring.overlap_selectors.new_audience_gain), largest first. Creators without
+    an audience sample (overlap unknown) and those past the candidate bound follow, by score."""
+    from scoring.overlap_selectors import new_audience_gain
+
+    with_sample = qs.filter(
+        Exists(AudienceSketch.objects.filter(creator_id=OuterRef("pk"), sample_size__gt=0))
+    )
+    candidates = list(
+        with_sample.order_by(*SORT_ORDER["score"]).values_list("pk", flat=True)[
+            :NEW_AUDIENCE_CANDIDATES
+        ]
+    )
+    gains = new_audience_gain(campaign, candidates)
+    known = sorted(
+        (cid for cid in candidates if gains.get(cid) is not None), key=lambda c: -gains[c]
+    )
+    position = Case(
+        *[When(pk=cid, then=Value(i)) for i, cid in enumerate(known)],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(new_audience_position=position).order_by(
+        F("new_audience_position").asc(nulls_last=True), *SORT_ORDER["score"]
+    )
 
 
 def shortlisted_ids(*, campaign, creator_ids: list[int]) -> set[int]:

@@ -1,7 +1,6 @@
 """Creator pages: discovery (filter, sort, paginate, export, shortlist in place) and profile."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET, require_POST
@@ -12,6 +11,8 @@ from creators.models import Creator
 from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
+from matchmaker.lib.pagination import CappedPaginator
+from scoring.overlap_selectors import new_audience_gain
 
 PAGE_SIZE = 25
 # OFFSET pagination is bounded: deep pages cost a scan of every skipped row (DESIGN 7), and
@@ -34,7 +35,9 @@ def discovery(request):
     form, filters = _filters(request)
     context = {"form": form, "sorts": SORTS, "page": None, "rows": []}
     if filters is not None:
-        paginator = Paginator(discovery_creators(filters=filters), PAGE_SIZE)
+        paginator = CappedPaginator(
+            discovery_creators(filters=filters), PAGE_SIZE, max_pages=MAX_PAGE
+        )
         number = request.GET.get("page") or 1
         try:
             number = max(1, min(int(number), MAX_PAGE))
@@ -44,8 +47,14 @@ def discovery(request):
         rows = list(page.object_list)
         campaign = filters.get("campaign")
         marked = shortlisted_ids(campaign=campaign, creator_ids=[c.pk for c in rows])
+        gains = (
+            new_audience_gain(campaign, [c.pk for c in rows])
+            if filters["sort"] == "new_audience"
+            else {}
+        )
         for creator in rows:
             creator.is_shortlisted = creator.pk in marked
+            creator.new_audience = gains.get(creator.pk)
         query = request.GET.copy()
         query.pop("page", None)
         context.update(
@@ -53,7 +62,8 @@ def discovery(request):
             rows=rows,
             campaign=campaign,
             query=query.urlencode(),
-            truncated=paginator.num_pages > MAX_PAGE,
+            truncated=paginator.capped,
+            show_new_audience=filters["sort"] == "new_audience",
             max_page=MAX_PAGE,
             editable_campaigns=list(
                 Campaign.objects.for_user(request.user, write=True)

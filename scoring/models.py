@@ -117,6 +117,13 @@ class CreatorMetrics(models.Model):
             models.Index(fields=["er_median"], name="metrics_er_median"),
             models.Index(fields=["authenticity_score"], name="metrics_authenticity"),
             models.Index(fields=["growth_30d"], name="metrics_growth"),
+            # Discovery's default sort, ORDER BY catalogue_score DESC NULLS LAST, id: the page of
+            # 25 is read off this index instead of sorting every filtered row.
+            models.Index(
+                F("catalogue_score").desc(nulls_last=True),
+                F("creator_id"),
+                name="metrics_catalogue_order",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from tests.bench.run import BenchContext, Result
@@ -41,6 +42,10 @@ def _ensure_catalogue(n: int) -> None:
 
     mine = Creator.objects.filter(handle__startswith=PREFIX)
     if mine.count() == n:
+        # Catalogues seeded before the stored catalogue score existed get it filled in.
+        CreatorMetrics.objects.filter(
+            creator__handle__startswith=PREFIX, catalogue_score__isnull=True
+        ).update(catalogue_score=F("er_percentile") * F("authenticity_score") / 100.0)
         return
     with transaction.atomic():
         CreatorMetrics.objects.filter(creator__handle__startswith=PREFIX).delete()
@@ -75,6 +80,8 @@ def _ensure_catalogue(n: int) -> None:
         )
         insert_frame(Creator, creators)
         er = rng.lognormal(np.log(0.03), 0.6, n)
+        percentile = pd.Series(er).rank(pct=True).to_numpy()
+        authenticity = rng.uniform(10, 100, n).round(1)
         tiers = np.select(
             [followers < 10_000, followers < 100_000, followers < 500_000, followers < 1_000_000],
             ["nano", "micro", "mid", "macro"],
@@ -89,8 +96,9 @@ def _ensure_catalogue(n: int) -> None:
                 "er_mean": er,
                 "er_posts_used": 12,
                 "er_from_profile": False,
-                "er_percentile": pd.Series(er).rank(pct=True).to_numpy(),
-                "authenticity_score": rng.uniform(10, 100, n).round(1),
+                "er_percentile": percentile,
+                "authenticity_score": authenticity,
+                "catalogue_score": percentile * authenticity / 100.0,
                 "authenticity_reasons": "[]",
                 "growth_30d": rng.normal(0.01, 0.03, n),
                 "growth_spikes": "[]",

@@ -10,7 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import RosterEntry
+from creators.models import AudienceSketch
 from creators.templatetags.numbers import compact, money, pct
+from scoring.metrics import sketches
 from scoring.models import CreatorMetrics, MatchScore
 from tests import factories as f
 
@@ -29,6 +31,11 @@ def metrics(creator, **fields):
         "price_is_estimate": True,
     }
     values.update(fields)
+    # The stored sort key, as the metrics recompute fills it.
+    if values["er_percentile"] is not None and values["authenticity_score"] is not None:
+        values.setdefault(
+            "catalogue_score", values["er_percentile"] * values["authenticity_score"] / 100
+        )
     return CreatorMetrics.objects.create(creator=creator, **values)
 
 
@@ -151,6 +158,58 @@ def test_campaign_score_replaces_catalogue_score(world, client_for):
     assert handles(client.get(URL)) == ["a", "b"]
     # Another organisation's campaign is not a choice.
     assert "campaign" in client.get(URL, {"campaign": world.campaign_b.pk}).context["form"].errors
+
+
+def test_sort_by_new_audience_for_a_campaign(world, client_for):
+    """Candidates with follower samples rank by followers the roster does not reach yet; those
+    without a sample (overlap unknown) come last whatever their score."""
+
+    def creator(handle, sample=None, score=0.5):
+        made = f.CreatorFactory(handle=handle, followers=20_000)
+        metrics(made, er_percentile=score, authenticity_score=100)
+        if sample is not None:
+            AudienceSketch.objects.create(creator=made, **sketches.sketch_values(sample))
+        return made
+
+    on_roster = creator("onroster", range(1000))
+    f.RosterEntryFactory(campaign=world.campaign_a, creator=on_roster)
+    creator("same", range(1000), score=0.9)  # adds nothing new
+    creator("half", range(500, 1500), score=0.8)  # half new: 10k
+    creator("fresh", range(5000, 6000), score=0.1)  # all new: 20k
+    creator("unknown", score=1.0)  # no sample: last, though the best score
+    client = client_for(world.viewer_a)
+    response = client.get(URL, {"campaign": world.campaign_a.pk, "sort": "new_audience"})
+    order = handles(response)
+    assert order[:2] == ["fresh", "half"] and order[-1] == "unknown"
+    assert set(order[2:4]) == {"same", "onroster"}  # both add nothing
+    gains = {c.handle: c.new_audience for c in response.context["rows"]}
+    assert gains["fresh"] == pytest.approx(20_000)
+    assert gains["half"] == pytest.approx(10_000)
+    assert gains["same"] == 0 and gains["onroster"] == 0 and gains["unknown"] is None
+    body = response.content.decode()
+    assert "+20k new" in body and "overlap unknown" in body
+    # Without a campaign there is no roster to measure against: the form says so.
+    no_campaign = client.get(URL, {"sort": "new_audience"})
+    assert "sort" in no_campaign.context["form"].errors
+    # Another organisation's roster is not readable through this sort.
+    foreign = client.get(URL, {"campaign": world.campaign_b.pk, "sort": "new_audience"})
+    assert "campaign" in foreign.context["form"].errors and foreign.context["rows"] == []
+
+
+def test_count_stops_at_the_last_page_shown(world, client_for, monkeypatch):
+    from creators import views
+
+    monkeypatch.setattr(views, "MAX_PAGE", 2)
+    for i in range(60):
+        f.CreatorFactory(handle=f"c{i:02d}", followers=10_000 + i)
+    response = client_for(world.viewer_a).get(URL, {"sort": "followers"})
+    paginator = response.context["page"].paginator
+    assert paginator.capped and paginator.count == 51
+    body = response.content.decode()
+    assert "More than <strong" in body and "Page 1 of 2+" in body
+    assert response.context["truncated"]
+    last = client_for(world.viewer_a).get(URL, {"sort": "followers", "page": "9"})
+    assert last.context["page"].number == 2
 
 
 def test_pagination_count_and_url_state(world, client_for):

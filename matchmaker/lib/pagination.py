@@ -1,0 +1,33 @@
+"""A paginator whose count stops at the last page it will show.
+
+Counting every match of a filter over 100k rows costs more than fetching the page itself
+(a COUNT over the whole join), and nobody pages past a few hundred pages: the count reads at most
+`max_pages * per_page + 1` ids (unordered), so its cost is bounded whatever the catalogue size.
+"""
+
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
+
+
+class CappedPaginator(Paginator):
+    """`count` is exact up to `max_pages` pages; past that it is `cap + 1` and `capped` is True
+    (pages show "more than {cap}")."""
+
+    def __init__(self, object_list, per_page, *, max_pages: int, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.max_pages = max_pages
+        self.cap = per_page * max_pages
+
+    @cached_property
+    def count(self) -> int:
+        # No ORDER BY and only the id: the database stops after cap + 1 matching rows.
+        return self.object_list.order_by().values("pk")[: self.cap + 1].count()
+
+    @property
+    def capped(self) -> bool:
+        return self.count > self.cap
+
+    @property
+    def shown_pages(self) -> int:
+        """The pages one can navigate to (at most max_pages)."""
+        return min(self.num_pages, self.max_pages)
