@@ -37,16 +37,41 @@ def home_overview(*, user) -> dict:
     }
 
 
+MATCH_LIST_FIELDS = (
+    "id",
+    "campaign_id",
+    "creator_id",
+    "computed_at",
+    "rank",
+    "total",
+    "target_reach",
+    "excluded",
+    "creator__id",
+    "creator__handle",
+    "creator__platform",
+    "creator__country",
+    "creator__followers",
+)
+
+
 def campaign_matches_page(*, campaign, filters: dict):
     """The campaign's ranked matches (the last completed run), narrowed by the page's filters.
 
     MatchScore rows are replaced in the transaction that completes a run, so the rows present
     are always the last completed run's.
     """
+    from scoring.models import COMPONENTS
     from scoring.selectors import campaign_matches
 
-    # The page shows neither bios nor the per-component detail ("why" reads those).
-    qs = campaign_matches(campaign).defer("creator__bio", "components")
+    # The page (and the API list) shows the score columns and four creator columns; the
+    # per-component detail ("why"), bios and the creator's metrics (JSON reasons, spikes,
+    # inputs) stay in the database.
+    qs = (
+        campaign_matches(campaign)
+        .select_related(None)
+        .select_related("creator")
+        .only(*MATCH_LIST_FIELDS, *COMPONENTS)
+    )
     if filters.get("min_total") is not None:
         qs = qs.filter(total__gte=filters["min_total"] / 100)
     if filters.get("min_audience_fit") is not None:

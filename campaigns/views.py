@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,8 +20,10 @@ from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
+from matchmaker.lib.pagination import CappedPaginator
 
 MATCHES_PER_PAGE = 50
+MAX_MATCH_PAGES = 200
 
 
 def _can_edit(user, campaign) -> bool:
@@ -105,8 +106,16 @@ def campaign_detail(request, pk: int):
     filter_form = MatchFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     matches = selectors.campaign_matches_page(campaign=campaign, filters=filters)
-    page = Paginator(matches, MATCHES_PER_PAGE).get_page(request.GET.get("page"))
-    rostered = set(campaign.roster.values_list("creator_id", flat=True))
+    # The count stops at the pages one can open (a full COUNT over 100k scores cost more than
+    # the page); only this page's creators are checked against the roster.
+    page = CappedPaginator(matches, MATCHES_PER_PAGE, max_pages=MAX_MATCH_PAGES).get_page(
+        request.GET.get("page")
+    )
+    rostered = set(
+        campaign.roster.filter(creator_id__in=[m.creator_id for m in page]).values_list(
+            "creator_id", flat=True
+        )
+    )
     query = request.GET.copy()
     query.pop("page", None)
     context = {

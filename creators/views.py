@@ -38,12 +38,7 @@ def discovery(request):
         paginator = CappedPaginator(
             discovery_creators(filters=filters), PAGE_SIZE, max_pages=MAX_PAGE
         )
-        number = request.GET.get("page") or 1
-        try:
-            number = max(1, min(int(number), MAX_PAGE))
-        except ValueError:
-            number = 1
-        page = paginator.get_page(number)
+        page = paginator.get_page(request.GET.get("page"))
         rows = list(page.object_list)
         campaign = filters.get("campaign")
         marked = shortlisted_ids(campaign=campaign, creator_ids=[c.pk for c in rows])

@@ -5,13 +5,15 @@ Counting every match of a filter over 100k rows costs more than fetching the pag
 `max_pages * per_page + 1` ids (unordered), so its cost is bounded whatever the catalogue size.
 """
 
+from math import ceil
+
 from django.core.paginator import Paginator
 from django.utils.functional import cached_property
 
 
 class CappedPaginator(Paginator):
     """`count` is exact up to `max_pages` pages; past that it is `cap + 1` and `capped` is True
-    (pages show "more than {cap}")."""
+    (pages show "more than {cap}"), and `num_pages` stops at `max_pages`."""
 
     def __init__(self, object_list, per_page, *, max_pages: int, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -27,7 +29,10 @@ class CappedPaginator(Paginator):
     def capped(self) -> bool:
         return self.count > self.cap
 
-    @property
-    def shown_pages(self) -> int:
-        """The pages one can navigate to (at most max_pages)."""
-        return min(self.num_pages, self.max_pages)
+    @cached_property
+    def num_pages(self) -> int:
+        """The pages one can open: at most max_pages (a later page number shows the last)."""
+        if self.count == 0 and not self.allow_empty_first_page:
+            return 0
+        hits = max(1, self.count - self.orphans)
+        return min(ceil(hits / self.per_page), self.max_pages)
