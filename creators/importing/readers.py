@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain, islice
 from pathlib import Path
 
 import pandas as pd
@@ -106,14 +108,14 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
     lines = _numbered_lines(path, encoding)
     line_numbers: list[int] = []
 
-    def text() -> Iterator[str]:
+    def header_text() -> Iterator[str]:
+        # Pulls one line at a time, so after the header record `lines` sits on the first data line.
         for number, line in lines:
             line_numbers.append(number)
             yield line
 
-    reader = csv.reader(text(), delimiter=delimiter, quotechar='"', skipinitialspace=False)
     try:
-        headers = [h.strip() for h in next(reader)]
+        headers = [h.strip() for h in next(csv.reader(header_text(), delimiter=delimiter))]
     except StopIteration as exc:
         raise ImportFileError("The file is empty: it has no header row.") from exc
     except csv.Error as exc:
@@ -122,29 +124,111 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
         raise ImportFileError("The header row is empty.")
 
     def chunks() -> Iterator[pd.DataFrame]:
-        rows: list[list[str]] = []
-        numbers: list[int] = []
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as exc:
-                raise ImportFileError(
-                    f"Line {line_numbers[-1]}: cannot be read as CSV ({exc})."
-                ) from exc
-            if not any(cell.strip() for cell in row):
-                continue
-            rows.append(row)
-            numbers.append(line_numbers[-1])
-            if len(rows) >= chunk_rows:
-                yield _frame(headers, rows, numbers)
-                rows, numbers = [], []
-                line_numbers.clear()
-        if rows:
-            yield _frame(headers, rows, numbers)
+        while block := list(islice(lines, chunk_rows)):
+            frame = _fast_frame(headers, block, delimiter)
+            if frame is None:
+                # A quoted field spans lines (or the quoting is unusual): the csv module reads
+                # the rest of the file, numbering each row by the line where it ends.
+                yield from _csv_module_chunks(headers, chain(block, lines), delimiter, chunk_rows)
+                return
+            if len(frame):
+                yield frame
 
     return Table(headers=headers, chunks=chunks())
+
+
+def _quoted_line(delimiter: str) -> re.Pattern:
+    """A line of plain or fully quoted fields that ends outside quotes: csv and pandas agree."""
+    d = re.escape(delimiter)
+    field = f'(?:"(?:[^"]|"")*"|[^"{d}\r\n]*)'
+    return re.compile(f"{field}(?:{d}{field})*\r?\n?")
+
+
+def _blank_cell(delimiter: str) -> re.Pattern:
+    """A cell of only whitespace (str.strip() would empty it), quoted or not."""
+    d = re.escape(delimiter)
+    return re.compile(f'(?:^|{d})"?[^\\S\r\n]+"?(?={d}|\r|\n|$)', re.MULTILINE)
+
+
+def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str):
+    """Parse a block of lines with pandas' C reader when every line is one whole record (no
+    quoted line breaks, well-formed quotes); None when the csv module must read it instead."""
+    texts = [line for _, line in block]
+    quoted = [line for line in texts if '"' in line]
+    if quoted:
+        well_formed = _quoted_line(delimiter).fullmatch
+        if not all(well_formed(line) for line in quoted):
+            return None
+    fields = max(line.count(delimiter) for line in texts) + 1 if not quoted else None
+    text = "".join(texts)
+    try:
+        raw = pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(fields) if fields else None,
+            dtype=str,
+            na_filter=False,
+            skip_blank_lines=False,
+            quoting=csv.QUOTE_MINIMAL if quoted else csv.QUOTE_NONE,
+            quotechar='"',
+            doublequote=True,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(raw) != len(block):
+        return None
+    # Only a chunk with a whitespace-only cell needs each cell stripped to find the empty ones.
+    strip = _blank_cell(delimiter).search(text) is not None
+    width = len(headers)
+    columns = {}
+    for position in range(width):
+        if position < raw.shape[1]:
+            column = raw.iloc[:, position]
+            empty = column.str.strip() == "" if strip else column == ""
+            column = column.where(column.notna() & ~empty, None)
+        else:
+            column = pd.Series(None, index=raw.index, dtype=object)
+        columns[position] = column.to_numpy(dtype=object)
+    frame = pd.DataFrame(columns, index=pd.Index([n for n, _ in block], name="row"))
+    frame.columns = headers
+    empty = frame.isna().all(axis=1)
+    return frame[~empty.to_numpy()] if empty.any() else frame
+
+
+def _csv_module_chunks(
+    headers: list[str], lines: Iterator[tuple[int, str]], delimiter: str, chunk_rows: int
+) -> Iterator[pd.DataFrame]:
+    line_numbers: list[int] = []
+
+    def text() -> Iterator[str]:
+        for number, line in lines:
+            line_numbers.append(number)
+            yield line
+
+    reader = csv.reader(text(), delimiter=delimiter, quotechar='"', skipinitialspace=False)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ImportFileError(
+                f"Line {line_numbers[-1]}: cannot be read as CSV ({exc})."
+            ) from exc
+        if not any(cell.strip() for cell in row):
+            continue
+        rows.append(row)
+        numbers.append(line_numbers[-1])
+        if len(rows) >= chunk_rows:
+            yield _frame(headers, rows, numbers)
+            rows, numbers = [], []
+            line_numbers.clear()
+    if rows:
+        yield _frame(headers, rows, numbers)
 
 
 def _frame(headers: list[str], rows: list[list], numbers: list[int]) -> pd.DataFrame:

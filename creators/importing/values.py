@@ -12,6 +12,7 @@ import math
 import re
 from datetime import UTC, datetime
 
+import numpy as np
 import pandas as pd
 
 from creators.models import Platform
@@ -190,3 +191,94 @@ def parse_bool(value) -> bool | None:
     if text in {"0", "0.0", "false", "no", "n", "f"}:
         return False
     raise ValueError(f"not yes/no: {str(value)[:40]!r}")
+
+
+# ---------------------------------------------------------------- whole columns at once
+#
+# parse_distinct parses the distinct values of a column. The common shapes (plain handles,
+# numbers with an optional K/M/B suffix, percentages) are parsed with vectorised string ops; every
+# other value goes through the scalar parser above, so results and error messages are the same.
+
+_FAST_NUMBER = r"([+-]?[0-9]+(?:\.[0-9]+)?)(K|M|B|BN|MM)?"
+_FAST_SHARE = r"([+-]?[0-9]+(?:\.[0-9]+)?)([ \t]*%)?"
+_FAST_HANDLE = r"@?[A-Za-z0-9._\-]{1,100}"
+_BLANKS = ["", "-", "n/a", "N/A", "NA", "null", "None"]
+
+
+def _stripped(values: pd.Series) -> pd.Series:
+    return values.str.strip()
+
+
+def _fast_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(handled mask, numbers) for plain numbers with an optional suffix; the rest: scalar."""
+    parts = _stripped(values).str.extract(f"^{_FAST_NUMBER}$", flags=re.IGNORECASE)
+    handled = parts[0].notna().to_numpy()
+    numbers = np.full(len(values), np.nan)
+    if handled.any():
+        scale = parts.loc[handled, 1].fillna("").str.upper().map(_SUFFIX).fillna(1.0)
+        numbers[handled] = parts.loc[handled, 0].astype(float).to_numpy() * scale.to_numpy()
+    handled &= np.isfinite(numbers)
+    return handled, numbers
+
+
+def _fast_parse_number(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    handled, numbers = _fast_number(values)
+    return handled, numbers.astype(object)
+
+
+def _fast_parse_count(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    handled, numbers = _fast_number(values)
+    handled &= (numbers >= 0) & (numbers <= 9e15)
+    counts = np.zeros(len(values), dtype=np.int64)
+    counts[handled] = np.rint(numbers[handled])  # round half to even, as round() does
+    results = np.empty(len(values), dtype=object)
+    results[:] = counts.tolist()
+    return handled, results
+
+
+def _fast_parse_share(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    parts = _stripped(values).str.extract(f"^{_FAST_SHARE}$")
+    handled = parts[0].notna().to_numpy()
+    shares = np.full(len(values), np.nan)
+    if handled.any():
+        number = parts.loc[handled, 0].astype(float).to_numpy()
+        percent = parts.loc[handled, 1].notna().to_numpy()
+        shares[handled] = np.where(percent | (number > 1), number / 100, number)
+    handled &= (shares >= 0) & (shares <= 1)
+    return handled, shares.astype(object)
+
+
+def _fast_normalise_handle(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    text = _stripped(values)
+    handled = (text.str.fullmatch(_FAST_HANDLE, na=False) & ~text.isin(_BLANKS)).to_numpy()
+    return handled, text.str.lstrip("@").str.lower().to_numpy(dtype=object)
+
+
+_FAST = {
+    parse_number: _fast_parse_number,
+    parse_count: _fast_parse_count,
+    parse_share: _fast_parse_share,
+    normalise_handle: _fast_normalise_handle,
+}
+
+
+def parse_distinct(parser, values: np.ndarray) -> tuple[np.ndarray, dict[int, str]]:
+    """Parse an array of distinct non-null values with `parser` (a scalar parser of this module
+    or any callable; a callable may carry a `fast` attribute like the ones in _FAST).
+
+    Returns the results (object array, None where the value is empty or invalid) and the
+    errors as {position: reason}."""
+    results = np.empty(len(values), dtype=object)
+    errors: dict[int, str] = {}
+    todo: np.ndarray | range = range(len(values))
+    fast = _FAST.get(parser) or getattr(parser, "fast", None)
+    if fast is not None and len(values):
+        handled, fast_results = fast(pd.Series(values, dtype=object))
+        results[handled] = fast_results[handled]
+        todo = np.flatnonzero(~handled)
+    for position in todo:
+        try:
+            results[position] = parser(values[position])
+        except (ValueError, TypeError, OverflowError) as exc:
+            errors[int(position)] = str(exc)
+    return results, errors

@@ -1,22 +1,53 @@
 """Bulk writes: PostgreSQL COPY of a DataFrame into a table, with a bulk_create fallback for SQLite.
 
 Per-row ORM saves are too slow for catalogue-sized writes (DESIGN 7): COPY reaches 120k-250k
-rows/s into an indexed table here.
+rows/s into an indexed table here. The COPY text is written by pandas' C CSV writer (no Python
+loop over rows); NULL is spelled \\N so that an empty string stays an empty string.
 """
 
-import csv
 import io
 
+import numpy as np
 import pandas as pd
 from django.db import connection
 
+COPY_NULL = r"\N"
+
 
 def frame_to_copy_buffer(frame: pd.DataFrame) -> io.StringIO:
-    """CSV text for COPY ... FROM STDIN WITH (FORMAT csv): NULL is an unquoted empty field."""
+    """CSV text for COPY ... FROM STDIN WITH (FORMAT csv, NULL '\\N').
+
+    Booleans are written as t/f, NULL (None, NaN, NaT, pd.NA) as an unquoted \\N, an empty string
+    as an empty field, every other value as pandas writes it (floats round-trip exactly)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    for row in frame.itertuples(index=False, name=None):
-        writer.writerow(["" if _is_null(v) else _copy_value(v) for v in row])
+    columns = {}
+    for name, column in frame.items():
+        if column.dtype == bool:
+            column = pd.Series(np.where(column.to_numpy(), "t", "f"), index=column.index)
+        elif column.dtype == object:
+            values = column.to_numpy()
+            if any(v is True or v is False for v in pd.unique(values[pd.notna(values)])):
+                column = column.map(lambda v: ("t" if v else "f") if isinstance(v, bool) else v)
+            if (column == COPY_NULL).any():
+                # A literal \N would read back as NULL: write this frame quoting every value.
+                return _quoted_buffer(frame)
+        columns[name] = column
+    pd.DataFrame(columns, index=frame.index).to_csv(
+        buffer, index=False, header=False, na_rep=COPY_NULL, lineterminator="\n"
+    )
+    buffer.seek(0)
+    return buffer
+
+
+def _quoted_buffer(frame: pd.DataFrame) -> io.StringIO:
+    """The rare slow path: every non-NULL value quoted, so no value can be mistaken for NULL."""
+    buffer = io.StringIO()
+    for row in frame.astype(object).itertuples(index=False, name=None):
+        cells = (
+            COPY_NULL if _is_null(v) else '"' + str(_copy_value(v)).replace('"', '""') + '"'
+            for v in row
+        )
+        buffer.write(",".join(cells) + "\n")
     buffer.seek(0)
     return buffer
 
@@ -31,13 +62,8 @@ def _is_null(value) -> bool:
 
 
 def _copy_value(value):
-    if isinstance(value, bool):
+    if isinstance(value, bool | np.bool_):
         return "t" if value else "f"
-    if isinstance(value, float) and value.is_integer():
-        return repr(value)
-    if isinstance(value, str) and value == "":
-        # An empty string must differ from NULL in CSV COPY: quote it.
-        return '""'
     return value
 
 
@@ -50,7 +76,8 @@ def copy_frame(table: str, frame: pd.DataFrame, *, columns: list[str] | None = N
     buffer = frame_to_copy_buffer(frame[columns])
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
-            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN WITH (FORMAT csv)",
+            f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN "
+            f"WITH (FORMAT csv, NULL '{COPY_NULL}')",
             buffer,
         )
     return len(frame)
