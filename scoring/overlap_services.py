@@ -30,21 +30,34 @@ def _candidate_ids(campaign: Campaign, top_n: int) -> list[int]:
     )
 
 
-def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> ScoreRun:
+def _lock_campaign(campaign_id: int) -> Campaign | None:
+    """The campaign row locked for the surrounding transaction, or None when it was deleted. A
+    delete waits for the lock, so nothing written under it can point at a vanished campaign."""
+    return Campaign.objects.select_for_update().filter(pk=campaign_id).first()
+
+
+def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> ScoreRun | None:
     """Pairwise overlap of the campaign's roster plus its top `top_n` matches, stored atomically
     (rows for these pairs are replaced in the same transaction that marks the run succeeded);
-    the run's scope records the roster's unique reach."""
-    campaign = Campaign.objects.get(pk=campaign_id)
-    roster = roster_creator_ids(campaign)
-    ids = list(dict.fromkeys(roster + _candidate_ids(campaign, top_n)))
-    run = ScoreRun.objects.create(
-        kind=ScoreRun.Kind.OVERLAPS,
-        campaign=campaign,
-        scope={"creator_ids": ids},
-        status=ScoreRun.Status.RUNNING,
-        started_at=timezone.now(),
-        attempts=1,
-    )
+    the run's scope records the roster's unique reach.
+
+    A campaign deleted after the task was queued, or while it computes, is not an error: nothing
+    is written and None is returned (its ScoreRun went with it)."""
+    with transaction.atomic():
+        campaign = _lock_campaign(campaign_id)
+        if campaign is None:
+            log.info("Overlap recompute skipped: campaign %s no longer exists", campaign_id)
+            return None
+        roster = roster_creator_ids(campaign)
+        ids = list(dict.fromkeys(roster + _candidate_ids(campaign, top_n)))
+        run = ScoreRun.objects.create(
+            kind=ScoreRun.Kind.OVERLAPS,
+            campaign=campaign,
+            scope={"creator_ids": ids},
+            status=ScoreRun.Status.RUNNING,
+            started_at=timezone.now(),
+            attempts=1,
+        )
     try:
         auds = sorted(audiences(ids, with_samples=True), key=lambda a: a.creator_id)
         pairs = overlap.overlap_matrix(auds)
@@ -68,6 +81,9 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
             for p in pairs
         ]
         with transaction.atomic():
+            if _lock_campaign(campaign_id) is None:
+                log.info("Overlap recompute dropped: campaign %s deleted meanwhile", campaign_id)
+                return None
             CreatorOverlap.objects.filter(creator_a_id__in=ids, creator_b_id__in=ids).delete()
             CreatorOverlap.objects.bulk_create(rows, batch_size=1000)
             run.status = ScoreRun.Status.SUCCEEDED

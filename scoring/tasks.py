@@ -50,9 +50,10 @@ def recompute_everything() -> None:
 
 
 @shared_task(acks_late=True)
-def recompute_overlaps(campaign_id: int) -> int:
+def recompute_overlaps(campaign_id: int) -> int | None:
     from scoring.overlap_services import recompute_overlaps as service
 
     with single_flight("scoring.overlaps", campaign_id):
         _abandon_running(ScoreRun.Kind.OVERLAPS, campaign_id)
-        return service(campaign_id=campaign_id).pk
+        run = service(campaign_id=campaign_id)
+        return run.pk if run else None  # None: the campaign was deleted since it was queued

@@ -79,6 +79,44 @@ def test_recompute_overlaps_stores_pairs_and_unique_reach(world, setup):
     assert CreatorOverlap.objects.count() == 6
 
 
+# Committing transactions: PostgreSQL checks foreign keys at commit, which a test wrapped in one
+# rolled-back transaction would never reach.
+@pytest.mark.django_db(transaction=True)
+def test_recompute_overlaps_for_a_campaign_deleted_before_the_task_runs(world, setup):
+    from campaigns.models import Campaign
+    from scoring.tasks import recompute_overlaps as task
+
+    campaign_id = world.campaign_a.pk
+    Campaign.objects.filter(pk=campaign_id).delete()
+    assert recompute_overlaps(campaign_id=campaign_id) is None
+    assert task.delay(campaign_id).get() is None
+    assert not ScoreRun.objects.filter(campaign_id=campaign_id).exists()
+    assert CreatorOverlap.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_overlaps_for_a_campaign_deleted_while_computing(world, setup, monkeypatch):
+    from campaigns.models import Campaign
+    from scoring.metrics import overlap
+
+    campaign_id = world.campaign_a.pk
+    recompute_overlaps(campaign_id=campaign_id)
+    assert CreatorOverlap.objects.count() == 6
+    compute = overlap.overlap_matrix
+
+    def deleted_meanwhile(auds):
+        # Stands in for a user deleting the campaign while the worker computes.
+        Campaign.objects.filter(pk=campaign_id).delete()
+        return compute(auds)
+
+    monkeypatch.setattr(overlap, "overlap_matrix", deleted_meanwhile)
+    assert recompute_overlaps(campaign_id=campaign_id) is None
+    assert not ScoreRun.objects.filter(campaign_id=campaign_id).exists()
+    # The earlier rows stay as they were (their run went with the campaign); none were replaced.
+    assert CreatorOverlap.objects.count() == 6
+    assert set(CreatorOverlap.objects.values_list("run_id", flat=True)) == {None}
+
+
 def test_campaign_overlap_selector_and_new_audience_gain(world, setup):
     c = setup
     data = campaign_overlap(world.campaign_a)
