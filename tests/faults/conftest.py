@@ -131,6 +131,9 @@ def workers(requires_redis, transactional_db, tmp_path, settings):
             return "\n".join(f"--- {w.log.name}\n{w.output()}" for w in started)
 
     yield Workers()
+    for worker in started:  # all at once: each warm shutdown takes a moment
+        if worker.process.poll() is None:
+            worker.process.terminate()
     for worker in started:
         worker.stop()
 

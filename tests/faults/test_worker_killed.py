@@ -9,15 +9,22 @@ import time
 
 import pytest
 from django.core.files.base import ContentFile
+from django.db import connection
 
 from creators.importing.services import import_job_create
 from creators.models import Creator, FollowerSnapshot, ImportJob, ImportStatus
 from creators.tasks import run_import
 from scoring import selectors, services
-from scoring.models import MatchScore, ScoreRun
-from scoring.tasks import ABANDONED, recompute_campaign_matches
+from scoring.models import CreatorMetrics, MatchScore, ScoreRun
+from scoring.tasks import ABANDONED, recompute_campaign_matches, recompute_creator_metrics
 from tests import factories as f
-from tests.faults.conftest import VISIBILITY_TIMEOUT, backend_alive, holds_write_lock, wait_for
+from tests.faults.conftest import (
+    DEADLINE,
+    VISIBILITY_TIMEOUT,
+    backend_alive,
+    holds_write_lock,
+    wait_for,
+)
 
 pytestmark = [pytest.mark.worker, pytest.mark.postgres]
 
@@ -144,3 +151,86 @@ def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, worke
     assert {r for _, r in after} == {latest.pk}
     killed.refresh_from_db()
     assert killed.status == ScoreRun.Status.FAILED and killed.error == ABANDONED
+
+
+def test_creator_metrics_recompute_killed_keeps_previous_metrics(workers, blocker):
+    creators = [f.CreatorFactory(followers=10_000 * (i + 1)) for i in range(4)]
+    for creator in creators:
+        f.PostFactory(creator=creator, likes=300, comments=10)
+    previous = services.recompute_creator_metrics()
+    before = sorted(CreatorMetrics.objects.values_list("creator_id", "run_id", "er_median"))
+    assert len(before) == 4 and {r for _, r, _ in before} == {previous.pk}
+
+    # New creator: the blocker's uncommitted metrics row for it stalls the worker's insert.
+    late = f.CreatorFactory(followers=70_000)
+    columns = [
+        field.column for field in CreatorMetrics._meta.concrete_fields if not field.primary_key
+    ]
+    values = ["%s" if c == "creator_id" else c for c in columns]
+    blocker.execute(
+        f"INSERT INTO scoring_creatormetrics ({', '.join(columns)}) "
+        f"SELECT {', '.join(values)} FROM scoring_creatormetrics LIMIT 1",
+        (late.pk,),
+    )
+    pid = _kill_mid_task(
+        workers,
+        blocker,
+        lambda: recompute_creator_metrics.apply_async(queue=workers.queue),
+        "scoring_creatormetrics",
+    )
+    killed = ScoreRun.objects.exclude(pk=previous.pk).get(kind=ScoreRun.Kind.CREATOR_METRICS)
+    assert killed.status == ScoreRun.Status.RUNNING
+    assert selectors.latest_run(ScoreRun.Kind.CREATOR_METRICS) == previous
+    after_kill = sorted(CreatorMetrics.objects.values_list("creator_id", "run_id", "er_median"))
+    assert after_kill == before
+    _release_and_reap(blocker, pid)
+
+    workers.start()
+    wait_for(
+        lambda: ScoreRun.objects.filter(
+            kind=ScoreRun.Kind.CREATOR_METRICS, status=ScoreRun.Status.SUCCEEDED, pk__gt=killed.pk
+        ).exists(),
+        "the redelivered metrics recompute to finish\n" + workers.logs(),
+    )
+    latest = selectors.latest_run(ScoreRun.Kind.CREATOR_METRICS)
+    assert latest.pk > killed.pk
+    rows = CreatorMetrics.objects.values_list("creator_id", "run_id")
+    assert sorted(rows) == sorted((c.pk, latest.pk) for c in [*creators, late])
+    killed.refresh_from_db()
+    assert killed.status == ScoreRun.Status.FAILED
+
+
+def test_second_delivery_while_the_first_still_runs_waits_and_imports_nothing_twice(
+    workers, blocker
+):
+    """A message delivered again while its first copy is still running (the visibility timeout
+    passed, or the stale-job check re-sent it): the copy waits for the first, then finds the
+    job done."""
+    lines = "".join(f"twice_{i:02d},{200 + i}\n" for i in range(10))
+    job = import_job_create(
+        kind="profiles",
+        file=ContentFile(("handle,followers\n" + lines).encode()),
+        original_name="twice.csv",
+        platform="youtube",
+    )
+    blocker.execute("LOCK TABLE creators_followersnapshot IN SHARE MODE")
+    workers.start()
+    one = run_import.apply_async((job.pk,), queue=workers.queue)
+    first = wait_for(blocker.blocked_pid, "the first delivery to block\n" + workers.logs())
+    workers.start()
+    two = run_import.apply_async((job.pk,), queue=workers.queue)
+
+    def second_waits_for_first():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [first]
+            )
+            return cursor.fetchone()
+
+    wait_for(second_waits_for_first, "the second delivery to wait\n" + workers.logs())
+    blocker.release()
+
+    assert one.get(timeout=DEADLINE) == two.get(timeout=DEADLINE) == ImportStatus.SUCCEEDED
+    job.refresh_from_db()
+    assert job.attempts == 1 and job.rows_created == 10
+    assert Creator.objects.filter(handle__startswith="twice_").count() == 10
