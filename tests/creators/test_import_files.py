@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from creators.importing.kinds import profile_stats
 from creators.importing.services import import_job_create, import_job_run
@@ -22,7 +23,9 @@ from creators.models import (
     Post,
 )
 from creators.tasks import run_import
-from tests.factories import CreatorFactory
+from scoring.models import MatchScore, ScoreRun
+from scoring.overlap_services import OVERLAP_TOP_N
+from tests.factories import CampaignFactory, CreatorFactory, RosterEntryFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 pytestmark = pytest.mark.django_db
@@ -323,3 +326,60 @@ def test_command(tmp_path):
     assert Creator.objects.get(platform="youtube", handle="anna").followers == 1_500_000
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("import_creators", str(path), "--kind", "profiles", "--mapping", "{oops")
+
+
+def _match(campaign, creator, rank):
+    return MatchScore.objects.create(
+        campaign=campaign,
+        creator=creator,
+        computed_at=timezone.now(),
+        rank=rank,
+        total=0.5,
+        audience_fit=0.5,
+        niche_fit=0.5,
+        engagement=0.5,
+        authenticity=0.5,
+        cost_efficiency=0.5,
+        track_record=0.5,
+    )
+
+
+def test_follower_samples_queue_overlap_recompute_of_affected_campaigns(
+    django_capture_on_commit_callbacks,
+):
+    anna, bob, carl = (
+        CreatorFactory(handle=h, platform="instagram") for h in ["anna", "bob", "carl"]
+    )
+    rostered = RosterEntryFactory(creator=anna).campaign
+    matched = CampaignFactory()
+    _match(matched, bob, rank=3)
+    below_the_cut = CampaignFactory()
+    _match(below_the_cut, bob, rank=OVERLAP_TOP_N + 1)
+    unrelated = RosterEntryFactory(creator=carl).campaign
+    text = "handle,follower\nanna,1\nanna,2\nanna,3\nbob,3\nbob,4\n"
+
+    def overlap_runs():
+        return set(
+            ScoreRun.objects.filter(kind=ScoreRun.Kind.OVERLAPS).values_list(
+                "campaign_id", flat=True
+            )
+        )
+
+    # A failed import (an unknown creator, all-or-nothing) queues nothing.
+    with django_capture_on_commit_callbacks(execute=True):
+        failed = run("followers", text + "nobody,5\n", platform="instagram")
+    assert failed.status == ImportStatus.FAILED
+    assert overlap_runs() == set()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        job = run("followers", text, platform="instagram")
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert overlap_runs() == {rostered.pk, matched.pk}
+    assert unrelated.pk not in overlap_runs() and below_the_cut.pk not in overlap_runs()
+
+    # The same samples again change no sketch, so no campaign is recomputed again.
+    before = ScoreRun.objects.filter(kind=ScoreRun.Kind.OVERLAPS).count()
+    with django_capture_on_commit_callbacks(execute=True):
+        again = run("followers", text, platform="instagram")
+    assert again.rows_unchanged == 2
+    assert ScoreRun.objects.filter(kind=ScoreRun.Kind.OVERLAPS).count() == before
