@@ -33,14 +33,22 @@ class Result:
 
     @property
     def ratio(self) -> float | None:
-        """figure / target for "lower is better", target / figure otherwise: <= 1 meets the target."""
+        """figure / target for "lower is better", target / figure otherwise: <= 1 meets the target.
+
+        None without a target, and for a target of 0 (error counts), which is met or not."""
         if not self.target or not self.figure:
             return None
         return self.figure / self.target if self.better == "lower" else self.target / self.figure
 
     @property
     def met(self) -> bool | None:
-        return None if self.ratio is None else self.ratio <= 1
+        if self.target is None:
+            return None
+        if self.target == 0:
+            return self.figure <= 0 if self.better == "lower" else self.figure >= 0
+        if not self.figure:
+            return self.better == "lower"
+        return self.ratio <= 1
 
 
 @dataclass
@@ -54,7 +62,9 @@ def setup_django() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith(("postgres://", "postgresql://")):
-        sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/matchmaker_bench")
+        sys.exit(
+            "Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://postgres@127.0.0.1:5432/matchmaker_bench"
+        )
     import django
 
     django.setup()
@@ -120,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     setup_django()
     ctx = BenchContext(full=args.full)
     package = importlib.import_module("tests.bench")
-    names = sorted(m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_"))
+    names = sorted(
+        m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_")
+    )
     if args.only:
         names = [n for n in names if n in args.only]
     results: list[Result] = []
