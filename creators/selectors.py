@@ -44,8 +44,11 @@ LIST_FIELDS = (
     "metrics__price_is_estimate",
 )
 
+# The catalogue score sort as the metrics index orders it (scoring.CreatorMetrics, "metrics_
+# catalogue_order"): scores are >= 0, so -1 puts creators without one last.
+CATALOGUE_ORDER = (Coalesce("metrics__catalogue_score", Value(-1.0)).desc(), "id")
+
 SORT_ORDER = {
-    # Served by the metrics index on (catalogue_score DESC NULLS LAST, creator_id).
     "score": (F("score").desc(nulls_last=True), "id"),
     "er": (F("metrics__er_median").desc(nulls_last=True), "id"),
     "followers": (F("followers").desc(), "id"),
@@ -122,6 +125,8 @@ def discovery_creators(*, filters: dict) -> QuerySet:
             sort = "score"
         else:
             return _by_new_audience(qs, campaign)
+    if sort == "score" and campaign is None:
+        return qs.order_by(*CATALOGUE_ORDER)
     return qs.order_by(*SORT_ORDER[sort])
 
 

@@ -2,7 +2,8 @@
 that marks the run succeeded, so readers never see a half-written run."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 
 from campaigns.models import Campaign
 from creators.models import Creator
@@ -117,10 +118,11 @@ class CreatorMetrics(models.Model):
             models.Index(fields=["er_median"], name="metrics_er_median"),
             models.Index(fields=["authenticity_score"], name="metrics_authenticity"),
             models.Index(fields=["growth_30d"], name="metrics_growth"),
-            # Discovery's default sort, ORDER BY catalogue_score DESC NULLS LAST, id: the page of
-            # 25 is read off this index instead of sorting every filtered row.
+            # Discovery's default sort: the page of 25 is read off this index instead of sorting
+            # every filtered row. Scores are >= 0, so -1 puts missing ones last (an expression
+            # SQLite can index too, unlike NULLS LAST).
             models.Index(
-                F("catalogue_score").desc(nulls_last=True),
+                Coalesce("catalogue_score", Value(-1.0)).desc(),
                 F("creator_id"),
                 name="metrics_catalogue_order",
             ),
