@@ -8,30 +8,56 @@ never a mix. A failure marks the run failed and leaves the previous rows untouch
 
 from __future__ import annotations
 
+import io
 import json
 import logging
-from decimal import Decimal
+import struct
+import time
 
 import numpy as np
 import pandas as pd
+from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection, transaction
+from django.db.models import Q, Sum, TextField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 
 from campaigns.models import Campaign, Outcome, RosterEntry
 from creators.models import AudienceShare, AudienceSketch, Creator, FollowerSnapshot, Post
 from matchmaker.lib.bulk import insert_frame
 from scoring.metrics import authenticity as auth
-from scoring.metrics.audience import audience_fit
+from scoring.metrics.audience import audience_fit_from_sums
 from scoring.metrics.cost import cost_efficiency, estimated_price
 from scoring.metrics.engagement import engagement_rates
 from scoring.metrics.match import match_total
 from scoring.metrics.niche import niche_fit
+from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
 from scoring.metrics.tiers import cohort_percentile, tier_of
 from scoring.metrics.track_record import track_record
 from scoring.models import COMPONENTS, CreatorMetrics, MatchScore, ScoreRun
 from scoring.weights import effective_weights, validate_weights
 
 log = logging.getLogger(__name__)
+
+# pg_advisory_xact_lock(MATCHES_LOCK, campaign id): the namespace of the matches recompute lock.
+MATCHES_LOCK = 4_0001
+
+
+NULL = "\\N"  # COPY text format's NULL
+
+
+class _Timer:
+    """Per-stage wall times, logged at DEBUG (the benchmark's profile of where time goes)."""
+
+    def __init__(self, what: str) -> None:
+        self.what, self.last = what, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        log.debug("%s: %s %.3f s", self.what, stage, now - self.last)
+        self.last = now
+
 
 DEFINITIONS = {
     "audience_fit": "Share of the audience inside every targeted country/age/gender/language/interest (product).",
@@ -47,13 +73,127 @@ def _frame(queryset, fields: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(queryset.values_list(*fields)), columns=fields)
 
 
-def _json_ready(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
-    # COPY needs JSON text; bulk_create (SQLite) wants Python objects.
-    if connection.vendor == "postgresql":
+def _read(queryset, fields: list[str]) -> pd.DataFrame:
+    """queryset.values_list(*fields) as a DataFrame, in one query. On PostgreSQL the rows
+    stream out with COPY ... TO STDOUT as CSV and pandas' C parser reads them (no Python
+    object per row); booleans arrive as True/False, timestamps and dates as ISO text, NULL
+    and empty text as NaN."""
+    if connection.vendor != "postgresql":
+        return _frame(queryset, fields)
+    sql, params = queryset.values_list(*fields).query.sql_with_params()
+    buffer = io.StringIO()
+    with connection.cursor() as cursor:
+        query = cursor.cursor.mogrify(sql, params).decode()
+        cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
+    buffer.seek(0)
+    if not buffer.getvalue():
+        return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
+    return pd.read_csv(
+        buffer,
+        names=fields,
+        header=None,
+        true_values=["t"],
+        false_values=["f"],
+        keep_default_na=False,
+        na_values=[""],
+        low_memory=False,
+    )
+
+
+def _numbers(frame: pd.DataFrame, columns: list[str]) -> None:
+    for col in columns:
+        frame[col] = pd.to_numeric(frame[col], errors="coerce").astype(float)
+
+
+def _flags(series: pd.Series) -> pd.Series:
+    """Booleans read from a nullable column: True/False, None where NULL."""
+    mapped = series.map({True: True, False: False, "t": True, "f": False, "True": True})
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+# JSON text for the stored JSON columns, built column-wise (one C loop per column, not a
+# Python dict and json.dumps per row).
+def _json_numbers(values) -> pd.Series:
+    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
+    text = np.where(np.isfinite(arr), arr.astype(str), "null").astype(object)
+    return pd.Series(text, index=getattr(values, "index", None))
+
+
+def _json_ints(values) -> pd.Series:
+    arr = np.asarray(values, dtype=np.int64)
+    return pd.Series(arr.astype(str).astype(object), index=getattr(values, "index", None))
+
+
+def _json_bools(values) -> pd.Series:
+    arr = np.asarray(values, dtype=bool)
+    return pd.Series(
+        np.where(arr, "true", "false").astype(object), index=getattr(values, "index", None)
+    )
+
+
+def _json_object(parts: dict[str, pd.Series | str]) -> pd.Series:
+    """{"key": value, ...} per row from JSON-text columns (or constants)."""
+    text: pd.Series | str = "{"
+    for i, (key, value) in enumerate(parts.items()):
+        text = text + ("" if i == 0 else ", ") + json.dumps(key) + ": " + value
+    return text + "}"
+
+
+def _copy_text(frame: pd.DataFrame) -> str:
+    """The frame as COPY text format (tab-separated, NULL as \\N), built column-wise: numbers
+    by numpy's shortest round-trip repr, booleans as t/f, text (the JSON columns too) with
+    backslashes, tabs and newlines escaped. No quoting is needed, unlike CSV."""
+    line = None
+    for _name, col in frame.items():
+        values = col.to_numpy()
+        if col.dtype == bool:
+            text = np.where(values, "t", "f").astype(object)
+        elif pd.api.types.is_integer_dtype(col.dtype):
+            text = values.astype(str).astype(object)
+        elif pd.api.types.is_float_dtype(col.dtype):
+            text = np.where(np.isfinite(values), values.astype(str), NULL).astype(object)
+        elif isinstance(col.dtype, pd.DatetimeTZDtype):
+            stamps = col.dropna().unique()
+            if len(stamps) == 1 and col.notna().all():  # computed_at: one value for the run
+                text = np.full(len(col), stamps[0].isoformat(), dtype=object)
+            else:
+                text = np.where(col.isna(), NULL, col.map(pd.Timestamp.isoformat)).astype(object)
+        else:
+            present = col.notna().to_numpy()
+            escaped = (
+                col.astype(str)
+                .str.replace("\\", "\\\\", regex=False)
+                .str.replace("\t", "\\t", regex=False)
+                .str.replace("\n", "\\n", regex=False)
+                .str.replace("\r", "\\r", regex=False)
+            )
+            text = np.where(present, escaped.to_numpy(dtype=object), NULL).astype(object)
+        line = text if line is None else line + "\t" + text
+    if line is None:
+        return ""
+    return "\n".join(line.tolist()) + "\n"
+
+
+def _store(model, frame: pd.DataFrame, json_columns: list[str]) -> int:
+    """Insert the frame's rows (columns are the model's attnames): one COPY on PostgreSQL
+    (the JSON columns are already JSON text), bulk_create with the JSON parsed back to
+    objects elsewhere."""
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
         frame = frame.copy()
-        for col in columns:
-            frame[col] = frame[col].map(lambda v: json.dumps(v, default=str))
-    return frame
+        for col in json_columns:
+            frame[col] = frame[col].map(json.loads)
+        return insert_frame(model, frame)
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+    timer = _Timer(f"store {model._meta.db_table}")
+    buffer = io.StringIO(_copy_text(frame))
+    timer.lap("copy text")
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
+    timer.lap("copy")
+    return len(frame)
 
 
 def _start(kind: str, *, campaign=None, scope: dict | None = None) -> ScoreRun:
@@ -74,12 +214,43 @@ def _fail(run: ScoreRun, exc: Exception) -> None:
     )
 
 
+def _cohort_frame(
+    fresh: pd.DataFrame, creator_ids: list[int] | None
+) -> tuple[pd.DataFrame, pd.Series]:
+    """The cohort the percentiles and cohort medians are taken over: the creators being
+    recomputed (fresh values) and, for a partial recompute, every other creator's stored
+    metrics, so that a subset is ranked against its whole platform x tier cohort.
+    Returns the frame (p, t, er, lpc) and a mask of the fresh rows."""
+    if creator_ids is None:
+        return fresh, pd.Series(True, index=fresh.index)
+    others = _read(
+        CreatorMetrics.objects.exclude(creator_id__in=creator_ids),
+        ["creator_id", "creator__platform", "tier", "er_median", "likes_per_comment"],
+    )
+    _numbers(others, ["er_median", "likes_per_comment"])
+    stored = pd.DataFrame(
+        {
+            "p": others["creator__platform"].to_numpy(),
+            "t": others["tier"].to_numpy(),
+            "er": others["er_median"].to_numpy(),
+            "lpc": others["likes_per_comment"].to_numpy(),
+        },
+        index=pd.Index(-1 - np.arange(len(others)), name="id"),  # never a fresh id
+    )
+    both = pd.concat([fresh, stored]) if len(stored) else fresh
+    return both, pd.Series(both.index.isin(fresh.index), index=both.index)
+
+
 def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFrame:
-    """The CreatorMetrics rows (as a frame, without run/computed_at) for the creators."""
+    """The CreatorMetrics rows (as a frame, without run/computed_at) for the creators; the
+    JSON columns (authenticity_reasons, growth_spikes, inputs) hold JSON text."""
+    timer = _Timer("creator metrics")
     creators = Creator.objects.all()
+    scope: dict = {}
     if creator_ids is not None:
         creators = creators.filter(pk__in=creator_ids)
-    c = _frame(
+        scope = {"creator_id__in": creator_ids}
+    c = _read(
         creators,
         [
             "id",
@@ -92,44 +263,52 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
             "quoted_price",
         ],
     )
-    ids = c["id"].tolist()
-    scope = {"creator_id__in": ids} if creator_ids is not None else {}
-    posts = _frame(
+    posts = _read(
         Post.objects.filter(**scope), ["creator_id", "posted_at", "likes", "comments", "views"]
     )
-    snaps = _frame(FollowerSnapshot.objects.filter(**scope), ["creator_id", "date", "followers"])
-    stats = dict(AudienceSketch.objects.filter(**scope).values_list("creator_id", "profile_stats"))
-    for col in ("followers", "avg_likes", "avg_comments", "reported_engagement_rate"):
-        c[col] = pd.to_numeric(c[col], errors="coerce")
+    posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True, format="ISO8601")
+    snaps = _read(FollowerSnapshot.objects.filter(**scope), ["creator_id", "date", "followers"])
+    stats = _read(
+        AudienceSketch.objects.filter(**scope).annotate(
+            sample_n=KT("profile_stats__n"), fake_like_share=KT("profile_stats__fake_like_share")
+        ),
+        ["creator_id", "sample_n", "fake_like_share"],
+    ).drop_duplicates("creator_id")
+    timer.lap("load")
+    _numbers(c, ["followers", "following", "avg_likes", "avg_comments", "reported_engagement_rate"])
+    _numbers(stats, ["sample_n", "fake_like_share"])
     c["followers"] = c["followers"].fillna(0)
     er = engagement_rates(c, posts)
     cs = c.set_index("id")
     tier = tier_of(cs["followers"])
-    er["er_percentile"] = cohort_percentile(er["er_median"], cs["platform"], tier)
-    # Cohort medians: computed over the scope loaded; for a partial recompute the stored
-    # metrics of the rest of the catalogue would be better, but this keeps one code path.
-    cohort = pd.DataFrame(
+    fresh = pd.DataFrame(
         {"p": cs["platform"], "t": tier, "er": er["er_median"], "lpc": er["likes_per_comment"]}
     )
+    cohort, is_fresh = _cohort_frame(fresh, creator_ids)
+    pct = cohort_percentile(cohort["er"], cohort["p"], cohort["t"])
     er_cohort = cohort.groupby(["p", "t"])["er"].transform("median")
     lpc_cohort = cohort.groupby(["p", "t"])["lpc"].transform("median")
+    er["er_percentile"] = pct[is_fresh].reindex(cs.index)
+    timer.lap("engagement")
     spikes = auth.growth_spikes(snaps, posts)
+    stats = stats.set_index("creator_id").reindex(cs.index)
     a_in = pd.DataFrame(
         {
             "id": cs.index,
             "followers": cs["followers"].to_numpy(),
             "following": cs["following"].to_numpy(),
             "er_median": er["er_median"].to_numpy(),
-            "er_cohort_median": er_cohort.to_numpy(),
+            "er_cohort_median": er_cohort[is_fresh].reindex(cs.index).to_numpy(),
             "likes_per_comment": er["likes_per_comment"].to_numpy(),
-            "lpc_cohort_median": lpc_cohort.to_numpy(),
-            "spikes": [spikes.get(i, []) for i in cs.index],
-            "profile_stats": [stats.get(i) for i in cs.index],
+            "lpc_cohort_median": lpc_cohort[is_fresh].reindex(cs.index).to_numpy(),
+            "sample_n": stats["sample_n"].to_numpy(),
+            "fake_like_share": stats["fake_like_share"].to_numpy(),
         }
     )
-    a = auth.authenticity(a_in)
+    a = auth.authenticity(a_in, spikes).reindex(cs.index)
     price = estimated_price(tier, cs["quoted_price"])
     g30 = auth.growth_30d(snaps).reindex(cs.index)
+    timer.lap("authenticity")
     out = pd.DataFrame(
         {
             "creator_id": cs.index,
@@ -137,26 +316,32 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
             "er_median": er["er_median"].to_numpy(),
             "er_mean": er["er_mean"].to_numpy(),
             "er_views": er["er_views"].to_numpy(),
-            "er_posts_used": er["er_posts_used"].to_numpy(),
-            "er_from_profile": er["er_from_profile"].to_numpy(),
+            "er_posts_used": er["er_posts_used"].astype(int).to_numpy(),
+            "er_from_profile": er["er_from_profile"].astype(bool).to_numpy(),
             "er_percentile": er["er_percentile"].to_numpy(),
             "likes_per_comment": er["likes_per_comment"].to_numpy(),
-            "authenticity_score": a["authenticity_score"].reindex(cs.index).to_numpy(),
-            "authenticity_confidence": a["authenticity_confidence"].reindex(cs.index).to_numpy(),
-            "authenticity_reasons": a["authenticity_reasons"].reindex(cs.index).to_numpy(),
+            "authenticity_score": a["authenticity_score"].to_numpy(),
+            "authenticity_confidence": a["authenticity_confidence"].to_numpy(),
+            "authenticity_reasons": a["authenticity_reasons"].to_numpy(),
             "growth_30d": g30.to_numpy(),
-            "growth_spikes": [spikes.get(i, []) for i in cs.index],
+            "growth_spikes": auth.spikes_json(spikes, cs.index).to_numpy(),
             "estimated_price": price["price"].round(2).to_numpy(),
-            "price_is_estimate": price["price_is_estimate"].to_numpy(),
+            "price_is_estimate": price["price_is_estimate"].astype(bool).to_numpy(),
         }
     )
     # Null when either input is null, as the SQL expression it replaces.
     out["catalogue_score"] = out["er_percentile"] * out["authenticity_score"] / 100.0
-    out["inputs"] = [
-        {"posts_used": int(n), "from_profile": bool(f)}
-        for n, f in zip(out["er_posts_used"], out["er_from_profile"], strict=True)
-    ]
+    out["inputs"] = _json_object(
+        {
+            "posts_used": _json_ints(out["er_posts_used"]),
+            "from_profile": _json_bools(out["er_from_profile"]),
+        }
+    )
+    timer.lap("assemble")
     return out
+
+
+CREATOR_METRICS_JSON = ["authenticity_reasons", "growth_spikes", "inputs"]
 
 
 def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreRun:
@@ -167,22 +352,24 @@ def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreR
     )
     try:
         frame = compute_creator_metrics(creator_ids)
-        now = timezone.now()
+        timer = _Timer("creator metrics")
         frame["run_id"] = run.pk
-        frame["computed_at"] = now
-        frame = _json_ready(frame, ["authenticity_reasons", "growth_spikes", "inputs"])
+        frame["computed_at"] = timezone.now()
         with transaction.atomic():
             old = CreatorMetrics.objects.all()
             if creator_ids is not None:
                 old = old.filter(creator_id__in=creator_ids)
-            old.delete()
-            insert_frame(CreatorMetrics, frame)
+            old._raw_delete(old.db)
+            timer.lap("delete")
+            _store(CreatorMetrics, frame, CREATOR_METRICS_JSON)
+            timer.lap("write")
             ScoreRun.objects.filter(pk=run.pk).update(
                 status=ScoreRun.Status.SUCCEEDED,
                 items_total=len(frame),
                 items_done=len(frame),
                 finished_at=timezone.now(),
             )
+        timer.lap("commit")
     except Exception as exc:
         _fail(run, exc)
         raise
@@ -200,13 +387,53 @@ def campaign_candidates(campaign: Campaign):
     return qs
 
 
+def _hashtag_text(cands) -> pd.Series:
+    """Per candidate all its posts' hashtags as one text (for keyword matching)."""
+    posts = Post.objects.filter(creator__in=cands).exclude(hashtags=[])
+    if connection.vendor == "postgresql":
+        # Concatenated by the database: one row per creator instead of one per post.
+        rows = _read(
+            posts.order_by()
+            .values("creator_id")
+            .annotate(tags=StringAgg(Cast("hashtags", TextField()), delimiter=" ")),
+            ["creator_id", "tags"],
+        )
+        return rows.set_index("creator_id")["tags"]
+    tags = _frame(posts, ["creator_id", "hashtags"])
+    tags["tags"] = tags["hashtags"].map(lambda h: " ".join(map(str, h or [])))
+    return tags.groupby("creator_id")["tags"].agg(" ".join)
+
+
+def _audience_sums(cands, targets: dict[str, list[str]]) -> pd.DataFrame:
+    """audience_sums() aggregated by the database: per candidate and targeted dimension."""
+    targeted = {d: [str(b).lower() for b in bs] for d, bs in targets.items() if bs}
+    columns = ["creator_id", "dimension", "total", "inside"]
+    if not targeted:
+        return pd.DataFrame(columns=columns)
+    inside = Q()
+    for dim, buckets in targeted.items():
+        inside |= Q(dimension=dim, bucket_lower__in=buckets)
+    rows = _read(
+        AudienceShare.objects.filter(creator__in=cands, dimension__in=list(targeted))
+        .annotate(bucket_lower=Lower("bucket"))
+        .order_by()
+        .values("creator_id", "dimension")
+        .annotate(total=Sum("share"), inside=Sum("share", filter=inside, default=0.0)),
+        columns,
+    )
+    _numbers(rows, ["total", "inside"])
+    return rows
+
+
 def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
-    """MatchScore rows (frame, without run/computed_at) for the campaign's candidates."""
+    """MatchScore rows (frame, without run/computed_at) for the campaign's candidates;
+    `components` holds JSON text."""
+    timer = _Timer(f"campaign {campaign.pk} matches")
     cands = campaign_candidates(campaign)
-    c = _frame(cands, ["id", "followers", "bio", "quoted_price"]).set_index("id")
+    c = _read(cands, ["id", "followers", "bio", "quoted_price"]).set_index("id")
     ids = c.index
     m = (
-        _frame(
+        _read(
             CreatorMetrics.objects.filter(creator__in=cands),
             [
                 "creator_id",
@@ -218,38 +445,15 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
                 "price_is_estimate",
             ],
         )
+        .drop_duplicates("creator_id")
         .set_index("creator_id")
         .reindex(ids)
     )
-    cat = _frame(
+    _numbers(m, ["er_median", "er_percentile", "authenticity_score", "estimated_price"])
+    categories = _read(
         Creator.categories.through.objects.filter(creator__in=cands), ["creator_id", "category_id"]
     )
-    cat_ids = cat.groupby("creator_id")["category_id"].agg(list).reindex(ids)
-    tags = _frame(
-        Post.objects.filter(creator__in=cands).exclude(hashtags=[]), ["creator_id", "hashtags"]
-    )
-    tag_text = (
-        tags.groupby("creator_id")["hashtags"]
-        .agg(lambda s: " ".join(" ".join(map(str, h or [])) for h in s))
-        .reindex(ids)
-    )
-    niche_in = pd.DataFrame(
-        {
-            "id": ids,
-            "category_ids": cat_ids.to_numpy(),
-            "text": (c["bio"].fillna("") + " " + tag_text.fillna("")).to_numpy(),
-        }
-    )
-    niche = niche_fit(
-        niche_in,
-        niche_ids=list(campaign.niches.values_list("id", flat=True)),
-        keywords=campaign.keywords,
-        excluded=campaign.excluded_keywords,
-    )
-    shares = _frame(
-        AudienceShare.objects.filter(creator__in=cands),
-        ["creator_id", "dimension", "bucket", "share"],
-    )
+    tag_text = _hashtag_text(cands).reindex(ids)
     targets = {
         "country": campaign.target_countries,
         "age": campaign.target_age_buckets,
@@ -257,135 +461,314 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         "language": campaign.target_languages,
         "interest": campaign.target_interests,
     }
-    aud = audience_fit(ids, shares, targets)
+    sums = _audience_sums(cands, targets)
     hist = _history()
+    timer.lap("load")
+    niche_in = pd.DataFrame(
+        {
+            "id": ids,
+            "text": (c["bio"].fillna("").astype(str) + " " + tag_text.fillna("")).to_numpy(),
+        }
+    )
+    niche = niche_fit(
+        niche_in,
+        niche_ids=list(campaign.niches.values_list("id", flat=True)),
+        keywords=campaign.keywords,
+        excluded=campaign.excluded_keywords,
+        categories=categories,
+    )
+    aud = audience_fit_from_sums(ids, sums, targets)
     tr = track_record(ids, hist, brand_id=campaign.brand_id)
-    followers = pd.to_numeric(c["followers"]).astype(float)
-    price = pd.to_numeric(m["estimated_price"], errors="coerce").astype(float)
+    followers = pd.to_numeric(c["followers"], errors="coerce").astype(float)
+    price = m["estimated_price"]
     comps = pd.DataFrame(index=ids)
     comps["audience_fit"] = aud["audience_fit"]
     comps["niche_fit"] = niche["niche_fit"]
     # Without metrics yet, engagement and authenticity are neutral and marked estimated.
-    comps["engagement"] = pd.to_numeric(m["er_percentile"], errors="coerce").fillna(0.5)
-    comps["authenticity"] = (pd.to_numeric(m["authenticity_score"], errors="coerce") / 100).fillna(
-        0.5
-    )
-    comps["cost_efficiency"] = cost_efficiency(
-        followers, pd.to_numeric(m["er_median"], errors="coerce"), price.fillna(np.inf)
-    )
+    comps["engagement"] = m["er_percentile"].fillna(0.5)
+    comps["authenticity"] = (m["authenticity_score"] / 100).fillna(0.5)
+    comps["cost_efficiency"] = cost_efficiency(followers, m["er_median"], price.fillna(np.inf))
     comps["track_record"] = tr["track_record"]
-    comps = comps.fillna(0.5).clip(0, 1)
+    comps = comps.astype(float).fillna(0.5).clip(0, 1)
     weights = effective_weights(campaign)
     scored = match_total(comps, weights)
-    wsum = sum(weights.values())
-
-    # Built from plain lists (not per-row .loc lookups): this loop runs once per candidate.
-    def col(series) -> list:
-        return [_num(v) for v in series.tolist()]
-
-    est_cols = {
-        "audience_fit": [bool(d) for d in aud["estimated_dims"].tolist()],
-        "niche_fit": [False] * len(ids),
-        "engagement": m["er_percentile"].isna().tolist(),
-        "authenticity": m["authenticity_score"].isna().tolist(),
-        "cost_efficiency": [v is not False for v in m["price_is_estimate"].tolist()],
-        "track_record": (tr["n"] == 0).tolist(),
-    }
-    inputs_cols = {
-        "audience_fit": [{"estimated_dimensions": d} for d in aud["estimated_dims"].tolist()],
-        "niche_fit": [
-            {"category_match": a, "keyword_share": b}
-            for a, b in zip(col(niche["category_match"]), col(niche["keyword_share"]), strict=True)
-        ],
-        "engagement": [{"er_median": v} for v in col(m["er_median"])],
-        "authenticity": [{"score": v} for v in col(m["authenticity_score"])],
-        "cost_efficiency": [{"price": v} for v in col(price)],
-        "track_record": [{"past_deliverables": int(v)} for v in tr["n"].tolist()],
-    }
-    values = {n: scored[n].astype(float).tolist() for n in COMPONENTS}
-    contribs = {n: scored[f"{n}_contribution"].astype(float).tolist() for n in COMPONENTS}
-    weight_share = {n: float(weights.get(n, 0) / wsum) for n in COMPONENTS}
-    components_json = [
-        {
-            name: {
-                "value": values[name][i],
-                "weight": weight_share[name],
-                "contribution": contribs[name][i],
-                "inputs": inputs_cols[name][i],
-                "estimated": bool(est_cols[name][i]),
-                "definition": DEFINITIONS[name],
-            }
-            for name in COMPONENTS
-        }
-        for i in range(len(ids))
-    ]
+    timer.lap("score")
     out = pd.DataFrame(
         {
             "campaign_id": campaign.pk,
             "creator_id": ids,
-            "rank": scored["rank"].to_numpy(),
+            "rank": scored["rank"].astype(int).to_numpy(),
             "total": scored["total"].to_numpy(),
         }
     )
     for name in COMPONENTS:
         out[name] = scored[name].to_numpy()
     out["target_reach"] = (followers * aud["audience_fit"]).to_numpy()
-    out["excluded"] = niche["excluded"].to_numpy()
-    out["components"] = components_json
+    out["excluded"] = niche["excluded"].astype(bool).to_numpy()
+    # What `components` explains besides the values: inputs and "estimated" flags.
+    dims = [dim for dim, buckets in targets.items() if buckets]
+    mask = np.zeros(len(ids), dtype=np.int64)
+    for bit, dim in enumerate(dims):
+        mask |= aud[f"estimated_{dim}"].to_numpy(dtype=bool).astype(np.int64) << bit
+    out["why_estimated_dims"] = mask
+    out["why_category_match"] = niche["category_match"].to_numpy(dtype=float)
+    out["why_keyword_share"] = niche["keyword_share"].to_numpy(dtype=float)
+    out["why_er_median"] = m["er_median"].to_numpy(dtype=float)
+    out["why_score"] = m["authenticity_score"].to_numpy(dtype=float)
+    out["why_price"] = price.to_numpy(dtype=float)
+    out["why_past_deliverables"] = tr["n"].to_numpy(dtype=np.int64)
+    out["why_engagement_estimated"] = m["er_percentile"].isna().to_numpy()
+    out["why_price_estimated"] = (~_flags(m["price_is_estimate"]).eq(False)).to_numpy(dtype=bool)
+    wsum = sum(weights.values())
+    out.attrs["weight_share"] = {n: float(weights.get(n, 0) / wsum) for n in COMPONENTS}
+    out.attrs["dims"] = dims
+    timer.lap("assemble")
     return out
 
 
-def _num(v):
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-        return None
-    return float(v) if isinstance(v, (int, float, Decimal, np.floating, np.integer)) else v
+def components_json(frame: pd.DataFrame) -> pd.Series:
+    """Per row of compute_campaign_matches() the `components` JSON text: per component its
+    value, weight share, contribution, inputs, whether it is estimated, and its definition
+    (DESIGN 4.5). PostgreSQL builds the same objects itself in _store_matches."""
+    shares, dims = frame.attrs["weight_share"], frame.attrs["dims"]
+    mask = frame["why_estimated_dims"].to_numpy(dtype=np.int64)
+    dims_json = pd.Series("", index=frame.index, dtype=object)
+    for bit, dim in enumerate(dims):
+        dims_json = dims_json + np.where(mask & (1 << bit), f'"{dim}",', "")
+    estimated = {
+        "audience_fit": mask != 0,
+        "niche_fit": np.zeros(len(frame), dtype=bool),
+        "engagement": frame["why_engagement_estimated"].to_numpy(dtype=bool),
+        "authenticity": frame["why_score"].isna().to_numpy(),
+        "cost_efficiency": frame["why_price_estimated"].to_numpy(dtype=bool),
+        "track_record": frame["why_past_deliverables"].to_numpy() == 0,
+    }
+    inputs = {
+        "audience_fit": _json_object(
+            {"estimated_dimensions": "[" + dims_json.str.rstrip(",") + "]"}
+        ),
+        "niche_fit": _json_object(
+            {
+                "category_match": _json_numbers(frame["why_category_match"]),
+                "keyword_share": _json_numbers(frame["why_keyword_share"]),
+            }
+        ),
+        "engagement": _json_object({"er_median": _json_numbers(frame["why_er_median"])}),
+        "authenticity": _json_object({"score": _json_numbers(frame["why_score"])}),
+        "cost_efficiency": _json_object({"price": _json_numbers(frame["why_price"])}),
+        "track_record": _json_object(
+            {"past_deliverables": _json_ints(frame["why_past_deliverables"])}
+        ),
+    }
+    parts = {}
+    for name in COMPONENTS:
+        value = frame[name].astype(float)
+        parts[name] = _json_object(
+            {
+                "value": _json_numbers(value),
+                "weight": json.dumps(shares[name]),
+                "contribution": _json_numbers(value * shares[name]),
+                "inputs": inputs[name],
+                "estimated": _json_bools(estimated[name]),
+                "definition": json.dumps(DEFINITIONS[name]),
+            }
+        )
+    return _json_object(parts)
+
+
+MATCH_COLUMNS = [
+    "campaign_id",
+    "creator_id",
+    "rank",
+    "total",
+    *COMPONENTS,
+    "target_reach",
+    "excluded",
+]
+
+
+def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
+    """Insert the MatchScore rows of compute_campaign_matches().
+
+    On PostgreSQL the numbers go over in binary COPY to a temporary table and the database
+    builds `components` (the same objects as components_json()) in one INSERT ... SELECT:
+    no float is formatted as text and no JSON is serialised in Python. Elsewhere the JSON is
+    built in pandas and the rows are bulk-created."""
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        rows = frame[MATCH_COLUMNS].copy()
+        rows["components"] = components_json(frame).map(json.loads)
+        rows["run_id"] = run_id
+        rows["computed_at"] = computed_at
+        return insert_frame(MatchScore, rows)
+    load = [c for c in frame.columns if c != "campaign_id"]
+    kinds = {c: _binary_kind(frame[c]) for c in load}
+    sql_types = {"f": "float8", "i": "int8", "b": "bool"}
+    shares, dims = frame.attrs["weight_share"], frame.attrs["dims"]
+    qn = connection.ops.quote_name
+
+    def nullable(column: str) -> str:
+        return f"NULLIF({column}, 'NaN'::float8)"
+
+    dims_sql = (
+        "to_jsonb(array_remove(ARRAY["
+        + ", ".join(
+            f"CASE WHEN why_estimated_dims & {1 << bit} <> 0 THEN '{dim}' END"
+            for bit, dim in enumerate(dims)
+        )
+        + "]::text[], NULL))"
+        if dims
+        else "'[]'::jsonb"
+    )
+    inputs = {
+        "audience_fit": f"jsonb_build_object('estimated_dimensions', {dims_sql})",
+        "niche_fit": "jsonb_build_object('category_match', why_category_match,"
+        " 'keyword_share', why_keyword_share)",
+        "engagement": f"jsonb_build_object('er_median', {nullable('why_er_median')})",
+        "authenticity": f"jsonb_build_object('score', {nullable('why_score')})",
+        "cost_efficiency": f"jsonb_build_object('price', {nullable('why_price')})",
+        "track_record": "jsonb_build_object('past_deliverables', why_past_deliverables::int)",
+    }
+    estimated = {
+        "audience_fit": "why_estimated_dims <> 0",
+        "niche_fit": "false",
+        "engagement": "why_engagement_estimated",
+        "authenticity": "why_score = 'NaN'::float8",
+        "cost_efficiency": "why_price_estimated",
+        "track_record": "why_past_deliverables = 0",
+    }
+    params: list = []
+    parts = []
+    for name in COMPONENTS:
+        parts.append(
+            f"'{name}', jsonb_build_object('value', {name}, 'weight', %s::float8,"
+            f" 'contribution', {name} * %s::float8, 'inputs', {inputs[name]},"
+            f" 'estimated', {estimated[name]}, 'definition', %s::text)"
+        )
+        params += [shares[name], shares[name], DEFINITIONS[name]]
+    target = [*MATCH_COLUMNS, "run_id", "computed_at", "components"]
+    select = [
+        "%s",
+        "creator_id",
+        "rank::int",
+        "total",
+        *COMPONENTS,
+        nullable("target_reach"),
+        "excluded",
+        "%s",
+        "%s",
+        "jsonb_build_object(" + ", ".join(parts) + ")",
+    ]
+    timer = _Timer("store matches")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_match_load")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE scoring_match_load ("
+            + ", ".join(f"{qn(c)} {sql_types[kinds[c]]} NOT NULL" for c in load)
+            + ") ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert(
+            "COPY pg_temp.scoring_match_load FROM STDIN WITH (FORMAT binary)",
+            io.BytesIO(_copy_binary(frame[load], kinds)),
+        )
+        timer.lap("copy")
+        cursor.execute(
+            f"INSERT INTO {qn(MatchScore._meta.db_table)} ({', '.join(qn(c) for c in target)})"
+            f" SELECT {', '.join(select)} FROM pg_temp.scoring_match_load",
+            [int(frame["campaign_id"].iloc[0]), run_id, computed_at, *params],
+        )
+        timer.lap("insert")
+        cursor.execute("DROP TABLE pg_temp.scoring_match_load")
+    return len(frame)
+
+
+def _binary_kind(column: pd.Series) -> str:
+    if column.dtype == bool:
+        return "b"
+    if pd.api.types.is_integer_dtype(column.dtype):
+        return "i"
+    if pd.api.types.is_float_dtype(column.dtype):
+        return "f"
+    raise TypeError(f"{column.name}: {column.dtype} has no binary COPY encoding here")
+
+
+def _copy_binary(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
+    """PostgreSQL binary COPY of fixed-width columns (float8, int8, bool; NaN stays NaN),
+    laid out by one numpy structured array: per row a field count, then per field its length
+    and big-endian value."""
+    layout = {"f": (">f8", 8), "i": (">i8", 8), "b": ("u1", 1)}
+    dtype = [("fields", ">i2")]
+    for i, col in enumerate(frame.columns):
+        dtype += [(f"len{i}", ">i4"), (f"val{i}", layout[kinds[col]][0])]
+    rows = np.empty(len(frame), dtype=dtype)
+    rows["fields"] = len(frame.columns)
+    for i, col in enumerate(frame.columns):
+        rows[f"len{i}"] = layout[kinds[col]][1]
+        rows[f"val{i}"] = frame[col].to_numpy()
+    header = b"PGCOPY\n\xff\r\n\x00" + struct.pack("!ii", 0, 0)
+    return header + rows.tobytes() + struct.pack("!h", -1)
 
 
 def _history() -> pd.DataFrame:
-    """Per past deliverable: predicted engagements (RosterEntry.prediction) and actual ones
-    (latest Outcome likes + comments)."""
+    """Per past roster entry with a prediction: predicted engagements (RosterEntry.prediction)
+    and actual ones, as the results pages count them: the latest Outcome of each deliverable,
+    engagements per scoring.metrics.outcomes (missing stays missing, never zero)."""
     entries = _frame(
         RosterEntry.objects.exclude(prediction={}),
         ["id", "creator_id", "campaign__brand_id", "prediction"],
     )
+    columns = ["creator_id", "brand_id", "predicted", "actual"]
+    if entries.empty:
+        return pd.DataFrame(columns=columns)
     outcomes = _frame(
         Outcome.objects.filter(deliverable__entry__in=entries["id"].tolist()).order_by(
-            "deliverable_id", "-recorded_at"
+            "deliverable_id", "-recorded_at", "-id"
         ),
-        ["deliverable__entry_id", "deliverable_id", "likes", "comments"],
+        ["deliverable__entry_id", "deliverable_id", *ENGAGEMENT_FIELDS],
     )
-    if entries.empty or outcomes.empty:
-        return pd.DataFrame(columns=["creator_id", "brand_id", "predicted", "actual"])
     latest = outcomes.drop_duplicates("deliverable_id")
-    latest = latest.assign(actual=latest["likes"].fillna(0) + latest["comments"].fillna(0))
-    per_entry = latest.groupby("deliverable__entry_id")["actual"].sum()
-    entries["predicted"] = entries["prediction"].map(
-        lambda p: float((p or {}).get("engagements") or 0)
+    latest = latest.assign(actual=engagements_column(latest))
+    per_entry = latest.groupby("deliverable__entry_id")["actual"].sum(min_count=1)
+    entries["predicted"] = pd.to_numeric(
+        entries["prediction"].map(lambda p: (p or {}).get("engagements")), errors="coerce"
     )
     entries["actual"] = entries["id"].map(per_entry)
-    return entries.rename(columns={"campaign__brand_id": "brand_id"})[
-        ["creator_id", "brand_id", "predicted", "actual"]
-    ]
+    return entries.rename(columns={"campaign__brand_id": "brand_id"})[columns]
+
+
+def _lock_campaign_matches(campaign_id: int) -> None:
+    """Hold the campaign's recompute lock until the current transaction ends, so recomputes
+    of one campaign run one after another (PostgreSQL; elsewhere there is nothing to race)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MATCHES_LOCK, campaign_id])
 
 
 def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
-    """Recompute every MatchScore of the campaign as one ScoreRun (old rows replaced at once)."""
-    campaign = Campaign.objects.get(pk=campaign_id)
-    run = _start(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=campaign)
+    """Recompute every MatchScore of the campaign as one ScoreRun (old rows replaced at once).
+
+    Single-flight per campaign: a second recompute of the same campaign waits for the first
+    to commit, then computes from what the first left (weights and targeting re-read)."""
+    run = _start(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=Campaign.objects.get(pk=campaign_id))
     try:
-        frame = compute_campaign_matches(campaign)
-        frame["run_id"] = run.pk
-        frame["computed_at"] = timezone.now()
-        frame = _json_ready(frame, ["components"])
         with transaction.atomic():
-            MatchScore.objects.filter(campaign_id=campaign_id).delete()
-            insert_frame(MatchScore, frame)
+            _lock_campaign_matches(campaign_id)
+            campaign = Campaign.objects.get(pk=campaign_id)
+            frame = compute_campaign_matches(campaign)
+            timer = _Timer(f"campaign {campaign_id} matches")
+            old = MatchScore.objects.filter(campaign_id=campaign_id)
+            old._raw_delete(old.db)
+            timer.lap("delete")
+            _store_matches(frame, run_id=run.pk, computed_at=timezone.now())
+            timer.lap("write")
             ScoreRun.objects.filter(pk=run.pk).update(
                 status=ScoreRun.Status.SUCCEEDED,
                 items_total=len(frame),
                 items_done=len(frame),
                 finished_at=timezone.now(),
             )
+        timer.lap("commit")
     except Exception as exc:
         _fail(run, exc)
         raise

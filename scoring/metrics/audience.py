@@ -8,29 +8,64 @@ import numpy as np
 import pandas as pd
 
 
+def audience_sums(shares: pd.DataFrame, targets: dict[str, list[str]]) -> pd.DataFrame:
+    """shares: creator_id, dimension, bucket, share -> per creator and targeted dimension the
+    total share with data (`total`) and the share inside the target buckets (`inside`)."""
+    targeted = {
+        dim: {str(b).lower() for b in buckets} for dim, buckets in targets.items() if buckets
+    }
+    s = shares[shares["dimension"].isin(list(targeted))]
+    wanted = pd.Series(False, index=s.index)
+    for dim, buckets in targeted.items():
+        wanted |= (s["dimension"] == dim) & s["bucket"].astype(str).str.lower().isin(buckets)
+    share = pd.to_numeric(s["share"], errors="coerce").astype(float)
+    frame = pd.DataFrame(
+        {
+            "creator_id": s["creator_id"],
+            "dimension": s["dimension"],
+            "total": share,
+            "inside": share.where(wanted, 0.0),
+        }
+    )
+    return frame.groupby(["creator_id", "dimension"], as_index=False)[["total", "inside"]].sum()
+
+
 def audience_fit(
     creator_ids: pd.Index, shares: pd.DataFrame, targets: dict[str, list[str]]
 ) -> pd.DataFrame:
     """shares: creator_id, dimension, bucket, share. targets: dimension -> buckets (empty = not
     targeted). Returns index creator id: audience_fit 0..1, estimated_dims (list), s_<dim>."""
+    out = audience_fit_from_sums(creator_ids, audience_sums(shares, targets), targets)
+    flags = out[[f"estimated_{dim}" for dim in targets if targets[dim]]]
+    names = [dim for dim in targets if targets[dim]]
+    out["estimated_dims"] = [
+        [n for n, hit in zip(names, row, strict=True) if hit] for row in flags.to_numpy()
+    ]
+    return out
+
+
+def audience_fit_from_sums(
+    creator_ids: pd.Index, sums: pd.DataFrame, targets: dict[str, list[str]]
+) -> pd.DataFrame:
+    """audience_fit() from audience_sums() rows (which a database can also aggregate).
+    Returns index creator id: audience_fit, s_<dim> and estimated_<dim> (bool) per targeted
+    dimension, and estimated_json: the estimated dimensions as a JSON array text."""
     out = pd.DataFrame(index=creator_ids)
     fit = pd.Series(1.0, index=creator_ids)
-    estimated = pd.Series([[] for _ in creator_ids], index=creator_ids, dtype=object)
+    estimated_json = pd.Series("", index=creator_ids, dtype=object)
     for dim, buckets in targets.items():
         if not buckets:
             continue
-        wanted = {str(b).lower() for b in buckets}
-        d = shares[shares["dimension"] == dim]
-        has_data = d.groupby("creator_id")["share"].sum().reindex(creator_ids).fillna(0) > 0
-        inside = d[d["bucket"].str.lower().isin(wanted)].groupby("creator_id")["share"].sum()
-        s_d = inside.reindex(creator_ids).fillna(0).clip(0, 1)
+        d = sums[sums["dimension"] == dim].groupby("creator_id")[["total", "inside"]].sum()
+        has_data = d["total"].astype(float).reindex(creator_ids).fillna(0) > 0
+        s_d = d["inside"].astype(float).reindex(creator_ids).fillna(0).clip(0, 1)
         known = s_d[has_data]
         average = float(known.mean()) if len(known) else 0.5
         s_d = s_d.where(has_data, average)
-        for cid in s_d.index[~has_data.to_numpy()]:
-            estimated[cid] = estimated[cid] + [dim]
         out[f"s_{dim}"] = s_d
+        out[f"estimated_{dim}"] = ~has_data
+        estimated_json = estimated_json + np.where(has_data, "", f'"{dim}",')
         fit = fit * s_d
     out["audience_fit"] = np.clip(fit, 0, 1)
-    out["estimated_dims"] = estimated
+    out["estimated_json"] = "[" + estimated_json.str.rstrip(",") + "]"
     return out

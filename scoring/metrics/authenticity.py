@@ -24,119 +24,194 @@ def follower_looks_fake(frame: pd.DataFrame) -> np.ndarray:
     return (traits >= 2).to_numpy()
 
 
-def authenticity(creators: pd.DataFrame) -> pd.DataFrame:
+def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> pd.DataFrame:
     """creators: id, followers, following, er_median, er_cohort_median, likes_per_comment,
-    lpc_cohort_median, spikes (list of {date, growth, explained}), profile_stats (dict or None).
-    Returns index id: authenticity_score, authenticity_confidence, authenticity_reasons."""
-    rows = []
-    for r in creators.itertuples(index=False):
-        reasons: list[dict] = []
-        known = 0
-        followers = float(r.followers or 0)
-        following = r.following
-        if following is not None and not pd.isna(following):
-            known += 1
-            if following > 2000 and following > followers:
-                reasons.append(
-                    _reason(
-                        "mass_following",
-                        15,
-                        f"Follows {int(following):,} accounts, more than follow back ({int(followers):,}).",
-                    )
-                )
-        er, cohort = r.er_median, r.er_cohort_median
-        if er is not None and not pd.isna(er) and cohort and not pd.isna(cohort):
-            known += 1
-            if er < cohort / 3:
-                reasons.append(
-                    _reason(
-                        "low_engagement",
-                        20,
-                        f"Engagement rate {er:.2%} is under a third of similar accounts ({cohort:.2%}).",
-                    )
-                )
-        lpc, lpc_cohort = r.likes_per_comment, r.lpc_cohort_median
-        if lpc is not None and not pd.isna(lpc) and lpc_cohort and not pd.isna(lpc_cohort):
-            known += 1
-            if lpc > 4 * lpc_cohort or lpc < lpc_cohort / 4:
-                reasons.append(
-                    _reason(
-                        "like_comment_ratio",
-                        10,
-                        f"{lpc:.0f} likes per comment against {lpc_cohort:.0f} for similar accounts.",
-                    )
-                )
-        spikes = r.spikes or []
-        if spikes:
-            known += 1
-            for s in spikes:
-                if not s.get("explained"):
-                    reasons.append(
-                        _reason(
-                            "growth_spike",
-                            15,
-                            f"Followers jumped {s['growth']:.0%} around {s['date']} with no post to explain it.",
-                        )
-                    )
-                    break
-        stats = r.profile_stats if isinstance(r.profile_stats, dict) else None
-        if stats and stats.get("n"):
-            known += 2
-            fake = float(stats.get("fake_like_share") or 0)
-            if fake > 0.15:
-                reasons.append(
-                    _reason(
-                        "follower_sample",
-                        min(40.0, 100 * fake),
-                        f"{fake:.0%} of {int(stats['n']):,} sampled followers look like fake accounts.",
-                    )
-                )
-        score = max(0.0, 100.0 - sum(x["contribution"] for x in reasons))
-        rows.append((r.id, score, min(1.0, known / 6), reasons))
+    lpc_cohort_median, sample_n and fake_like_share (the follower-sample stats; NaN without a
+    sample). spikes: growth_spikes() rows (creator_id, date, growth, explained).
+
+    Returns index id: authenticity_score, authenticity_confidence, and authenticity_reasons as
+    JSON text (an array of reasons in signal order, ready to store). Computed column-wise: a
+    reason's sentence is formatted only for the creators it applies to."""
+    c = creators.set_index("id")
+    idx = c.index
+    num = {
+        col: pd.to_numeric(c[col], errors="coerce").astype(float)
+        for col in (
+            "followers",
+            "following",
+            "er_median",
+            "er_cohort_median",
+            "likes_per_comment",
+            "lpc_cohort_median",
+            "sample_n",
+            "fake_like_share",
+        )
+    }
+    followers = num["followers"].fillna(0)
+    following = num["following"]
+    er, er_cohort = num["er_median"], num["er_cohort_median"]
+    lpc, lpc_cohort = num["likes_per_comment"], num["lpc_cohort_median"]
+    sample_n, fake = num["sample_n"], num["fake_like_share"].fillna(0)
+    if spikes is None or spikes.empty:
+        spikes = pd.DataFrame(columns=["creator_id", "date", "growth", "explained"])
+    has_spikes = pd.Series(idx.isin(spikes["creator_id"]), index=idx)
+    unexplained = (
+        spikes[~spikes["explained"].astype(bool)]
+        .sort_values(["creator_id", "date"])
+        .drop_duplicates("creator_id")
+        .set_index("creator_id")
+        .reindex(idx)
+    )
+
+    known_er = er.notna() & er_cohort.notna() & (er_cohort != 0)
+    known_lpc = lpc.notna() & lpc_cohort.notna() & (lpc_cohort != 0)
+    known_sample = sample_n.notna() & (sample_n > 0)
+    signals = [
+        (
+            "mass_following",
+            (following > 2000) & (following > followers),
+            15.0,
+            lambda m: (
+                "Follows "
+                + following[m].map("{:,.0f}".format)
+                + " accounts, more than follow back ("
+                + followers[m].map("{:,.0f}".format)
+                + ")."
+            ),
+        ),
+        (
+            "low_engagement",
+            known_er & (er < er_cohort / 3),
+            20.0,
+            lambda m: (
+                "Engagement rate "
+                + er[m].map("{:.2%}".format)
+                + " is under a third of similar accounts ("
+                + er_cohort[m].map("{:.2%}".format)
+                + ")."
+            ),
+        ),
+        (
+            "like_comment_ratio",
+            known_lpc & ((lpc > 4 * lpc_cohort) | (lpc < lpc_cohort / 4)),
+            10.0,
+            lambda m: (
+                lpc[m].map("{:.0f}".format)
+                + " likes per comment against "
+                + lpc_cohort[m].map("{:.0f}".format)
+                + " for similar accounts."
+            ),
+        ),
+        (
+            "growth_spike",
+            unexplained["growth"].notna(),
+            15.0,
+            lambda m: (
+                "Followers jumped "
+                + unexplained.loc[m, "growth"].astype(float).map("{:.0%}".format)
+                + " around "
+                + unexplained.loc[m, "date"].astype(str)
+                + " with no post to explain it."
+            ),
+        ),
+        (
+            "follower_sample",
+            known_sample & (fake > 0.15),
+            np.minimum(40.0, 100 * fake),
+            lambda m: (
+                fake[m].map("{:.0%}".format)
+                + " of "
+                + sample_n[m].map("{:,.0f}".format)
+                + " sampled followers look like fake accounts."
+            ),
+        ),
+    ]
+    penalty = pd.Series(0.0, index=idx)
+    reasons_json = pd.Series("", index=idx, dtype=object)
+    for signal, hit, points, sentence in signals:
+        hit = hit.fillna(False).astype(bool)
+        if not hit.any():
+            continue
+        pts = (points if isinstance(points, pd.Series) else pd.Series(points, index=idx))[hit]
+        penalty = penalty.add(pts, fill_value=0)
+        reason = pd.DataFrame(
+            {"signal": signal, "sentence": sentence(hit), "contribution": pts.astype(float)}
+        )
+        lines = reason.to_json(orient="records", lines=True, double_precision=15).splitlines()
+        fragment = pd.Series(lines, index=reason.index, dtype=object) + ","
+        reasons_json = reasons_json.add(fragment.reindex(idx, fill_value=""))
+    known = (
+        following.notna().astype(int)
+        + known_er.astype(int)
+        + known_lpc.astype(int)
+        + has_spikes.astype(int)
+        + 2 * known_sample.astype(int)
+    )
     return pd.DataFrame(
-        rows,
-        columns=["id", "authenticity_score", "authenticity_confidence", "authenticity_reasons"],
-    ).set_index("id")
+        {
+            "authenticity_score": (100.0 - penalty).clip(lower=0.0),
+            "authenticity_confidence": (known / 6).clip(upper=1.0),
+            "authenticity_reasons": "[" + reasons_json.str.rstrip(",") + "]",
+        },
+        index=idx,
+    )
 
 
-def _reason(signal: str, points: float, sentence: str) -> dict:
-    return {"signal": signal, "sentence": sentence, "contribution": float(points)}
-
-
-def growth_spikes(snapshots: pd.DataFrame, posts: pd.DataFrame, threshold: float = 0.2) -> dict:
+def growth_spikes(
+    snapshots: pd.DataFrame, posts: pd.DataFrame, threshold: float = 0.2
+) -> pd.DataFrame:
     """snapshots: creator_id, date, followers; posts: creator_id, posted_at, likes, comments.
     A spike is day-over-day relative growth above `threshold`; it is explained by a viral post
     when a post within 3 days before has over 3x that creator's median engagement.
-    Returns {creator_id: [{"date", "growth", "explained"}]}; also growth_30d via growth_30d()."""
-    out: dict[int, list] = {}
+    Returns one row per spike: creator_id, date ("YYYY-MM-DD"), growth, explained."""
+    columns = ["creator_id", "date", "growth", "explained"]
     if snapshots.empty:
-        return out
-    s = snapshots.sort_values(["creator_id", "date"]).copy()
+        return pd.DataFrame(columns=columns)
+    s = snapshots[["creator_id", "date", "followers"]].copy()
+    s["followers"] = pd.to_numeric(s["followers"], errors="coerce").astype(float)
+    s["day"] = pd.to_datetime(s["date"])
+    s = s.sort_values(["creator_id", "day"])
     prev = s.groupby("creator_id")["followers"].shift()
     s["growth"] = (s["followers"] - prev) / prev.where(prev > 0)
-    hits = s[s["growth"] > threshold]
-    if hits.empty:
-        return out
-    p = posts[["creator_id", "posted_at", "likes", "comments"]].copy()
-    p["eng"] = p["likes"] + p["comments"]
+    h = s[s["growth"] > threshold][["creator_id", "day", "growth"]].reset_index(drop=True)
+    if h.empty:
+        return pd.DataFrame(columns=columns)
+    p = posts[posts["creator_id"].isin(h["creator_id"])][
+        ["creator_id", "posted_at", "likes", "comments"]
+    ].copy()
+    p["eng"] = pd.to_numeric(p["likes"], errors="coerce").astype(float) + pd.to_numeric(
+        p["comments"], errors="coerce"
+    ).astype(float)
     p["med"] = p.groupby("creator_id")["eng"].transform("median")
-    p["day"] = pd.to_datetime(p["posted_at"], utc=True).dt.tz_localize(None).dt.normalize()
-    viral = p[p["eng"] > 3 * p["med"]][["creator_id", "day"]]
-    h = hits[["creator_id", "date", "growth"]].copy()
-    h["day"] = pd.to_datetime(h["date"])
+    p["day_post"] = pd.to_datetime(p["posted_at"], utc=True).dt.tz_localize(None).dt.normalize()
+    viral = p[p["eng"] > 3 * p["med"]][["creator_id", "day_post"]]
     h["key"] = np.arange(len(h))
     # A spike is explained when a viral post falls within the 3 days up to it.
-    pairs = h.merge(viral, on="creator_id", suffixes=("", "_post"))
+    pairs = h.merge(viral, on="creator_id")
     near = pairs[
         (pairs["day_post"] <= pairs["day"])
         & (pairs["day_post"] >= pairs["day"] - pd.Timedelta(days=3))
     ]
-    explained = set(near["key"].tolist())
-    for key, cid, day, growth in zip(h["key"], h["creator_id"], h["day"], h["growth"], strict=True):
-        out.setdefault(int(cid), []).append(
-            {"date": str(day.date()), "growth": float(growth), "explained": key in explained}
-        )
-    return out
+    return pd.DataFrame(
+        {
+            "creator_id": h["creator_id"].astype(int),
+            "date": h["day"].dt.strftime("%Y-%m-%d"),
+            "growth": h["growth"].astype(float),
+            "explained": h["key"].isin(near["key"]),
+        }
+    )
+
+
+def spikes_json(spikes: pd.DataFrame, creator_ids: pd.Index) -> pd.Series:
+    """Per creator the JSON array of its spikes ({date, growth, explained}), "[]" without any."""
+    if spikes.empty:
+        return pd.Series("[]", index=creator_ids, dtype=object)
+    lines = spikes[["date", "growth", "explained"]].to_json(
+        orient="records", lines=True, double_precision=15
+    )
+    per_row = pd.Series(lines.splitlines(), index=spikes.index, dtype=object)
+    joined = per_row.groupby(spikes["creator_id"].to_numpy()).agg(",".join)
+    return ("[" + joined.reindex(creator_ids, fill_value="") + "]").astype(object)
 
 
 def growth_30d(snapshots: pd.DataFrame) -> pd.Series:

@@ -19,17 +19,21 @@ def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFram
     followers = c["followers"].astype(float)
     p = posts[["creator_id", "posted_at", "likes", "comments", "views"]].copy()
     p = p[p["creator_id"].isin(c.index)]
+    # Numeric from the start: an empty or all-None column would otherwise stay object dtype
+    # and every later fill would rely on pandas' deprecated silent downcasting.
+    for col in ("likes", "comments", "views"):
+        p[col] = pd.to_numeric(p[col], errors="coerce").astype(float)
     if len(p):
         latest = p.groupby("creator_id")["posted_at"].transform("max")
         p = p[p["posted_at"] >= latest - pd.Timedelta(days=WINDOW_DAYS)]
         p = p.sort_values(["creator_id", "posted_at"], ascending=[True, False])
         p = p.groupby("creator_id", sort=False).head(RECENT_POSTS)
-    p["eng"] = p["likes"].astype(float) + p["comments"].astype(float)
+    p["eng"] = p["likes"] + p["comments"]
     p["followers"] = p["creator_id"].map(followers)
     p["er"] = np.where(
         p["followers"] > 0, p["eng"] / p["followers"].where(p["followers"] > 0), np.nan
     )
-    views = pd.to_numeric(p["views"], errors="coerce")
+    views = p["views"]
     p["erv"] = np.where(views > 0, p["eng"] / views.where(views > 0), np.nan)
     g = p.groupby("creator_id")
     out = pd.DataFrame(index=c.index)
@@ -38,8 +42,14 @@ def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFram
     out["er_mean"] = g["er"].mean().reindex(c.index)
     out["er_views"] = g["erv"].median().reindex(c.index)
     sums = g[["likes", "comments"]].sum().reindex(c.index)
-    out["likes_per_comment"] = np.where(
-        sums["comments"] > 0, sums["likes"] / sums["comments"].where(sums["comments"] > 0), np.nan
+    out["likes_per_comment"] = pd.Series(
+        np.where(
+            sums["comments"] > 0,
+            sums["likes"] / sums["comments"].where(sums["comments"] > 0),
+            np.nan,
+        ),
+        index=c.index,
+        dtype=float,
     )
     # Fewer than MIN_POSTS recent posts: the profile's own averages are the better estimate.
     few = out["er_posts_used"] < MIN_POSTS
@@ -55,10 +65,8 @@ def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFram
     out["er_from_profile"] = few
     out.loc[use_profile, "er_median"] = profile_er[use_profile]
     out.loc[use_profile, "er_mean"] = profile_er[use_profile]
-    avg_lpc = np.where(
-        c["avg_comments"].astype(float) > 0,
-        c["avg_likes"].astype(float) / c["avg_comments"].astype(float).where(c["avg_comments"] > 0),
-        np.nan,
-    )
-    out["likes_per_comment"] = out["likes_per_comment"].fillna(pd.Series(avg_lpc, index=c.index))
+    avg_likes = pd.to_numeric(c["avg_likes"], errors="coerce").astype(float)
+    avg_comments = pd.to_numeric(c["avg_comments"], errors="coerce").astype(float)
+    avg_lpc = avg_likes / avg_comments.where(avg_comments > 0)
+    out["likes_per_comment"] = out["likes_per_comment"].fillna(avg_lpc)
     return out

@@ -13,16 +13,29 @@ def _terms(words) -> list[str]:
 
 
 def niche_fit(
-    creators: pd.DataFrame, *, niche_ids: list[int], keywords: list[str], excluded: list[str]
+    creators: pd.DataFrame,
+    *,
+    niche_ids: list[int],
+    keywords: list[str],
+    excluded: list[str],
+    categories: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """creators: id, category_ids (list), text (bio + hashtags, any case).
+    """creators: id, text (bio + hashtags, any case), and category_ids (list) unless
+    `categories` (creator_id, category_id rows) is given.
     Returns index id: niche_fit 0..1, category_match 0..1, keyword_share 0..1, excluded bool.
     Without niches or keywords that half is neutral (0.5)."""
     c = creators.set_index("id")
     text = c["text"].fillna("").str.lower()
     niches = set(niche_ids)
     if niches:
-        cat = c["category_ids"].map(lambda ids: len(niches & set(ids or [])) / len(niches))
+        if categories is None:
+            exploded = c["category_ids"].explode()
+            categories = pd.DataFrame(
+                {"creator_id": exploded.index, "category_id": exploded.to_numpy()}
+            )
+        pairs = categories.drop_duplicates(["creator_id", "category_id"])
+        hits = pairs[pairs["category_id"].isin(niches)].groupby("creator_id").size()
+        cat = hits.reindex(c.index).fillna(0) / len(niches)
     else:
         cat = pd.Series(0.5, index=c.index)
     kws = _terms(keywords)

@@ -1,5 +1,8 @@
 """Pure outcome metrics: engagements, ER, cost metrics, EMV and predicted-vs-actual error.
 
+Engagements are defined here once (likes + comments + shares + saves) for the results pages and
+for the track-record component of the match score.
+
 No ORM here: inputs are plain numbers (None = not measured). A missing input gives None (shown
 as a dash), never zero, and a division by zero gives None too. Cost is the roster entry's agreed
 fee. EMV is impressions / 1000 x the organisation's per-platform CPM, with nothing hidden.
@@ -9,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import pandas as pd
 
 ENGAGEMENT_FIELDS = ("likes", "comments", "shares", "saves")
 SUM_FIELDS = (
@@ -51,6 +56,13 @@ def engagements(reading: Mapping[str, Any]) -> float | None:
     parts = [_num(reading.get(k)) for k in ENGAGEMENT_FIELDS]
     present = [p for p in parts if p is not None]
     return sum(present) if present else None
+
+
+def engagements_column(readings: pd.DataFrame) -> pd.Series:
+    """engagements() for every row of a frame with the ENGAGEMENT_FIELDS columns: the same
+    definition, vectorised (missing parts skipped, all missing gives NaN)."""
+    parts = readings[list(ENGAGEMENT_FIELDS)].apply(pd.to_numeric, errors="coerce")
+    return parts.astype(float).sum(axis=1, min_count=1)
 
 
 def engagement_rate(

@@ -1,6 +1,7 @@
 """Golden values of the pure scoring metrics on tiny hand-computed frames, properties of the
 match total, and the follower heuristic against the hand-labelled accounts."""
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -10,7 +11,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scoring.metrics.audience import audience_fit
-from scoring.metrics.authenticity import authenticity, follower_looks_fake, growth_spikes
+from scoring.metrics.authenticity import (
+    authenticity,
+    follower_looks_fake,
+    growth_spikes,
+    spikes_json,
+)
 from scoring.metrics.cost import cost_efficiency, estimated_price
 from scoring.metrics.engagement import engagement_rates
 from scoring.metrics.match import match_total
@@ -80,6 +86,25 @@ def test_engagement_no_posts_uses_reported_rate():
     c = _creators(reported_engagement_rate=[0.031])
     r = engagement_rates(c, _posts([])).loc[1]
     assert r.er_from_profile and r.er_median == pytest.approx(0.031)
+
+
+@pytest.mark.filterwarnings("error::FutureWarning")
+def test_engagement_without_posts_takes_likes_per_comment_from_profile_without_warnings():
+    # No posts at all (object-dtype empty columns) and None averages once raised pandas'
+    # "downcasting on fillna" FutureWarning; the result must be plain float.
+    c = _creators(
+        id=[1, 2],
+        followers=[1000, 1000],
+        avg_likes=[40, None],
+        avg_comments=[8, None],
+        reported_engagement_rate=[None, None],
+    )
+    r = engagement_rates(c, _posts([]))
+    assert r["likes_per_comment"].dtype == float
+    assert r.loc[1, "likes_per_comment"] == pytest.approx(5.0)
+    assert pd.isna(r.loc[2, "likes_per_comment"]) and pd.isna(r.loc[2, "er_median"])
+    r = engagement_rates(c, _posts([(1, T0, None, None, None)]))
+    assert r.loc[1, "likes_per_comment"] == pytest.approx(5.0)
 
 
 def test_tiers_and_cohort_percentile():
@@ -170,7 +195,9 @@ def test_authenticity_reasons_and_explained_spike():
         }
     )
     spikes = growth_spikes(snaps, posts)
-    assert spikes[1][0]["explained"] and not spikes[2][0]["explained"]
+    assert spikes["creator_id"].tolist() == [1, 2] and spikes["date"].tolist() == ["2026-05-02"] * 2
+    assert spikes["growth"].tolist() == [pytest.approx(0.5)] * 2
+    assert spikes["explained"].tolist() == [True, False]
     frame = pd.DataFrame(
         {
             "id": [1, 2],
@@ -180,15 +207,34 @@ def test_authenticity_reasons_and_explained_spike():
             "er_cohort_median": [0.05, 0.05],
             "likes_per_comment": [20, 20],
             "lpc_cohort_median": [20, 20],
-            "spikes": [spikes[1], spikes[2]],
-            "profile_stats": [None, {"n": 500, "fake_like_share": 0.3}],
+            "sample_n": [None, 500],
+            "fake_like_share": [None, 0.3],
         }
     )
-    a = authenticity(frame)
-    assert a.loc[1, "authenticity_score"] == 100 and a.loc[1, "authenticity_reasons"] == []
-    signals = [x["signal"] for x in a.loc[2, "authenticity_reasons"]]
+    a = authenticity(frame, spikes)
+    assert (
+        a.loc[1, "authenticity_score"] == 100 and json.loads(a.loc[1, "authenticity_reasons"]) == []
+    )
+    reasons = json.loads(a.loc[2, "authenticity_reasons"])
+    signals = [x["signal"] for x in reasons]
     assert signals == ["mass_following", "low_engagement", "growth_spike", "follower_sample"]
+    assert [x["contribution"] for x in reasons] == [15, 20, 15, pytest.approx(30)]
+    assert reasons[0]["sentence"] == "Follows 5,000 accounts, more than follow back (1,000)."
+    assert reasons[1]["sentence"] == (
+        "Engagement rate 0.50% is under a third of similar accounts (5.00%)."
+    )
+    assert reasons[2]["sentence"] == (
+        "Followers jumped 50% around 2026-05-02 with no post to explain it."
+    )
+    assert reasons[3]["sentence"] == "30% of 500 sampled followers look like fake accounts."
     assert a.loc[2, "authenticity_score"] == pytest.approx(100 - 15 - 20 - 15 - 30)
+    # Every signal known for creator 2 (following, ER, likes/comment, spikes, sample x2).
+    assert a.loc[2, "authenticity_confidence"] == pytest.approx(1.0)
+    assert a.loc[1, "authenticity_confidence"] == pytest.approx(4 / 6)
+    assert json.loads(spikes_json(spikes, pd.Index([1, 2, 3])).loc[1]) == [
+        {"date": "2026-05-02", "growth": 0.5, "explained": True}
+    ]
+    assert spikes_json(spikes, pd.Index([3])).loc[3] == "[]"
 
 
 def test_follower_heuristic_beats_trivial_baselines_on_labelled_accounts():

@@ -94,3 +94,20 @@ def test_prediction_error_mape_and_bias():
     over = m.prediction_error([(150, 100)])
     assert over["bias"] == pytest.approx(0.5)
     assert m.prediction_error([]) == {"mape": None, "bias": None, "n": 0}
+
+
+def test_engagements_column_is_the_same_definition_vectorised():
+    import pandas as pd
+
+    readings = [
+        FULL,
+        {"likes": 3, "saves": None, "comments": 2},
+        {"shares": 7},
+        {"reach": 100},
+        {"likes": 0},
+    ]
+    frame = pd.DataFrame(readings, columns=[*m.ENGAGEMENT_FIELDS, "reach"])
+    column = m.engagements_column(frame)
+    expected = [m.engagements(r) for r in readings]
+    assert expected == [500, 5, 7, None, 0]
+    assert [None if pd.isna(v) else v for v in column] == expected

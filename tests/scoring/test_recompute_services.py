@@ -1,5 +1,7 @@
 """Recompute services end to end on the ORM: metrics stored, matches ranked, runs atomic."""
 
+import json
+
 import pytest
 
 from scoring import services
@@ -64,12 +66,77 @@ def test_failure_half_way_keeps_previous_run(world, monkeypatch):
     first = services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     before = list(MatchScore.objects.values_list("creator_id", "total", "run_id"))
 
-    def broken(model, frame, **kw):  # the old rows are already deleted inside the transaction
+    def broken(frame, **kw):  # the old rows are already deleted by now
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "insert_frame", broken)
+    monkeypatch.setattr(services, "_store_matches", broken)
     with pytest.raises(RuntimeError):
         services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     assert list(MatchScore.objects.values_list("creator_id", "total", "run_id")) == before
     assert all(r == first.pk for *_, r in before)
     assert ScoreRun.objects.latest("created_at").status == ScoreRun.Status.FAILED
+
+
+@pytest.mark.django_db
+def test_track_record_counts_engagements_as_results_do_and_missing_stays_missing(world):
+    past = f.CampaignFactory(brand=world.brand_b, name="Past")
+    sharer = f.CreatorFactory(followers=20_000)
+    unmeasured = f.CreatorFactory(followers=20_000)
+    for creator, values in (
+        # Only shares and saves measured: 2,000 engagements against 1,000 predicted.
+        (sharer, {"likes": None, "comments": None, "shares": 1_500, "saves": 500}),
+        # Nothing engagement-like measured: no evidence either way, not "zero engagements".
+        (unmeasured, {"likes": None, "comments": None, "reach": 9_000}),
+    ):
+        entry = f.RosterEntryFactory(
+            campaign=past, creator=creator, prediction={"engagements": 1000.0}
+        )
+        f.OutcomeFactory(deliverable=f.DeliverableFactory(entry=entry), **values)
+    services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    rows = {m.creator_id: m for m in MatchScore.objects.filter(campaign=world.campaign_a)}
+    shared = rows[sharer.pk]
+    assert shared.track_record == pytest.approx((2 / 3 + 1.5) / 4)
+    assert shared.components["track_record"]["inputs"]["past_deliverables"] == 1
+    blank = rows[unmeasured.pk]
+    assert blank.track_record == pytest.approx(0.5)
+    assert blank.components["track_record"]["estimated"]
+
+
+@pytest.mark.django_db
+def test_stored_components_equal_the_pandas_definition(world):
+    """PostgreSQL builds `components` in SQL; it must say exactly what components_json() says."""
+    a, b = _catalogue()
+    f.AudienceShareFactory(creator=a, dimension="country", bucket="DE", share=0.7)
+    services.recompute_creator_metrics()
+    campaign = world.campaign_a
+    campaign.target_countries = ["DE"]
+    campaign.target_age_buckets = ["18-24"]
+    campaign.keywords = ["vegan"]
+    campaign.save()
+    services.recompute_campaign_matches(campaign_id=campaign.pk)
+    frame = services.compute_campaign_matches(campaign)
+    expected = dict(
+        zip(frame["creator_id"], map(json.loads, services.components_json(frame)), strict=True)
+    )
+    stored = dict(
+        MatchScore.objects.filter(campaign=campaign).values_list("creator_id", "components")
+    )
+    assert set(stored) == set(expected) == {a.pk, b.pk}
+    for creator_id, components in stored.items():
+        assert _same(components, expected[creator_id]), (components, expected[creator_id])
+    assert stored[a.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
+    assert stored[b.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["country", "age"]}
+    assert stored[a.pk]["engagement"]["estimated"] is False
+    assert stored[a.pk]["niche_fit"]["definition"] == services.DEFINITIONS["niche_fit"]
+    assert stored[a.pk]["track_record"]["inputs"] == {"past_deliverables": 0}
+
+
+def _same(left, right) -> bool:
+    """Nested equality with floats compared approximately."""
+    if isinstance(left, dict):
+        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
+    if isinstance(left, list):
+        return len(left) == len(right) and all(map(_same, left, right))
+    if isinstance(left, float) or isinstance(right, float):
+        return left == pytest.approx(right)
+    return left == right
