@@ -1,10 +1,10 @@
 """Forms of the staff import pages: the upload, and the column mapping on the preview."""
 
 from django import forms
-from django.conf import settings
 
 from creators.importing.readers import ACCEPTED_SUFFIXES
 from creators.importing.registry import KindSpec, kinds
+from creators.importing.uploads import content_problem, max_upload_mb, size_problem
 from creators.models import Platform
 
 
@@ -16,8 +16,7 @@ class ImportUploadForm(forms.Form):
         help_text="Used for rows without a platform column.",
     )
     file = forms.FileField(
-        help_text=f"CSV (comma, semicolon or tab separated) or .xlsx, up to "
-        f"{settings.IMPORT_MAX_UPLOAD_BYTES // (1024 * 1024)} MB."
+        help_text=f"CSV (comma, semicolon or tab separated) or .xlsx, up to {max_upload_mb()} MB."
     )
     sheet = forms.CharField(
         required=False, max_length=100, help_text="Worksheet of a workbook (default: the first)."
@@ -41,12 +40,9 @@ class ImportUploadForm(forms.Form):
         upload = self.cleaned_data["file"]
         if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
             raise forms.ValidationError(f"Upload a {', '.join(ACCEPTED_SUFFIXES)} file.")
-        if upload.size == 0:
-            raise forms.ValidationError("The file is empty.")
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(
-                f"The file is {upload.size / 1e6:.0f} MB; the limit is {settings.IMPORT_MAX_UPLOAD_BYTES / 1e6:.0f} MB."
-            )
+        problem = size_problem(upload.size, "The file") or content_problem(upload, "The file")
+        if problem:
+            raise forms.ValidationError(problem)
         return upload
 
 

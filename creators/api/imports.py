@@ -9,6 +9,7 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from creators.importing.services import import_job_create
+from creators.importing.uploads import content_problem, size_problem
 from creators.models import ImportJob, ImportKind, Platform
 from matchmaker.api.permissions import IsStaff
 
@@ -34,6 +35,12 @@ class ImportUploadSerializer(serializers.Serializer):
     mapping = serializers.JSONField(
         required=False, help_text="Optional {field: header}; otherwise detected from headers."
     )
+
+    def validate_file(self, value):
+        problem = size_problem(value.size, value.name) or content_problem(value, value.name)
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
 
     def validate_mapping(self, value):
         if not isinstance(value, dict) or not all(

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from django.conf import settings
 from django.core.files.base import File
 from django.db import transaction
 from django.utils import timezone
@@ -20,6 +19,7 @@ from django.utils import timezone
 from creators.importing.columns import detect_mapping, header_signature, missing_required
 from creators.importing.readers import ACCEPTED_SUFFIXES, ImportFileError, read_table
 from creators.importing.registry import ImportContext, KindSpec, Rejection, get_kind
+from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
 from creators.models import ImportJob, ImportStatus, SavedMapping
 
@@ -44,14 +44,11 @@ def import_job_create(
     get_kind(kind)
     if not original_name.lower().endswith(ACCEPTED_SUFFIXES):
         raise ValueError(f"{original_name}: upload a {', '.join(ACCEPTED_SUFFIXES)} file.")
-    size = getattr(file, "size", None)
-    if size is not None and size > settings.IMPORT_MAX_UPLOAD_BYTES:
-        raise ValueError(
-            f"{original_name} is {size / 1e6:.0f} MB; the limit is "
-            f"{settings.IMPORT_MAX_UPLOAD_BYTES / 1e6:.0f} MB."
-        )
-    if size == 0:
-        raise ValueError(f"{original_name} is empty.")
+    problem = size_problem(getattr(file, "size", None), original_name) or content_problem(
+        file, original_name
+    )
+    if problem:
+        raise ValueError(problem)
     job = ImportJob(
         kind=kind,
         platform=platform or "",
