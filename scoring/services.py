@@ -35,7 +35,7 @@ from scoring.metrics.niche import niche_fit
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
 from scoring.metrics.tiers import cohort_percentile, tier_of
 from scoring.metrics.track_record import track_record
-from scoring.models import COMPONENTS, CreatorMetrics, MatchScore, ScoreRun
+from scoring.models import COMPONENTS, CreatorMetrics, MatchScore, ScoreRun, Tier
 from scoring.weights import effective_weights, validate_weights
 
 log = logging.getLogger(__name__)
@@ -169,7 +169,7 @@ def _copy_text(frame: pd.DataFrame) -> str:
             )
             text = np.where(present, escaped.to_numpy(dtype=object), NULL).astype(object)
         line = text if line is None else line + "\t" + text
-    if line is None:
+    if line is None or not len(frame):
         return ""
     return "\n".join(line.tolist()) + "\n"
 
@@ -342,6 +342,71 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
 
 
 CREATOR_METRICS_JSON = ["authenticity_reasons", "growth_spikes", "inputs"]
+TIER_CODES = {tier: code for code, tier in enumerate(Tier.values, start=1)}
+
+
+def _store_metrics(frame: pd.DataFrame) -> int:
+    """Insert the CreatorMetrics rows of compute_creator_metrics() (plus run_id, computed_at).
+
+    On PostgreSQL the numbers go over in binary COPY (no float formatted as text), the few
+    non-empty reason and spike lists in a second, text COPY, and one INSERT ... SELECT joins
+    them. Elsewhere: bulk_create with the JSON parsed back to objects."""
+    if frame.empty:
+        return 0
+    if connection.vendor != "postgresql":
+        return _store(CreatorMetrics, frame, CREATOR_METRICS_JSON)
+    qn = connection.ops.quote_name
+    numbers = frame.drop(columns=[*CREATOR_METRICS_JSON, "tier", "run_id", "computed_at"])
+    numbers["tier_code"] = frame["tier"].map(TIER_CODES).astype(np.int64)
+    kinds = {c: _binary_kind(numbers[c]) for c in numbers.columns}
+    sql_types = {"f": "float8", "i": "int8", "b": "bool"}
+    lists = frame[["creator_id", "authenticity_reasons", "growth_spikes"]]
+    lists = lists[(lists["authenticity_reasons"] != "[]") | (lists["growth_spikes"] != "[]")]
+    floats = [c for c in numbers.columns if kinds[c] == "f"]
+    value = {c: f"NULLIF(n.{qn(c)}, 'NaN'::float8)" for c in floats}
+    value["estimated_price"] = "round(NULLIF(n.estimated_price, 'NaN'::float8)::numeric, 2)"
+    value["er_posts_used"] = "n.er_posts_used::int"
+    target = [c for c in numbers.columns if c != "tier_code"]
+    select = [value.get(c, f"n.{qn(c)}") for c in target]
+    tiers = "ARRAY[" + ", ".join(f"'{t}'" for t in TIER_CODES) + "]"
+    timer = _Timer("store creator metrics")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_metrics_load")
+        cursor.execute("DROP TABLE IF EXISTS pg_temp.scoring_metrics_lists")
+        cursor.execute(
+            "CREATE TEMPORARY TABLE scoring_metrics_load ("
+            + ", ".join(f"{qn(c)} {sql_types[kinds[c]]} NOT NULL" for c in numbers.columns)
+            + ") ON COMMIT DROP"
+        )
+        cursor.execute(
+            "CREATE TEMPORARY TABLE scoring_metrics_lists (creator_id int8 PRIMARY KEY,"
+            " authenticity_reasons jsonb NOT NULL, growth_spikes jsonb NOT NULL) ON COMMIT DROP"
+        )
+        cursor.cursor.copy_expert(
+            "COPY pg_temp.scoring_metrics_load FROM STDIN WITH (FORMAT binary)",
+            io.BytesIO(_copy_binary(numbers, kinds)),
+        )
+        if len(lists):
+            cursor.cursor.copy_expert(
+                "COPY pg_temp.scoring_metrics_lists FROM STDIN", io.StringIO(_copy_text(lists))
+            )
+        timer.lap("copy")
+        cursor.execute(
+            f"INSERT INTO {qn(CreatorMetrics._meta.db_table)}"
+            f" ({', '.join(qn(c) for c in target)}, tier, run_id, computed_at,"
+            " authenticity_reasons, growth_spikes, inputs)"
+            f" SELECT {', '.join(select)}, ({tiers})[n.tier_code], %s, %s,"
+            " COALESCE(l.authenticity_reasons, '[]'::jsonb),"
+            " COALESCE(l.growth_spikes, '[]'::jsonb),"
+            " jsonb_build_object('posts_used', n.er_posts_used::int,"
+            " 'from_profile', n.er_from_profile)"
+            " FROM pg_temp.scoring_metrics_load n"
+            " LEFT JOIN pg_temp.scoring_metrics_lists l USING (creator_id)",
+            [int(frame["run_id"].iloc[0]), frame["computed_at"].iloc[0]],
+        )
+        timer.lap("insert")
+        cursor.execute("DROP TABLE pg_temp.scoring_metrics_load, pg_temp.scoring_metrics_lists")
+    return len(frame)
 
 
 def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreRun:
@@ -361,7 +426,7 @@ def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreR
                 old = old.filter(creator_id__in=creator_ids)
             old._raw_delete(old.db)
             timer.lap("delete")
-            _store(CreatorMetrics, frame, CREATOR_METRICS_JSON)
+            _store_metrics(frame)
             timer.lap("write")
             ScoreRun.objects.filter(pk=run.pk).update(
                 status=ScoreRun.Status.SUCCEEDED,

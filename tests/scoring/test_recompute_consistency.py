@@ -44,10 +44,10 @@ def test_failed_metrics_recompute_leaves_the_previous_run_visible_and_complete(m
     first = services.recompute_creator_metrics()
     before = sorted(CreatorMetrics.objects.values_list("creator_id", "er_median", "run_id"))
 
-    def broken(model, frame, json_columns):  # after the old rows were deleted
+    def broken(frame):  # after the old rows were deleted
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_store", broken)
+    monkeypatch.setattr(services, "_store_metrics", broken)
     _creator_with_er(0.05)
     with pytest.raises(RuntimeError):
         services.recompute_creator_metrics()

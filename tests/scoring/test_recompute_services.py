@@ -1,6 +1,7 @@
 """Recompute services end to end on the ORM: metrics stored, matches ranked, runs atomic."""
 
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -29,6 +30,29 @@ def test_creator_metrics_stored_in_one_run():
     assert ma.er_posts_used == 4 and not ma.er_from_profile
     assert ma.tier == "micro" and ma.run_id == run.pk
     assert 0 <= ma.authenticity_score <= 100
+    assert ma.inputs == {"posts_used": 4, "from_profile": False}
+    assert ma.growth_spikes == [] and ma.estimated_price == 500
+
+
+@pytest.mark.django_db
+def test_creator_metrics_store_spikes_reasons_and_nulls():
+    from datetime import date
+
+    spiky = f.CreatorFactory(followers=20_000, following=25_000, quoted_price=Decimal("123.45"))
+    f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 1), followers=10_000)
+    f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 2), followers=20_000)
+    bare = f.CreatorFactory(followers=0, following=None)
+    services.recompute_creator_metrics()
+    m = CreatorMetrics.objects.get(creator=spiky)
+    assert m.growth_spikes == [{"date": "2026-05-02", "growth": 1.0, "explained": False}]
+    assert [r["signal"] for r in m.authenticity_reasons] == ["mass_following", "growth_spike"]
+    assert m.authenticity_score == 100 - 15 - 15
+    assert m.estimated_price == Decimal("123.45") and not m.price_is_estimate
+    assert m.growth_30d == pytest.approx(1.0)
+    b = CreatorMetrics.objects.get(creator=bare)
+    assert b.tier == "nano" and b.er_median is None and b.er_percentile is None
+    assert b.catalogue_score is None and b.growth_30d is None and b.growth_spikes == []
+    assert b.inputs == {"posts_used": 0, "from_profile": True}
 
 
 @pytest.mark.django_db
