@@ -100,7 +100,7 @@ def run(ctx: BenchContext) -> list[Result]:
     server = pages.start_gunicorn(port)
     try:
         url = f"http://127.0.0.1:{port}/campaigns/{campaign.id}/?{QUERY}"
-        pages._load(url, cookie, seconds=3, max_requests=40, marker=b'id="matches"')
+        pages._load(url, cookie, seconds=5, max_requests=80, marker=b'id="matches"')
         latencies, errors = pages._load(
             url, cookie, seconds=30 if ctx.full else 12, max_requests=4000, marker=b'id="matches"'
         )

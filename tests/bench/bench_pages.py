@@ -215,18 +215,41 @@ def start_gunicorn(port: int, **extra_env: str) -> subprocess.Popen:
         stderr=log,
         start_new_session=True,
     )
-    deadline = time.time() + 30
+    deadline = time.time() + 60
     while time.time() < deadline:
         try:
             with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return process
+                break
         except OSError:
             if process.poll() is not None:
                 tail = (SERVER_VAR_DIR / "gunicorn.log").read_bytes()[-2000:].decode()
                 raise RuntimeError(f"gunicorn exited: {tail}") from None
             time.sleep(0.2)
-    stop_gunicorn(process)
-    raise RuntimeError("gunicorn did not start within 30 s")
+    else:
+        stop_gunicorn(process)
+        raise RuntimeError("gunicorn did not start within 60 s")
+    _wait_for_workers(port, deadline=time.time() + 90)
+    return process
+
+
+def _wait_for_workers(port: int, deadline: float) -> None:
+    """The master listens before its workers have imported Django: send rounds of concurrent
+    requests until a whole round answers quickly, so no worker is still booting."""
+    url = f"http://127.0.0.1:{port}/accounts/login/"
+
+    def fetch(_) -> float:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(url, timeout=30) as response:
+                response.read()
+        except Exception:  # booting or refused: a slow answer, try again
+            return 30.0
+        return time.perf_counter() - started
+
+    with ThreadPoolExecutor(CLIENTS) as pool:
+        while time.time() < deadline:
+            if max(pool.map(fetch, range(CLIENTS * 3))) < 1.0:
+                return
 
 
 def stop_gunicorn(process: subprocess.Popen) -> None:
@@ -286,7 +309,7 @@ def run(ctx: BenchContext) -> list[Result]:
     server = start_gunicorn(port)
     try:
         url = f"http://127.0.0.1:{port}/creators/?{TYPICAL_QUERY}"
-        _load(url, cookie, seconds=3, max_requests=40)  # warm-up: connections, templates
+        _load(url, cookie, seconds=5, max_requests=80)  # warm-up: each worker's first pages
         latencies, errors = _load(url, cookie, seconds=30 if ctx.full else 12, max_requests=4000)
     finally:
         stop_gunicorn(server)
