@@ -1,4 +1,5 @@
-"""Writes for campaigns and rosters: create/update a campaign, add/move/update roster entries.
+"""Writes for campaigns and rosters: create/update a campaign, add/move/update/remove roster
+entries.
 
 Services take objects the caller has already scoped (views use `for_user(user, write=True)`);
 each runs in one transaction and enqueues follow-up work on commit.
@@ -10,7 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
+from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
 from scoring.overlap_services import enqueue_overlap_recompute
 
 # Brand defaults copied into a new campaign unless the caller gives its own.
@@ -163,6 +164,26 @@ def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
 
         entry = entry_prediction_snapshot(entry=entry)
     return entry
+
+
+class RosterEntryHasResults(Exception):
+    """The entry has recorded results; deleting it would erase what the track record learns from."""
+
+
+@transaction.atomic
+def roster_entry_remove(*, entry: RosterEntry, user) -> None:
+    """Take a creator off the roster: the entry, its stage history and planned deliverables go.
+    An entry with recorded results is kept (raises RosterEntryHasResults): those results feed
+    the creator's track record, so such a creator is moved to "declined" instead."""
+    entry = RosterEntry.objects.select_for_update().get(pk=entry.pk)
+    if Outcome.objects.filter(deliverable__entry=entry).exists():
+        raise RosterEntryHasResults(
+            "This roster entry has recorded results, which the rankings learn from; "
+            "move it to declined instead of deleting it."
+        )
+    campaign_id = entry.campaign_id
+    entry.delete()
+    enqueue_overlap_recompute(campaign_id)  # the roster's audience changed
 
 
 def _parse_fee(value: Any) -> Decimal | None:

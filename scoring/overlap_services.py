@@ -140,6 +140,12 @@ def audience_sketches_rebuild(*, creator_ids: list[int] | None = None, force: bo
     return len(rebuilt)
 
 
+def optimiser_candidate_ids(campaign: Campaign, top_n: int = OPTIMISER_TOP_N) -> list[int]:
+    """The creators `roster_optimise` chooses from: the roster (declined excepted), then the top
+    `top_n` ranked matches. Must-include and excluded creators are named from these."""
+    return list(dict.fromkeys([*roster_creator_ids(campaign), *_candidate_ids(campaign, top_n)]))
+
+
 def _fee(entry_fee, creator, metrics) -> tuple[float | None, bool]:
     """Agreed fee, else quoted price, else the estimated price (marked estimated)."""
     if entry_fee is not None:
@@ -222,6 +228,7 @@ def roster_optimise(
 __all__ = [
     "audience_sketches_rebuild",
     "enqueue_overlap_recompute",
+    "optimiser_candidate_ids",
     "recompute_overlaps",
     "roster_optimise",
 ]

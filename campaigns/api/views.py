@@ -14,6 +14,7 @@ from campaigns.api.serializers import (
     StageMoveSerializer,
 )
 from campaigns.models import Campaign, RosterEntry
+from matchmaker.api.exceptions import Conflict
 from matchmaker.api.scoping import scoped_object
 
 
@@ -97,11 +98,12 @@ class RosterEntryList(generics.ListCreateAPIView):
         )
 
 
-class RosterEntryDetail(generics.RetrieveUpdateAPIView):
-    """One roster entry; PATCH the agreed fee or notes."""
+class RosterEntryDetail(generics.RetrieveUpdateDestroyAPIView):
+    """One roster entry; PATCH the agreed fee or notes; DELETE takes the creator off the roster
+    (409 when results are recorded for it: move it to declined instead)."""
 
     serializer_class = RosterEntrySerializer
-    http_method_names = ["get", "patch", "head", "options"]
+    http_method_names = ["get", "patch", "delete", "head", "options"]
 
     def get_object(self):
         return scoped_object(RosterEntry, self.request, pk=self.kwargs["pk"])
@@ -115,6 +117,15 @@ class RosterEntryDetail(generics.RetrieveUpdateAPIView):
             entry=entry, user=request.user, **serializer.validated_data
         )
         return Response(RosterEntrySerializer(entry).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request, *args, **kwargs):
+        entry = self.get_object()
+        try:
+            services.roster_entry_remove(entry=entry, user=request.user)
+        except services.RosterEntryHasResults as exc:
+            raise Conflict(str(exc)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class RosterEntryMove(APIView):

@@ -23,6 +23,7 @@ ERROR_STATUSES = {
     "403": "Your role does not allow this (e.g. a viewer writing).",
     "404": "Not found, or not in your organisations.",
     "405": "Method not allowed.",
+    "409": "Conflicts with the current state (e.g. deleting a roster entry that has results).",
     "415": "Unsupported media type.",
     "429": "Too many requests for this token; retry later.",
 }

@@ -91,9 +91,48 @@ class CampaignOverlap(APIView):
 
 
 class OptimiserQuerySerializer(serializers.Serializer):
+    """Query of the optimiser. Creator ids must be among the campaign's candidates (its roster and
+    top-ranked matches), given in the serializer context as `candidate_ids`."""
+
     budget = serializers.DecimalField(
         max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
     )
+    must_include = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=100,
+        help_text="Creator ids the proposal must contain (repeat the parameter for several).",
+    )
+    exclude = serializers.ListField(
+        child=serializers.IntegerField(min_value=1),
+        default=list,
+        max_length=500,
+        help_text="Creator ids the proposal must leave out (repeat the parameter for several).",
+    )
+
+    def _check_candidates(self, ids: list[int]) -> list[int]:
+        candidates = self.context["candidate_ids"]
+        unknown = [cid for cid in dict.fromkeys(ids) if cid not in candidates]
+        if unknown:
+            raise serializers.ValidationError(
+                f"Not among this campaign's candidates (its roster and ranked matches): "
+                f"{', '.join(map(str, unknown))}."
+            )
+        return list(dict.fromkeys(ids))
+
+    def validate_must_include(self, ids: list[int]) -> list[int]:
+        return self._check_candidates(ids)
+
+    def validate_exclude(self, ids: list[int]) -> list[int]:
+        return self._check_candidates(ids)
+
+    def validate(self, data: dict) -> dict:
+        both = sorted(set(data.get("must_include", ())) & set(data.get("exclude", ())))
+        if both:
+            raise serializers.ValidationError(
+                {"exclude": [f"Both required and excluded: {', '.join(map(str, both))}."]}
+            )
+        return data
 
 
 class PickSerializer(serializers.Serializer):
@@ -120,18 +159,34 @@ class ProposalSerializer(serializers.Serializer):
 
 class CampaignOptimiser(APIView):
     """A roster proposal within the budget (default: the campaign's) from the roster and the
-    top matches, maximising unique target reach or engagements net of overlap."""
+    top matches, maximising unique target reach or engagements net of overlap. `must_include`
+    and `exclude` name creators among those candidates; a required creator without any fee, or
+    required creators costing more than the budget, is a 400."""
 
     @extend_schema(parameters=[OptimiserQuerySerializer], responses=ProposalSerializer)
     def get(self, request, pk: int):
         from scoring.metrics.optimiser import OptimiserError
-        from scoring.overlap_services import roster_optimise
+        from scoring.overlap_services import (
+            OPTIMISER_TOP_N,
+            optimiser_candidate_ids,
+            roster_optimise,
+        )
 
         campaign = scoped_object(Campaign, request, pk=pk)
-        query = OptimiserQuerySerializer(data=request.query_params)
+        candidate_ids = set(optimiser_candidate_ids(campaign, OPTIMISER_TOP_N))
+        query = OptimiserQuerySerializer(
+            data=request.query_params, context={"candidate_ids": candidate_ids}
+        )
         query.is_valid(raise_exception=True)
+        data = query.validated_data
         try:
-            proposal = roster_optimise(campaign=campaign, budget=query.validated_data.get("budget"))
+            proposal = roster_optimise(
+                campaign=campaign,
+                budget=data.get("budget"),
+                must_include=tuple(data["must_include"]),
+                exclude=tuple(data["exclude"]),
+                top_n=OPTIMISER_TOP_N,
+            )
         except OptimiserError as exc:
             raise ValidationError(str(exc)) from None
         return Response(ProposalSerializer(proposal).data)

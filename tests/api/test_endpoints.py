@@ -153,6 +153,42 @@ def test_roster_add_update_move_records_stage_changes(world, scored, api_for):
     assert listing["count"] == 1
 
 
+def test_roster_entry_delete_goes_through_the_service(
+    world, scored, api_for, django_capture_on_commit_callbacks
+):
+    from scoring.models import ScoreRun
+
+    entry = f.RosterEntryFactory(campaign=world.campaign_a, creator=scored[0])
+    kept = f.RosterEntryFactory(campaign=world.campaign_a, creator=scored[1])
+    f.DeliverableFactory(entry=entry)  # planned, no results yet: removed with the entry
+    url = f"/api/v1/roster/{entry.pk}/"
+    assert api_for(world.viewer_a).delete(url).status_code == 403
+    assert api_for(world.owner_b).delete(url).status_code == 404
+    assert RosterEntry.objects.filter(pk=entry.pk).exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api_for(world.editor_a).delete(url)
+    assert response.status_code == 204 and not response.content
+    assert not RosterEntry.objects.filter(pk=entry.pk).exists()
+    assert not StageChange.objects.filter(entry_id=entry.pk).exists()
+    # The roster's overlap is recomputed without the removed creator.
+    run = ScoreRun.objects.filter(campaign=world.campaign_a, kind=ScoreRun.Kind.OVERLAPS).first()
+    assert run is not None and run.scope["roster_ids"] == [kept.creator_id]
+    assert api_for(world.editor_a).delete(url).status_code == 404
+    owner = api_for(world.owner_a)
+    assert owner.delete(f"/api/v1/roster/{kept.pk}/").status_code == 204
+
+
+def test_roster_entry_with_results_is_not_deleted(world, scored, api_for):
+    entry = f.RosterEntryFactory(campaign=world.campaign_a, creator=scored[0])
+    f.OutcomeFactory(deliverable=f.DeliverableFactory(entry=entry), reach=1200)
+    response = api_for(world.owner_a).delete(f"/api/v1/roster/{entry.pk}/")
+    assert response.status_code == 409
+    error = response.json()["error"]
+    assert error["code"] == "conflict" and "declined" in error["message"]
+    assert RosterEntry.objects.filter(pk=entry.pk).exists()
+    assert entry.deliverables.get().outcomes.count() == 1
+
+
 def test_roster_validation_and_permissions(world, scored, api_for):
     entry = f.RosterEntryFactory(campaign=world.campaign_a, creator=scored[1])
     editor = api_for(world.editor_a)

@@ -51,6 +51,53 @@ def test_optimiser_proposal_within_budget(world, sketched_roster, api_for):
     assert bad.status_code == 400 and "budget" in bad.json()["error"]["fields"]
 
 
+def test_optimiser_must_include_and_exclude(world, sketched_roster, api_for):
+    a, b, c = sketched_roster
+    client = api_for(world.viewer_a)
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/optimiser/"
+    # 1,000 buys one creator: the best alone, or the one we require.
+    free = client.get(url, {"budget": "1000"}).json()
+    assert len(free["picks"]) == 1
+    chosen = free["picks"][0]["creator_id"]
+    other = next(x.pk for x in (a, b, c) if x.pk != chosen)
+    forced = client.get(url, {"budget": "1000", "must_include": [other]})
+    assert forced.status_code == 200, forced.content
+    picks = forced.json()["picks"]
+    assert [p["creator_id"] for p in picks] == [other] and picks[0]["must_include"] is True
+    without = client.get(url, {"budget": "100000", "exclude": [chosen]}).json()
+    assert chosen not in {p["creator_id"] for p in without["picks"]}
+    assert len(without["picks"]) == 2
+    both = client.get(url, {"budget": "100000", "must_include": [a.pk, b.pk]}).json()
+    assert {a.pk, b.pk} <= {p["creator_id"] for p in both["picks"]}
+
+
+def test_optimiser_creator_lists_are_validated(world, sketched_roster, api_for):
+    a, b, _ = sketched_roster
+    outsider = f.CreatorFactory(handle="not_a_candidate")
+    client = api_for(world.viewer_a)
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/optimiser/"
+
+    def error(**query):
+        response = client.get(url, query)
+        assert response.status_code == 400, response.content
+        return response.json()["error"]
+
+    fields = error(must_include=[outsider.pk])["fields"]
+    assert "must_include" in fields and str(outsider.pk) in fields["must_include"][0]
+    fields = error(exclude=[outsider.pk, a.pk])["fields"]
+    assert "exclude" in fields and str(outsider.pk) in fields["exclude"][0]
+    assert str(a.pk) not in fields["exclude"][0]
+    fields = error(must_include=[a.pk], exclude=[a.pk, b.pk])["fields"]
+    assert fields["exclude"] == [f"Both required and excluded: {a.pk}."]
+    assert "must_include" in error(must_include=["x"])["fields"]
+    # Required creators beyond the budget: the optimiser's own message, no field.
+    over = error(budget="1500", must_include=[a.pk, b.pk])
+    assert "budget" in over["message"] and over["fields"] == {}
+    # A creator of another organisation's campaign is not a candidate here either.
+    theirs = f.RosterEntryFactory(campaign=world.campaign_b, agreed_fee=10)
+    assert "must_include" in error(must_include=[theirs.creator_id])["fields"]
+
+
 def test_overlap_and_optimiser_of_another_organisation_are_404(world, api_for):
     client = api_for(world.owner_b)
     for what in ("overlap", "optimiser"):

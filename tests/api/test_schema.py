@@ -29,7 +29,24 @@ def test_schema_generates_without_warnings():
     assert "apiToken" in schema["components"]["securitySchemes"]
 
 
+def test_schema_and_docs_need_a_session_or_a_token(client, world, api_for):
+    anonymous = client.get("/api/schema/", {"format": "json"})
+    assert anonymous.status_code == 401
+    assert json.loads(anonymous.content)["error"]["code"] == "not_authenticated"
+    assert client.get("/api/schema/").status_code == 401  # the YAML default too
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/accounts/login/")
+    with_token = api_for(world.viewer_a).get("/api/schema/", {"format": "json"})
+    assert with_token.status_code == 200
+    assert "/api/v1/creators/" in json.loads(with_token.content)["paths"]
+    bad_token = client.get("/api/schema/", HTTP_AUTHORIZATION="Bearer not-a-real-token")
+    assert bad_token.status_code == 401
+    client.force_login(world.viewer_a)
+    assert client.get("/api/schema/", {"format": "json"}).status_code == 200
+
+
 def test_docs_page_assets_come_from_our_own_origin(client, world):
+    client.force_login(world.viewer_a)
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -59,7 +76,9 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(
 
     _, raw = api_token_create(user=world.editor_a, name="fuzz")
     headers = {"Authorization": f"Bearer {raw}"}
-    schema = schemathesis.openapi.from_wsgi("/api/schema/?format=json", application)
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/schema/?format=json", application, headers=headers
+    )
     failures = []
     for result in schema.get_all_operations():
         operation = result.ok()
