@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 CHUNK_ROWS = 50_000
@@ -34,6 +35,7 @@ class ImportFileError(ValueError):
 class Table:
     headers: list[str]
     chunks: Iterator[pd.DataFrame]
+    delimiter: str = ""  # of a CSV; empty for a workbook
 
 
 def _encoding_of(path: Path) -> str:
@@ -134,7 +136,7 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
             if len(frame):
                 yield frame
 
-    return Table(headers=headers, chunks=chunks())
+    return Table(headers=headers, chunks=chunks(), delimiter=delimiter)
 
 
 def _quoted_line(delimiter: str) -> re.Pattern:
@@ -183,18 +185,21 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
     strip = _blank_cell(delimiter).search(text) is not None
     width = len(headers)
     columns = {}
-    for position in range(width):
+    blank_row = np.ones(len(raw), dtype=bool)
+    for position in range(max(width, raw.shape[1])):
+        values = np.full(len(raw), None, dtype=object)
         if position < raw.shape[1]:
             column = raw.iloc[:, position]
             empty = column.str.strip() == "" if strip else column == ""
-            column = column.where(column.notna() & ~empty, None)
-        else:
-            column = pd.Series(None, index=raw.index, dtype=object)
-        columns[position] = column.to_numpy(dtype=object)
-    frame = pd.DataFrame(columns, index=pd.Index([n for n, _ in block], name="row"))
+            keep = (column.notna() & ~empty).to_numpy()
+            values[keep] = column.to_numpy(dtype=object)[keep]
+            # A row counts as blank only when every cell is, those past the header's too.
+            blank_row &= ~keep
+        if position < width:
+            columns[position] = values
+    frame = pd.DataFrame(columns, index=pd.Index([n for n, _ in block], name="row"), dtype=object)
     frame.columns = headers
-    empty = frame.isna().all(axis=1)
-    return frame[~empty.to_numpy()] if empty.any() else frame
+    return frame[~blank_row] if blank_row.any() else frame
 
 
 def _csv_module_chunks(

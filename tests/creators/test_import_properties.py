@@ -1,11 +1,16 @@
 """Property tests: random bytes and random rows never raise, never write partially, and every
 rejection names a row and a reason."""
 
+import csv
+import io
+
 import pytest
 from django.core.files.base import ContentFile
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from creators.importing import readers
+from creators.importing.readers import ImportFileError, read_table
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import Creator, FollowerSnapshot, ImportStatus
 
@@ -83,3 +88,38 @@ def test_random_rows(rows, skip):
         assert job.rows_rejected == 0
     if job is not None and job.status == ImportStatus.FAILED:
         assert FollowerSnapshot.objects.count() == snapshots
+
+
+_CELL = st.text(alphabet='ab ,;"\t\n\r\u00e9=', max_size=6)
+
+
+@PROPERTY
+@given(
+    rows=st.lists(st.lists(_CELL, min_size=0, max_size=4), min_size=1, max_size=8),
+    delimiter=st.sampled_from([",", ";", "\t"]),
+    raw_lines=st.lists(st.text(alphabet='ab ,;"\t', max_size=8), max_size=3),
+)
+def test_fast_reader_reads_what_the_csv_module_reads(tmp_path_factory, rows, delimiter, raw_lines):
+    """pandas' C reader (whole-line records) and the csv module (any quoting) give the same
+    cells and row numbers, whatever the quoting, ragged rows, blank cells or chunk size."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow(["h1", "h2", "h3"])
+    for row in rows:
+        writer.writerow(row)
+    text = buffer.getvalue() + "".join(line + "\n" for line in raw_lines)
+    path = tmp_path_factory.mktemp("reader") / "f.csv"
+    path.write_text(text, encoding="utf-8")
+    try:
+        table = read_table(path, chunk_rows=3)
+        fast = list(table.chunks)
+    except ImportFileError:
+        return  # the csv module refused it too, below
+    lines = readers._numbered_lines(path, "utf-8-sig")
+    header_reader = csv.reader((line for _, line in lines), delimiter=table.delimiter)
+    next(header_reader)
+    slow = list(readers._csv_module_chunks(table.headers, lines, table.delimiter, chunk_rows=3))
+    as_rows = lambda chunks: [  # noqa: E731
+        (row, tuple(values)) for chunk in chunks for row, values in chunk.iterrows()
+    ]
+    assert as_rows(fast) == as_rows(slow)

@@ -2,14 +2,20 @@
 
 from datetime import UTC, datetime
 
+import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import settings as hyp_settings
+from hypothesis import strategies as st
 
+from creators.importing.kinds import _text
 from creators.importing.values import (
     normalise_country,
     normalise_handle,
     normalise_platform,
     parse_count,
     parse_datetime,
+    parse_distinct,
     parse_number,
     parse_share,
 )
@@ -63,3 +69,37 @@ def test_platforms_countries_dates():
     assert parse_datetime("2024-03-01T10:00:00+02:00").hour == 10
     with pytest.raises(ValueError, match="not a date"):
         parse_datetime("yesterday-ish")
+
+
+# parse_distinct: the vectorised paths must give exactly what the scalar parsers give.
+_NUMBERISH = st.text(alphabet="0123456789.,+-%@ _KkMmBbNnxa\t\u00a0", max_size=12)
+_HANDLEISH = st.text(alphabet="abcXYZ09._-@/: \u00fc", max_size=14)
+
+
+def _scalar(parser, value):
+    try:
+        return parser(value), None
+    except ValueError as exc:
+        return None, str(exc)
+
+
+@pytest.mark.parametrize("parser", [parse_number, parse_count, parse_share, normalise_handle])
+@hyp_settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.one_of(_NUMBERISH, _HANDLEISH), max_size=30, unique=True))
+def test_parse_distinct_matches_the_scalar_parser(parser, values):
+    results, errors = parse_distinct(parser, np.array(values, dtype=object))
+    for position, value in enumerate(values):
+        expected, reason = _scalar(parser, value)
+        assert errors.get(position) == reason, value
+        assert results[position] == expected and type(results[position]) is type(expected), value
+
+
+def test_parse_distinct_fast_paths_and_text_fields():
+    values = np.array(["48.5M", "383.1K", " 3.4% ", "0.034", "2.5", "-0", "9" * 400], dtype=object)
+    results, errors = parse_distinct(parse_count, values)
+    assert list(results[:5]) == [48_500_000, 383_100, None, 0, 2] and results[5] == 0
+    assert "not a number" in errors[2] and "not a finite number" in errors[6]
+    text = _text(5)
+    results, errors = parse_distinct(text, np.array([" ab ", "   ", "toolong"], dtype=object))
+    assert list(results) == ["ab", None, None]
+    assert errors == {2: "longer than 5 characters"}
