@@ -107,34 +107,41 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
         header = sample_lines[0]
         delimiter = max(",;\t|", key=header.count) if any(d in header for d in ",;\t|") else ","
 
-    lines = _numbered_lines(path, encoding)
-    line_numbers: list[int] = []
+    handle = path.open(encoding=encoding, newline="")
+    numbered = enumerate(handle, start=1)
+    lines = ((n, line) for n, line in numbered if not _DECORATIVE.match(line))
 
     def header_text() -> Iterator[str]:
-        # Pulls one line at a time, so after the header record `lines` sits on the first data line.
-        for number, line in lines:
-            line_numbers.append(number)
+        # Pulls one line at a time, so after the header record `numbered` sits on the next line.
+        for _, line in lines:
             yield line
 
     try:
         headers = [h.strip() for h in next(csv.reader(header_text(), delimiter=delimiter))]
     except StopIteration as exc:
+        handle.close()
         raise ImportFileError("The file is empty: it has no header row.") from exc
     except csv.Error as exc:
+        handle.close()
         raise ImportFileError(f"The header row cannot be read as CSV: {exc}") from exc
     if not any(headers):
+        handle.close()
         raise ImportFileError("The header row is empty.")
 
     def chunks() -> Iterator[pd.DataFrame]:
-        while block := list(islice(lines, chunk_rows)):
-            frame = _fast_frame(headers, block, delimiter)
-            if frame is None:
-                # A quoted field spans lines (or the quoting is unusual): the csv module reads
-                # the rest of the file, numbering each row by the line where it ends.
-                yield from _csv_module_chunks(headers, chain(block, lines), delimiter, chunk_rows)
-                return
-            if len(frame):
-                yield frame
+        decorative = _DECORATIVE.match
+        with handle:
+            while raw := list(islice(numbered, chunk_rows)):
+                block = [(n, line) for n, line in raw if not decorative(line)]
+                frame = _fast_frame(headers, block, delimiter) if block else block
+                if frame is None:
+                    # A quoted field spans lines (or the quoting is unusual): the csv module
+                    # reads the rest of the file, numbering each row by the line where it ends.
+                    rest = chain(block, lines)
+                    yield from _csv_module_chunks(headers, rest, delimiter, chunk_rows)
+                    return
+                if len(frame):
+                    yield frame
 
     return Table(headers=headers, chunks=chunks(), delimiter=delimiter)
 
@@ -146,10 +153,17 @@ def _quoted_line(delimiter: str) -> re.Pattern:
     return re.compile(f"{field}(?:{d}{field})*\r?\n?")
 
 
-def _blank_cell(delimiter: str) -> re.Pattern:
-    """A cell of only whitespace (str.strip() would empty it), quoted or not."""
+def _has_blank_cell(text: str, delimiter: str) -> bool:
+    """Whether a cell holds only whitespace (str.strip() would empty it), quoted or not: a run of
+    whitespace that ends a cell and starts at the cell's start."""
     d = re.escape(delimiter)
-    return re.compile(f'(?:^|{d})"?[^\\S\r\n]+"?(?={d}|\r|\n|$)', re.MULTILINE)
+    for match in re.finditer(f'[^\\S\r\n{d}]+"?(?=[{d}\r\n]|\\Z)', text):
+        start = match.start()
+        if start and text[start - 1] == '"':
+            start -= 1
+        if start == 0 or text[start - 1] in (delimiter, "\n", "\r"):
+            return True
+    return False
 
 
 def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str):
@@ -182,7 +196,7 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
     if len(raw) != len(block):
         return None
     # Only a chunk with a whitespace-only cell needs each cell stripped to find the empty ones.
-    strip = _blank_cell(delimiter).search(text) is not None
+    strip = _has_blank_cell(text, delimiter)
     width = len(headers)
     columns = {}
     blank_row = np.ones(len(raw), dtype=bool)
