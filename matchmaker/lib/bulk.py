@@ -1,11 +1,13 @@
 """Bulk writes: PostgreSQL COPY of a DataFrame into a table, with a bulk_create fallback for SQLite.
 
 Per-row ORM saves are too slow for catalogue-sized writes (DESIGN 7): COPY reaches 120k-250k
-rows/s into an indexed table here. The COPY text is written by pandas' C CSV writer (no Python
-loop over rows); NULL is spelled \\N so that an empty string stays an empty string.
+rows/s into an indexed table here. The COPY text is built column by column (each column's cells
+as text in one pass, rows joined at the end; pandas' CSV writer for columns of other types); NULL
+is spelled \\N so that an empty string stays an empty string.
 """
 
 import io
+import re
 
 import numpy as np
 import pandas as pd
@@ -18,7 +20,73 @@ def frame_to_copy_buffer(frame: pd.DataFrame) -> io.StringIO:
     """CSV text for COPY ... FROM STDIN WITH (FORMAT csv, NULL '\\N').
 
     Booleans are written as t/f, NULL (None, NaN, NaT, pd.NA) as an unquoted \\N, an empty string
-    as an empty field, every other value as pandas writes it (floats round-trip exactly)."""
+    as an empty field, floats so that they round-trip exactly."""
+    columns = []
+    for _, column in frame.items():
+        cells = _column_cells(column)
+        if cells is None:
+            return _pandas_buffer(frame)
+        columns.append(cells)
+    buffer = io.StringIO()
+    if len(frame):
+        buffer.write("\n".join(map(",".join, zip(*columns, strict=True))))
+        buffer.write("\n")
+    buffer.seek(0)
+    return buffer
+
+
+# Quoted: delimiters, quotes, line breaks, and whole values COPY would read as NULL or as the
+# end-of-data marker.
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]|^\\N$|^\\\.$')
+
+
+def _quote(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _column_cells(column: pd.Series) -> list[str] | None:
+    """The column's cells as COPY CSV text, or None for a type left to pandas' writer."""
+    if column.dtype == bool:
+        return np.where(column.to_numpy(), "t", "f").tolist()
+    if column.dtype.kind in "iu":
+        return list(map(str, column.tolist()))
+    if column.dtype.kind == "f":
+        return _with_nulls(column, list(map(float.__repr__, column.fillna(0.0).tolist())))
+    if column.dtype != object:
+        return None
+    values = column.tolist()
+    kind = pd.api.types.infer_dtype(values, skipna=True)
+    null = column.isna().to_numpy()
+    present = [v for v, n in zip(values, null, strict=True) if not n] if null.any() else values
+    if kind in ("string", "empty"):
+        # One scan of the whole column decides whether any cell needs quoting at all.
+        if _NEEDS_QUOTES.search("\x1f".join(present)) or {COPY_NULL, "\\."} & set(present):
+            present = [_quote(v) if _NEEDS_QUOTES.search(v) else v for v in present]
+        cells = present
+    elif kind == "integer":
+        cells = list(map(str, map(int, present)))
+    elif kind == "floating":
+        cells = list(map(float.__repr__, map(float, present)))
+    elif kind == "boolean":
+        cells = ["t" if v else "f" for v in present]
+    else:
+        return None
+    if not null.any():
+        return cells
+    merged = [COPY_NULL] * len(values)
+    for position, cell in zip(np.flatnonzero(~null).tolist(), cells, strict=True):
+        merged[position] = cell
+    return merged
+
+
+def _with_nulls(column: pd.Series, cells: list[str]) -> list[str]:
+    for position in np.flatnonzero(column.isna().to_numpy()).tolist():
+        cells[position] = COPY_NULL
+    return cells
+
+
+def _pandas_buffer(frame: pd.DataFrame) -> io.StringIO:
+    """Frames with columns of other types (timestamps, decimals, mixed): pandas' CSV writer."""
     buffer = io.StringIO()
     columns = {}
     for name, column in frame.items():

@@ -48,9 +48,12 @@ def _frame(texts: list) -> pd.DataFrame:
     )
 
 
-@pytest.mark.parametrize("texts", [TEXTS, [*TEXTS, "\\N"]], ids=["fast", "literal-null-marker"])
-def test_copy_frame_round_trips_values(texts):
+@pytest.mark.parametrize("texts", [TEXTS, [*TEXTS, "\\N", "\\."]], ids=["plain", "markers"])
+@pytest.mark.parametrize("with_timestamps", [True, False], ids=["pandas-writer", "column-writer"])
+def test_copy_frame_round_trips_values(texts, with_timestamps):
     frame = _frame(texts)
+    if not with_timestamps:
+        frame["at"] = None
     rows = _round_trip(frame)
     assert [r[0] for r in rows] == texts
     assert [r[1] for r in rows] == list(frame["i"])
@@ -62,4 +65,5 @@ def test_copy_frame_round_trips_values(texts):
     assert [r[3] for r in rows] == list(frame["b"])
     assert [r[4] for r in rows] == list(frame["flag"])
     assert rows[1][5] is None
-    assert rows[0][5] == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    if with_timestamps:
+        assert rows[0][5] == datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
