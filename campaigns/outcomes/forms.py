@@ -1,4 +1,5 @@
-"""Forms of the results page: add a deliverable to a roster entry, record a result reading."""
+"""Forms of the results page: add a deliverable to a roster entry, record a result reading,
+upload a results file."""
 
 from django import forms
 
@@ -31,6 +32,19 @@ class OutcomeForm(forms.Form):
     def values(self) -> dict:
         data = self.cleaned_data
         return {k: data.get(k) for k in (*READING_FIELDS, "revenue")}
+
+
+class OutcomesUploadForm(forms.Form):
+    """A results file; its type, size and rows are checked by `outcomes_upload`."""
+
+    file = forms.FileField(
+        label="Results file",
+        help_text=(
+            "CSV or XLSX, one row per reading: creator handle, post URL, date, reach, impressions, "
+            "views, likes, comments, shares, saves, clicks, conversions, revenue, promo code."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
 
 
 class EmvCpmForm(forms.Form):

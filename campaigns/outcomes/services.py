@@ -1,6 +1,7 @@
-"""Writes for outcomes: deliverables, result readings, bulk readings and the prediction snapshot.
+"""Writes for outcomes: deliverables, result readings, bulk readings, the prediction snapshot, and
+the upload of a results file (through the import machinery, whose job is all-or-nothing).
 
-Every service runs in one transaction. Recording results for a completed entry enqueues a match
+Every other service runs in one transaction. Recording results for a completed entry enqueues a match
 recompute of the organisation's active campaigns on commit, so the scoring track-record component
 (which reads RosterEntry.prediction and the latest Outcome per deliverable) learns from them.
 """
@@ -234,3 +235,43 @@ def organization_emv_cpm_update(*, organization, cpm: Mapping[str, Any], user) -
     organization.emv_cpm = clean
     organization.save(update_fields=["emv_cpm"])
     return organization
+
+
+# A results file lists a campaign's posts and their readings: small by nature. It is imported
+# within the request, so the marketer sees every rejected row at once.
+OUTCOMES_UPLOAD_SUFFIXES = (".csv", ".xlsx")
+OUTCOMES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
+    """Import a CSV/XLSX of results for `campaign` through the "outcomes" import kind (rows are
+    matched to roster entries by creator handle and post URL) and return the finished ImportJob.
+
+    All or nothing: a job with rejected rows is FAILED, lists each row's column, value and reason
+    in `errors`, and writes nothing. Raises ValidationError for a file refused before reading
+    (type, size, or content that is certainly not a table)."""
+    from creators.importing.services import import_job_create, import_job_run
+
+    name = (original_name or "").strip() or "results.csv"
+    if not name.lower().endswith(OUTCOMES_UPLOAD_SUFFIXES):
+        raise ValidationError(
+            f"{name}: upload the results as a .csv file or an .xlsx workbook.", code="type"
+        )
+    size = getattr(file, "size", None)
+    if size is not None and size > OUTCOMES_MAX_UPLOAD_BYTES:
+        limit = OUTCOMES_MAX_UPLOAD_BYTES // (1024 * 1024)
+        raise ValidationError(
+            f"{name} is {size / (1024 * 1024):,.1f} MB; a results file may be at most {limit} MB.",
+            code="size",
+        )
+    try:
+        job = import_job_create(
+            kind="outcomes",
+            file=file,
+            original_name=name,
+            user=user,
+            scope={"campaign_id": campaign.pk},
+        )
+    except ValueError as exc:  # empty, or content that is not a table
+        raise ValidationError(str(exc), code="content") from None
+    return import_job_run(job_id=job.pk)

@@ -1,11 +1,13 @@
-"""Results pages: a campaign's results (KPI tiles, charts, per-creator table, inline entry),
-its CSV/XLSX exports, and the organisation overview. Every view starts from for_user()."""
+"""Results pages: a campaign's results (KPI tiles, charts, per-creator table, inline entry,
+results file upload), its CSV/XLSX exports, and the organisation overview. Every view starts from
+for_user()."""
 
 from __future__ import annotations
 
 import io
 import json
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -15,7 +17,13 @@ from django.views.decorators.http import require_POST
 
 from campaigns.models import Campaign, Deliverable, Organization, RosterEntry
 from campaigns.outcomes import selectors, services
-from campaigns.outcomes.forms import DeliverableForm, EmvCpmForm, OutcomeForm
+from campaigns.outcomes.forms import (
+    DeliverableForm,
+    EmvCpmForm,
+    OutcomeForm,
+    OutcomesUploadForm,
+)
+from creators.models import ImportStatus
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
 
@@ -76,6 +84,7 @@ def _context(request, campaign, results, can_edit):
         "chart_json": json.dumps(_chart_data(results)),
         "deliverable_form": DeliverableForm(),
         "outcome_form": OutcomeForm(),
+        "upload_form": OutcomesUploadForm(),
         "spend_pct": (
             min(100, round(results.spend / results.budget * 100))
             if results.spend is not None and results.budget
@@ -148,6 +157,43 @@ def outcome_add(request, pk: int):
     except ValidationError as exc:
         return _render_after_write(request, campaign, " ".join(exc.messages))
     return _render_after_write(request, campaign)
+
+
+# Rejected rows listed on the page; the rest are counted (the job keeps them all).
+UPLOAD_ERRORS_SHOWN = 50
+
+
+@login_required
+@require_POST
+def outcomes_upload(request, pk: int):
+    """Upload a results file: all rows imported, or none and every bad row listed."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True).select_related("brand__organization"),
+        pk=pk,
+    )
+    form = OutcomesUploadForm(request.POST, request.FILES)
+    problem, job = None, None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            job = services.outcomes_upload(
+                campaign=campaign, file=upload, original_name=upload.name, user=request.user
+            )
+        except ValidationError as exc:
+            problem = " ".join(exc.messages)
+    else:
+        problem = " ".join(form.errors.get("file", [])) or "Choose a results file to upload."
+    if job is not None and job.status == ImportStatus.SUCCEEDED:
+        messages.success(request, f"{job.original_name}: {job.message}")
+        return redirect(reverse("campaigns:results", args=[campaign.pk]))
+    context = _context(request, campaign, selectors.campaign_results(campaign), True)
+    context["upload_form"] = form
+    context["upload_problem"] = problem or (job.message if job is not None else None)
+    if job is not None:
+        context["upload_job"] = job
+        context["upload_errors"] = job.errors[:UPLOAD_ERRORS_SHOWN]
+        context["upload_errors_hidden"] = max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN)
+    return render(request, "campaigns/results/page.html", context, status=400)
 
 
 EXPORT_HEADER = [

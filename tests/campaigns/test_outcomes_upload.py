@@ -1,0 +1,182 @@
+"""The results page's file upload: the "outcomes" import kind run for the marketer's campaign,
+all or nothing, with every bad row listed; write access, tenancy and file limits."""
+
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import Workbook
+
+from campaigns.models import Deliverable, Outcome, Stage
+from campaigns.outcomes import services as outcome_services
+from creators.models import ImportJob, ImportStatus
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+GOOD = (
+    "Creator,Post URL,Date,Reach,Likes,Comments,Revenue\n"
+    "@Leafy.Lena,https://instagram.com/p/AAA,2026-05-01,10500,400,20,99.50\n"
+    "oat.otto,https://tiktok.com/v/1,2026-05-02,8000,1200,,\n"
+)
+
+
+@pytest.fixture
+def roster(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    one = f.RosterEntryFactory(
+        campaign=world.campaign_a,
+        creator=f.CreatorFactory(handle="leafy.lena"),
+        stage=Stage.CONTENT_LIVE,
+        agreed_fee=Decimal(300),
+    )
+    two = f.RosterEntryFactory(
+        campaign=world.campaign_a,
+        creator=f.CreatorFactory(handle="oat.otto"),
+        stage=Stage.CONTRACTED,
+    )
+    f.DeliverableFactory(entry=one, post_url="https://instagram.com/p/AAA")
+    f.RosterEntryFactory(campaign=world.campaign_b, creator=f.CreatorFactory(handle="globex.gus"))
+    return one, two
+
+
+def _upload(client, world, content: bytes | str, name="results.csv"):
+    if isinstance(content, str):
+        content = content.encode()
+    return client.post(
+        reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+def test_editor_uploads_results_and_sees_them(world, roster, client_for):
+    one, two = roster
+    client = client_for(world.editor_a)
+    page = client.get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    assert 'id="results-upload"' in page.content.decode()
+    response = _upload(client, world, GOOD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("campaigns:results", args=[world.campaign_a.pk])
+    lena = Outcome.objects.get(deliverable__entry=one)
+    assert (lena.reach, lena.likes, lena.revenue, lena.source) == (
+        10_500,
+        400,
+        Decimal("99.50"),
+        "csv",
+    )
+    assert Deliverable.objects.get(entry=two).post_url == "https://tiktok.com/v/1"
+    job = ImportJob.objects.get(kind="outcomes")
+    assert job.scope == {"campaign_id": world.campaign_a.pk} and job.created_by == world.editor_a
+    shown = client.get(response["Location"]).content.decode()
+    assert "results.csv: 2 created" in shown  # the job's summary as a message
+    assert "10,500" in shown or "10500" in shown
+
+
+def test_xlsx_workbook_is_accepted(world, roster, client_for):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["handle", "post_url", "reach"])
+    sheet.append(["leafy.lena", "https://instagram.com/p/AAA", 777])
+    data = io.BytesIO()
+    book.save(data)
+    response = _upload(client_for(world.owner_a), world, data.getvalue(), name="results.xlsx")
+    assert response.status_code == 302
+    assert Outcome.objects.get().reach == 777
+
+
+def test_bad_rows_are_listed_and_nothing_is_written(world, roster, client_for):
+    response = _upload(
+        client_for(world.owner_a),
+        world,
+        "handle,post_url,reach,likes\n"
+        "leafy.lena,https://instagram.com/p/AAA,100,5\n"  # good, yet not written
+        "globex.gus,https://x.com/1,100,5\n"  # another organisation's creator
+        "leafy.lena,https://instagram.com/p/AAA,lots,5\n"
+        "oat.otto,javascript:alert(1),1,1\n"
+        "oat.otto,https://tiktok.com/v/9,<b>bold</b>,1\n",
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "4 row(s) rejected, nothing imported" in html
+    rows = response.context["upload_errors"]
+    assert [(e["row"], e["column"]) for e in rows] == [
+        (3, "handle"),
+        (4, "reach"),
+        (5, "post_url"),
+        (6, "reach"),
+    ]
+    assert "not on this campaign&#x27;s roster" in html and "Nothing from this file" in html
+    assert "<b>bold</b>" not in html and "&lt;b&gt;bold&lt;/b&gt;" in html  # values are escaped
+    assert Outcome.objects.count() == 0
+    assert Deliverable.objects.count() == 1  # the URLs of the bad file created no deliverable
+    assert ImportJob.objects.get().status == ImportStatus.FAILED
+
+
+def test_only_the_first_rejected_rows_are_listed(world, roster, client_for, monkeypatch):
+    from campaigns.outcomes import views
+
+    monkeypatch.setattr(views, "UPLOAD_ERRORS_SHOWN", 2)
+    lines = "".join(f"nobody{i},,{i}\n" for i in range(5))
+    response = _upload(client_for(world.owner_a), world, "handle,post_url,reach\n" + lines)
+    assert response.status_code == 400
+    assert len(response.context["upload_errors"]) == 2
+    assert "…and 3 more rejected rows." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("results.pdf", b"handle,reach\nleafy.lena,1\n", "upload the results as a .csv file"),
+        ("results.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is a PNG image, not a table"),
+        ("results.xlsx", b"handle,reach\n", "is not an Excel workbook"),
+        ("results.csv", b"", "The submitted file is empty."),
+        ("results.csv", b"handle,post_url,reach\n", "no data rows"),
+    ],
+)
+def test_files_that_are_not_results_tables_are_refused(
+    world, roster, client_for, name, content, message
+):
+    response = _upload(client_for(world.editor_a), world, content, name=name)
+    assert response.status_code == 400
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert Outcome.objects.count() == 0
+
+
+def test_file_over_the_size_limit_is_refused(world, roster, client_for, monkeypatch):
+    monkeypatch.setattr(outcome_services, "OUTCOMES_MAX_UPLOAD_BYTES", len(GOOD) - 1)
+    response = _upload(client_for(world.editor_a), world, GOOD)
+    assert response.status_code == 400
+    assert "a results file may be at most" in response.content.decode()
+    assert Outcome.objects.count() == 0 and not ImportJob.objects.exists()
+    monkeypatch.setattr(outcome_services, "OUTCOMES_MAX_UPLOAD_BYTES", len(GOOD))
+    assert _upload(client_for(world.editor_a), world, GOOD).status_code == 302
+
+
+def test_missing_file_is_a_clear_error(world, roster, client_for):
+    response = client_for(world.editor_a).post(
+        reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]), {}
+    )
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+
+
+def test_viewers_and_other_organisations_cannot_upload(world, roster, client_for):
+    for user in (world.viewer_a, world.owner_b):
+        assert _upload(client_for(user), world, GOOD).status_code == 404
+    page = client_for(world.viewer_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    assert page.status_code == 200 and 'id="results-upload"' not in page.content.decode()
+    # Organisation B uploading to its own campaign cannot reach A's roster either.
+    response = client_for(world.owner_b).post(
+        reverse("campaigns:outcomes_upload", args=[world.campaign_b.pk]),
+        {"file": SimpleUploadedFile("r.csv", b"handle,post_url,reach\nleafy.lena,,5\n")},
+    )
+    assert response.status_code == 400 and "not on this campaign" in response.content.decode()
+    assert Outcome.objects.count() == 0 and not ImportJob.objects.filter(status="succeeded")
+    assert (
+        client_for(world.editor_a)
+        .get(reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]))
+        .status_code
+        == 405
+    )
