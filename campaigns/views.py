@@ -137,6 +137,7 @@ def campaign_detail(request, pk: int):
 def match_why(request, pk: int, creator_id: int):
     """Every component of one creator's score: value, weight, contribution, inputs, definition."""
     from scoring.models import COMPONENTS, MatchScore
+    from scoring.services import DEFINITIONS
 
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
     match = get_object_or_404(
@@ -154,7 +155,7 @@ def match_why(request, pk: int, creator_id: int):
                 "contribution": detail.get("contribution"),
                 "inputs": detail.get("inputs") or {},
                 "estimated": detail.get("estimated", False),
-                "definition": detail.get("definition", ""),
+                "definition": detail.get("definition") or DEFINITIONS.get(name, ""),
             }
         )
     template = "campaigns/_why.html" if wants_partial(request) else "campaigns/why.html"

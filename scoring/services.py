@@ -80,15 +80,17 @@ def _read(queryset, fields: list[str]) -> pd.DataFrame:
     and empty text as NaN."""
     if connection.vendor != "postgresql":
         return _frame(queryset, fields)
+    timer = _Timer(f"read {queryset.model._meta.db_table}")
     sql, params = queryset.values_list(*fields).query.sql_with_params()
-    buffer = io.StringIO()
+    buffer = io.BytesIO()  # bytes: psycopg2 hands each row over without decoding it
     with connection.cursor() as cursor:
         query = cursor.cursor.mogrify(sql, params).decode()
         cursor.cursor.copy_expert(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", buffer)
     buffer.seek(0)
-    if not buffer.getvalue():
+    timer.lap("query")
+    if not buffer.getbuffer().nbytes:
         return pd.DataFrame({f: pd.Series(dtype=object) for f in fields})
-    return pd.read_csv(
+    frame = pd.read_csv(
         buffer,
         names=fields,
         header=None,
@@ -98,6 +100,8 @@ def _read(queryset, fields: list[str]) -> pd.DataFrame:
         na_values=[""],
         low_memory=False,
     )
+    timer.lap(f"parse {len(frame)} rows")
+    return frame
 
 
 def _numbers(frame: pd.DataFrame, columns: list[str]) -> None:
@@ -593,8 +597,9 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
 
 def components_json(frame: pd.DataFrame) -> pd.Series:
     """Per row of compute_campaign_matches() the `components` JSON text: per component its
-    value, weight share, contribution, inputs, whether it is estimated, and its definition
-    (DESIGN 4.5). PostgreSQL builds the same objects itself in _store_matches."""
+    value, weight share, contribution, inputs and whether it is estimated (DESIGN 4.5).
+    Definitions are the same for every row, so they stay in DEFINITIONS rather than being
+    stored 100k times per run. PostgreSQL builds the same objects itself in _store_matches."""
     shares, dims = frame.attrs["weight_share"], frame.attrs["dims"]
     mask = frame["why_estimated_dims"].to_numpy(dtype=np.int64)
     dims_json = pd.Series("", index=frame.index, dtype=object)
@@ -635,7 +640,6 @@ def components_json(frame: pd.DataFrame) -> pd.Series:
                 "contribution": _json_numbers(value * shares[name]),
                 "inputs": inputs[name],
                 "estimated": _json_bools(estimated[name]),
-                "definition": json.dumps(DEFINITIONS[name]),
             }
         )
     return _json_object(parts)
@@ -657,7 +661,7 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
 
     On PostgreSQL the numbers go over in binary COPY to a temporary table and the database
     builds `components` (the same objects as components_json()) in one INSERT ... SELECT:
-    no float is formatted as text and no JSON is serialised in Python. Elsewhere the JSON is
+    no float is formatted and no JSON is serialised in Python. Elsewhere the JSON is
     built in pandas and the rows are bulk-created."""
     if frame.empty:
         return 0
@@ -676,24 +680,39 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
     def nullable(column: str) -> str:
         return f"NULLIF({column}, 'NaN'::float8)"
 
-    dims_sql = (
-        "to_jsonb(array_remove(ARRAY["
-        + ", ".join(
-            f"CASE WHEN why_estimated_dims & {1 << bit} <> 0 THEN '{dim}' END"
+    def number(column: str) -> str:  # JSON text of a float8 column, NaN as null
+        return f"COALESCE({nullable(column)}::text, 'null')"
+
+    # `components` is assembled as JSON text and cast once: PostgreSQL's float8 output is
+    # the same shortest round-trip form as Python's, and this is cheaper than nesting
+    # jsonb_build_object (every float8 -> jsonb numeric conversion is costly).
+    dims_text = (
+        "rtrim("
+        + " || ".join(
+            f"CASE WHEN why_estimated_dims & {1 << bit} <> 0 THEN '\"{dim}\",' ELSE '' END"
             for bit, dim in enumerate(dims)
         )
-        + "]::text[], NULL))"
+        + ", ',')"
         if dims
-        else "'[]'::jsonb"
+        else "''"
     )
     inputs = {
-        "audience_fit": f"jsonb_build_object('estimated_dimensions', {dims_sql})",
-        "niche_fit": "jsonb_build_object('category_match', why_category_match,"
-        " 'keyword_share', why_keyword_share)",
-        "engagement": f"jsonb_build_object('er_median', {nullable('why_er_median')})",
-        "authenticity": f"jsonb_build_object('score', {nullable('why_score')})",
-        "cost_efficiency": f"jsonb_build_object('price', {nullable('why_price')})",
-        "track_record": "jsonb_build_object('past_deliverables', why_past_deliverables::int)",
+        "audience_fit": [("lit", '{"estimated_dimensions": ['), ("sql", dims_text), ("lit", "]}")],
+        "niche_fit": [
+            ("lit", '{"category_match": '),
+            ("sql", number("why_category_match")),
+            ("lit", ', "keyword_share": '),
+            ("sql", number("why_keyword_share")),
+            ("lit", "}"),
+        ],
+        "engagement": [("lit", '{"er_median": '), ("sql", number("why_er_median")), ("lit", "}")],
+        "authenticity": [("lit", '{"score": '), ("sql", number("why_score")), ("lit", "}")],
+        "cost_efficiency": [("lit", '{"price": '), ("sql", number("why_price")), ("lit", "}")],
+        "track_record": [
+            ("lit", '{"past_deliverables": '),
+            ("sql", "why_past_deliverables::text"),
+            ("lit", "}"),
+        ],
     }
     estimated = {
         "audience_fit": "why_estimated_dims <> 0",
@@ -703,15 +722,23 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         "cost_efficiency": "why_price_estimated",
         "track_record": "why_past_deliverables = 0",
     }
-    params: list = []
-    parts = []
-    for name in COMPONENTS:
-        parts.append(
-            f"'{name}', jsonb_build_object('value', {name}, 'weight', %s::float8,"
-            f" 'contribution', {name} * %s::float8, 'inputs', {inputs[name]},"
-            f" 'estimated', {estimated[name]}, 'definition', %s::text)"
-        )
-        params += [shares[name], shares[name], DEFINITIONS[name]]
+    pieces: list[tuple[str, str]] = [("lit", "{")]
+    for i, name in enumerate(COMPONENTS):
+        share = float(shares[name])
+        pieces += [
+            ("lit", (", " if i else "") + json.dumps(name) + ': {"value": '),
+            ("sql", f"{name}::text"),
+            ("lit", f', "weight": {json.dumps(share)}, "contribution": '),
+            ("sql", f"({name} * {share!r}::float8)::text"),
+            ("lit", ', "inputs": '),
+            *inputs[name],
+            ("lit", ', "estimated": '),
+            ("sql", f"({estimated[name]})::text"),
+            ("lit", "}"),
+        ]
+    pieces.append(("lit", "}"))
+    params = [text for kind, text in pieces if kind == "lit"]
+    components_sql = "(" + " || ".join("%s" if k == "lit" else t for k, t in pieces) + ")::jsonb"
     target = [*MATCH_COLUMNS, "run_id", "computed_at", "components"]
     select = [
         "%s",
@@ -723,7 +750,7 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         "excluded",
         "%s",
         "%s",
-        "jsonb_build_object(" + ", ".join(parts) + ")",
+        components_sql,
     ]
     timer = _Timer("store matches")
     with connection.cursor() as cursor:
@@ -810,6 +837,13 @@ def _lock_campaign_matches(campaign_id: int) -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MATCHES_LOCK, campaign_id])
 
 
+def _batch_work_mem() -> None:
+    """Let this transaction's sorts and hash aggregates (100k+ groups) stay in memory."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+
+
 def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
     """Recompute every MatchScore of the campaign as one ScoreRun (old rows replaced at once).
 
@@ -819,6 +853,7 @@ def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
     try:
         with transaction.atomic():
             _lock_campaign_matches(campaign_id)
+            _batch_work_mem()
             campaign = Campaign.objects.get(pk=campaign_id)
             frame = compute_campaign_matches(campaign)
             timer = _Timer(f"campaign {campaign_id} matches")
