@@ -89,8 +89,11 @@ class Creator(models.Model):
             models.CheckConstraint(condition=~Q(handle=""), name="creator_handle_not_empty"),
         ]
         indexes = [
-            # Discovery: platform + follower range is the default filter, sorted by followers.
-            models.Index(fields=["platform", "followers"], name="creator_platform_followers"),
+            # Discovery: platform + follower range is the default filter, sorted by followers;
+            # with the id, the page's count joins metrics from this index alone (index-only).
+            models.Index(
+                fields=["platform", "followers", "id"], name="creator_platform_followers_id"
+            ),
             models.Index(fields=["followers"], name="creator_followers"),
             # Discovery: country and language filters.
             models.Index(fields=["country", "followers"], name="creator_country_followers"),

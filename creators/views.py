@@ -17,8 +17,10 @@ from scoring.overlap_selectors import new_audience_gain
 
 PAGE_SIZE = 25
 # OFFSET pagination is bounded: deep pages cost a scan of every skipped row (DESIGN 7), and
-# nobody reads page 400 of a catalogue; past this, the page asks for narrower filters.
-MAX_PAGE = 200
+# nobody reads page 400 of a catalogue; past this, the page asks for narrower filters. The count
+# stops here too (1,000 creators): counting every match of a broad filter over 100k creators cost
+# more than the rest of the page.
+MAX_PAGE = 40
 EXPORT_LIMIT = 10_000
 
 

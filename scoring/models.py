@@ -118,6 +118,12 @@ class CreatorMetrics(models.Model):
             models.Index(fields=["er_median"], name="metrics_er_median"),
             models.Index(fields=["authenticity_score"], name="metrics_authenticity"),
             models.Index(fields=["growth_30d"], name="metrics_growth"),
+            # Discovery's count: the "min ER" and "min authenticity" filters read from the index
+            # alone (an index-only scan joined to the creators' platform/follower index).
+            models.Index(
+                fields=["creator", "er_median", "authenticity_score"],
+                name="metrics_discovery_count",
+            ),
             # Discovery's default sort: the page of 25 is read off this index instead of sorting
             # every filtered row. Scores are >= 0, so -1 puts missing ones last (an expression
             # SQLite can index too, unlike NULLS LAST).
