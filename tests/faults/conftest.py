@@ -29,15 +29,23 @@ VISIBILITY_TIMEOUT = 2  # seconds before an unacknowledged message is delivered 
 DEADLINE = 60.0  # generous: CI machines are slow and shared
 
 
-def wait_for(check: Callable[[], object], what: str, timeout: float = DEADLINE) -> object:
-    """Poll `check` until it returns something truthy; fail with `what` after `timeout`."""
+REDELIVERY_DEADLINE = 150.0  # kombu also restores unacked messages every 100 s, as a fallback
+
+
+def wait_for(
+    check: Callable[[], object], what: str | Callable[[], str], timeout: float = DEADLINE
+) -> object:
+    """Poll `check` until it returns something truthy; fail with `what` (a string, or a
+    function giving one, e.g. with the workers' logs at that moment) after `timeout`."""
     end = time.monotonic() + timeout
     while True:
         value = check()
         if value:
             return value
         if time.monotonic() > end:
-            pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}")
+            pytest.fail(
+                f"timed out after {timeout:.0f}s waiting for {what() if callable(what) else what}"
+            )
         time.sleep(0.1)
 
 
@@ -129,6 +137,10 @@ def workers(requires_redis, transactional_db, tmp_path, settings):
 
         def logs(self) -> str:
             return "\n".join(f"--- {w.log.name}\n{w.output()}" for w in started)
+
+        def explain(self, what: str) -> Callable[[], str]:
+            """A failure message for wait_for with the workers' logs at the time of failure."""
+            return lambda: f"{what}\n{self.logs()}"
 
     yield Workers()
     for worker in started:  # all at once: each warm shutdown takes a moment

@@ -137,7 +137,7 @@ def test_jobs_lost_in_a_redis_restart_are_detected_and_re_sent(workers, own_redi
             pk__in=[queued.pk, orphan.pk], status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
         ).exists()
 
-    wait_for(done, "the re-sent imports to run\n" + workers.logs())
+    wait_for(done, workers.explain("the re-sent imports to run"))
     for job, prefix, rows in ((queued, "queued_", 12), (orphan, "orphan_", 7)):
         job.refresh_from_db()
         assert job.status == ImportStatus.SUCCEEDED, job.message

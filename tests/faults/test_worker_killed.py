@@ -20,6 +20,7 @@ from scoring.tasks import ABANDONED, recompute_campaign_matches, recompute_creat
 from tests import factories as f
 from tests.faults.conftest import (
     DEADLINE,
+    REDELIVERY_DEADLINE,
     VISIBILITY_TIMEOUT,
     backend_alive,
     holds_write_lock,
@@ -36,7 +37,7 @@ def _kill_mid_task(workers, blocker, send, written_table: str) -> int:
     to `written_table`, SIGKILL it. Returns the backend pid the dead worker left behind."""
     worker = workers.start()
     send()
-    pid = wait_for(blocker.blocked_pid, "the worker to reach the blocked write\n" + workers.logs())
+    pid = wait_for(blocker.blocked_pid, workers.explain("the worker to reach the blocked write"))
     stuck_at = time.monotonic()
     assert holds_write_lock(pid, written_table), "the task had not written anything yet"
     worker.kill()
@@ -85,7 +86,7 @@ def test_worker_killed_mid_import_leaves_nothing_and_the_redelivered_task_import
         job.refresh_from_db()
         return job.status in (ImportStatus.SUCCEEDED, ImportStatus.FAILED)
 
-    wait_for(finished, "the redelivered import to finish\n" + workers.logs())
+    wait_for(finished, workers.explain("the redelivered import to finish"), REDELIVERY_DEADLINE)
     assert job.status == ImportStatus.SUCCEEDED, job.message
     assert job.attempts == 2  # the same job, delivered a second time
     assert (job.rows_read, job.rows_created, job.rows_updated) == (ROWS, ROWS, 0)
@@ -142,7 +143,8 @@ def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, worke
         lambda: ScoreRun.objects.filter(
             campaign=campaign, status=ScoreRun.Status.SUCCEEDED, pk__gt=killed.pk
         ).exists(),
-        "the redelivered recompute to finish\n" + workers.logs(),
+        workers.explain("the redelivered recompute to finish"),
+        REDELIVERY_DEADLINE,
     )
     latest = selectors.latest_run(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign)
     assert latest.pk > killed.pk
@@ -190,7 +192,8 @@ def test_creator_metrics_recompute_killed_keeps_previous_metrics(workers, blocke
         lambda: ScoreRun.objects.filter(
             kind=ScoreRun.Kind.CREATOR_METRICS, status=ScoreRun.Status.SUCCEEDED, pk__gt=killed.pk
         ).exists(),
-        "the redelivered metrics recompute to finish\n" + workers.logs(),
+        workers.explain("the redelivered metrics recompute to finish"),
+        REDELIVERY_DEADLINE,
     )
     latest = selectors.latest_run(ScoreRun.Kind.CREATOR_METRICS)
     assert latest.pk > killed.pk
@@ -216,7 +219,7 @@ def test_second_delivery_while_the_first_still_runs_waits_and_imports_nothing_tw
     blocker.execute("LOCK TABLE creators_followersnapshot IN SHARE MODE")
     workers.start()
     one = run_import.apply_async((job.pk,), queue=workers.queue)
-    first = wait_for(blocker.blocked_pid, "the first delivery to block\n" + workers.logs())
+    first = wait_for(blocker.blocked_pid, workers.explain("the first delivery to block"))
     workers.start()
     two = run_import.apply_async((job.pk,), queue=workers.queue)
 
@@ -227,7 +230,7 @@ def test_second_delivery_while_the_first_still_runs_waits_and_imports_nothing_tw
             )
             return cursor.fetchone()
 
-    wait_for(second_waits_for_first, "the second delivery to wait\n" + workers.logs())
+    wait_for(second_waits_for_first, workers.explain("the second delivery to wait"))
     blocker.release()
 
     assert one.get(timeout=DEADLINE) == two.get(timeout=DEADLINE) == ImportStatus.SUCCEEDED
