@@ -41,7 +41,7 @@ from scoring.weights import effective_weights, validate_weights
 log = logging.getLogger(__name__)
 
 # pg_advisory_xact_lock(MATCHES_LOCK, campaign id): the namespace of the matches recompute lock.
-MATCHES_LOCK = 4_0001
+MATCHES_LOCK = 40_001
 
 
 NULL = "\\N"  # COPY text format's NULL
@@ -178,26 +178,13 @@ def _copy_text(frame: pd.DataFrame) -> str:
     return "\n".join(line.tolist()) + "\n"
 
 
-def _store(model, frame: pd.DataFrame, json_columns: list[str]) -> int:
-    """Insert the frame's rows (columns are the model's attnames): one COPY on PostgreSQL
-    (the JSON columns are already JSON text), bulk_create with the JSON parsed back to
-    objects elsewhere."""
-    if frame.empty:
-        return 0
-    if connection.vendor != "postgresql":
-        frame = frame.copy()
-        for col in json_columns:
-            frame[col] = frame[col].map(json.loads)
-        return insert_frame(model, frame)
-    table = connection.ops.quote_name(model._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-    timer = _Timer(f"store {model._meta.db_table}")
-    buffer = io.StringIO(_copy_text(frame))
-    timer.lap("copy text")
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-    timer.lap("copy")
-    return len(frame)
+def _bulk_create(model, frame: pd.DataFrame, json_columns: list[str]) -> int:
+    """The non-PostgreSQL write (SQLite in development): bulk_create with the JSON text
+    columns parsed back to objects."""
+    frame = frame.copy()
+    for col in json_columns:
+        frame[col] = frame[col].map(json.loads)
+    return insert_frame(model, frame)
 
 
 def _start(kind: str, *, campaign=None, scope: dict | None = None) -> ScoreRun:
@@ -358,7 +345,7 @@ def _store_metrics(frame: pd.DataFrame) -> int:
     if frame.empty:
         return 0
     if connection.vendor != "postgresql":
-        return _store(CreatorMetrics, frame, CREATOR_METRICS_JSON)
+        return _bulk_create(CreatorMetrics, frame, CREATOR_METRICS_JSON)
     qn = connection.ops.quote_name
     numbers = frame.drop(columns=[*CREATOR_METRICS_JSON, "tier", "run_id", "computed_at"])
     numbers["tier_code"] = frame["tier"].map(TIER_CODES).astype(np.int64)
@@ -667,10 +654,10 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         return 0
     if connection.vendor != "postgresql":
         rows = frame[MATCH_COLUMNS].copy()
-        rows["components"] = components_json(frame).map(json.loads)
+        rows["components"] = components_json(frame)
         rows["run_id"] = run_id
         rows["computed_at"] = computed_at
-        return insert_frame(MatchScore, rows)
+        return _bulk_create(MatchScore, rows, ["components"])
     load = [c for c in frame.columns if c != "campaign_id"]
     kinds = {c: _binary_kind(frame[c]) for c in load}
     sql_types = {"f": "float8", "i": "int8", "b": "bool"}
