@@ -1,7 +1,7 @@
 """Load test (issue 9.4): locust, headless, against gunicorn (matchmaker/gunicorn_conf.py) on
 loopback, on the demo data at 100k creators (10k reduced).
 
-Data: its own database (the benchmark database's name + "_load") seeded by `manage.py seed_demo
+Data: its own database (the benchmark database's name + "_load_100k" or "_load_10k") seeded by `manage.py seed_demo
 --creators N` (catalogue, three organisations, rosters, deliverables and outcomes, scored), and
 reused while it holds the demo at that size. Users: 16 signed-in owners and editors of the
 seeded organisations (tests/bench/locustfile.py) pausing 0.5-2 s between clicks: discovery with
@@ -32,10 +32,11 @@ CSV_PREFIX = ROOT / "var" / "bench" / "load"
 REDIS_DB_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
 
 
-def load_database_url() -> str:
+def load_database_url(n: int) -> str:
+    """One database per size, so `make bench` and `make bench-full` keep their seeded demos."""
     url = os.environ["DATABASE_URL"]
     base, _, name = url.rpartition("/")
-    return f"{base}/{name.split('?')[0]}_load"
+    return f"{base}/{name.split('?')[0]}_load_{n // 1000}k"
 
 
 def _subprocess_env(**extra: str) -> dict:
@@ -212,7 +213,7 @@ def _purge_queue() -> None:
 def run(ctx: BenchContext) -> list[Result]:
     n = 100_000 if ctx.full else 10_000
     seconds = 60 if ctx.full else 20
-    url = load_database_url()
+    url = load_database_url(n)
     subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_load", "prepare", str(n)],
         cwd=ROOT,
