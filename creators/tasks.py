@@ -1,17 +1,40 @@
 """Celery tasks of the creators app (thin: the work is in the services)."""
 
+import logging
+
 from celery import shared_task
+from django.utils import timezone
 
 from creators.importing.services import import_job_run
-from matchmaker.celery import single_flight
+from creators.models import ImportJob, ImportStatus
+from matchmaker.celery import MAX_DELIVERIES, delivery_count, single_flight
+
+logger = logging.getLogger(__name__)
+
+GAVE_UP = (
+    "The import stopped its worker {n} times without finishing (for example, it ran out of "
+    "memory); it will not be retried automatically. Nothing was written."
+)
 
 
-@shared_task(acks_late=True)
-def run_import(job_id: int) -> str:
+@shared_task(bind=True, acks_late=True)
+def run_import(self, job_id: int) -> str:
     """Run an import job. Idempotent: a job that already succeeded is left alone; a job that
     died mid-way (nothing committed) starts over. A second delivery of the same job waits for
-    the first to finish instead of running beside it."""
+    the first to finish instead of running beside it; a message that keeps killing its worker
+    fails the job after MAX_DELIVERIES."""
+    deliveries = delivery_count(self)
     with single_flight("creators.run_import", job_id):
+        if deliveries > MAX_DELIVERIES:
+            logger.error("import job %s: delivered %d times, giving up", job_id, deliveries)
+            ImportJob.objects.filter(
+                pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+            ).update(
+                status=ImportStatus.FAILED,
+                message=GAVE_UP.format(n=deliveries - 1),
+                finished_at=timezone.now(),
+            )
+            return ImportJob.objects.get(pk=job_id).status
         return import_job_run(job_id=job_id).status
 
 

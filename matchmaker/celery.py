@@ -48,3 +48,28 @@ def single_flight(name: str, object_id: int) -> Iterator[None]:
             # The connection broke (the lock went with it) or its transaction is aborted (the
             # lock is released when the connection closes; the same session may re-take it).
             pass
+
+
+MAX_DELIVERIES = 3
+
+
+def delivery_count(task) -> int:
+    """How many times this message (its task id) has started, counting this time.
+
+    acks_late brings back the message of a worker that died, which is what we want once or
+    twice; a task that kills its worker every time (out of memory on one file, a crash in a
+    C library) would otherwise loop forever. Tasks check this against MAX_DELIVERIES. Counted in
+    the cache (Redis with a broker; in-process otherwise, where nothing is redelivered).
+    """
+    from django.core.cache import cache
+
+    task_id = getattr(task.request, "id", None)
+    if not task_id:
+        return 1
+    key = f"celery:deliveries:{task_id}"
+    cache.add(key, 0, timeout=2 * 24 * 60 * 60)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=2 * 24 * 60 * 60)
+        return 1

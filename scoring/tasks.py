@@ -6,15 +6,19 @@ runs single-flight per campaign (or for all creator metrics), and a run left "ru
 worker is marked failed by the next one, so the page never waits on it forever.
 """
 
+import logging
+
 from celery import shared_task
 from django.utils import timezone
 
 from campaigns.models import Campaign
-from matchmaker.celery import single_flight
+from matchmaker.celery import MAX_DELIVERIES, delivery_count, single_flight
 from scoring import services
 from scoring.models import ScoreRun
 
+logger = logging.getLogger(__name__)
 ABANDONED = "The worker running this recompute stopped before it finished; it was run again."
+GAVE_UP = "The recompute stopped its worker {n} times without finishing; not retried again."
 
 
 def _abandon_running(kind: str, campaign_id: int | None = None) -> int:
@@ -25,18 +29,41 @@ def _abandon_running(kind: str, campaign_id: int | None = None) -> int:
     ).update(status=ScoreRun.Status.FAILED, error=ABANDONED, finished_at=timezone.now())
 
 
-@shared_task(acks_late=True)
-def recompute_creator_metrics(creator_ids: list[int] | None = None) -> int:
+def _given_up(task, kind: str, campaign_id: int | None = None) -> bool:
+    """A message that has killed its worker MAX_DELIVERIES times is not run again (its runs are
+    marked failed, with the reason); the previous results stay."""
+    deliveries = delivery_count(task)
+    if deliveries <= MAX_DELIVERIES:
+        return False
+    logger.error(
+        "%s recompute (campaign %s): delivered %d times, giving up", kind, campaign_id, deliveries
+    )
+    ScoreRun.objects.filter(
+        kind=kind, campaign_id=campaign_id, status=ScoreRun.Status.RUNNING
+    ).update(
+        status=ScoreRun.Status.FAILED,
+        error=GAVE_UP.format(n=deliveries - 1),
+        finished_at=timezone.now(),
+    )
+    return True
+
+
+@shared_task(bind=True, acks_late=True)
+def recompute_creator_metrics(self, creator_ids: list[int] | None = None) -> int | None:
     with single_flight("scoring.creator_metrics", 0):
+        if _given_up(self, ScoreRun.Kind.CREATOR_METRICS):
+            return None
         _abandon_running(ScoreRun.Kind.CREATOR_METRICS)
         return services.recompute_creator_metrics(creator_ids=creator_ids).pk
 
 
-@shared_task(acks_late=True)
-def recompute_campaign_matches(campaign_id: int) -> int | None:
+@shared_task(bind=True, acks_late=True)
+def recompute_campaign_matches(self, campaign_id: int) -> int | None:
     if not Campaign.objects.filter(pk=campaign_id).exists():
         return None  # deleted since it was queued
     with single_flight("scoring.campaign_matches", campaign_id):
+        if _given_up(self, ScoreRun.Kind.CAMPAIGN_MATCHES, campaign_id):
+            return None
         _abandon_running(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign_id)
         return services.recompute_campaign_matches(campaign_id=campaign_id).pk
 
@@ -49,11 +76,13 @@ def recompute_everything() -> None:
         recompute_campaign_matches.delay(pk)
 
 
-@shared_task(acks_late=True)
-def recompute_overlaps(campaign_id: int) -> int | None:
+@shared_task(bind=True, acks_late=True)
+def recompute_overlaps(self, campaign_id: int) -> int | None:
     from scoring.overlap_services import recompute_overlaps as service
 
     with single_flight("scoring.overlaps", campaign_id):
+        if _given_up(self, ScoreRun.Kind.OVERLAPS, campaign_id):
+            return None
         _abandon_running(ScoreRun.Kind.OVERLAPS, campaign_id)
         run = service(campaign_id=campaign_id)
         return run.pk if run else None  # None: the campaign was deleted since it was queued
