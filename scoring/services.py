@@ -461,24 +461,40 @@ def _hashtag_text(cands) -> pd.Series:
 
 
 def _audience_sums(cands, targets: dict[str, list[str]]) -> pd.DataFrame:
-    """audience_sums() aggregated by the database: per candidate and targeted dimension."""
+    """audience_sums() aggregated by the database: per candidate and targeted dimension.
+    One row per creator comes back (a total and an inside column per dimension), which the
+    database groups faster than (creator, dimension) pairs and sends half as many rows."""
     targeted = {d: [str(b).lower() for b in bs] for d, bs in targets.items() if bs}
     columns = ["creator_id", "dimension", "total", "inside"]
     if not targeted:
         return pd.DataFrame(columns=columns)
-    inside = Q()
-    for dim, buckets in targeted.items():
-        inside |= Q(dimension=dim, bucket_lower__in=buckets)
-    rows = _read(
+    sums = {}
+    for i, (dim, buckets) in enumerate(targeted.items()):
+        sums[f"total_{i}"] = Sum("share", filter=Q(dimension=dim))
+        sums[f"inside_{i}"] = Sum(
+            "share", filter=Q(dimension=dim, bucket_lower__in=buckets), default=0.0
+        )
+    wide = _read(
         AudienceShare.objects.filter(creator__in=cands, dimension__in=list(targeted))
         .annotate(bucket_lower=Lower("bucket"))
         .order_by()
-        .values("creator_id", "dimension")
-        .annotate(total=Sum("share"), inside=Sum("share", filter=inside, default=0.0)),
-        columns,
+        .values("creator_id")
+        .annotate(**sums),
+        ["creator_id", *sums],
     )
-    _numbers(rows, ["total", "inside"])
-    return rows
+    _numbers(wide, list(sums))
+    parts = [
+        pd.DataFrame(
+            {
+                "creator_id": wide["creator_id"],
+                "dimension": dim,
+                "total": wide[f"total_{i}"],
+                "inside": wide[f"inside_{i}"],
+            }
+        ).dropna(subset=["total"])
+        for i, dim in enumerate(targeted)
+    ]
+    return pd.concat(parts, ignore_index=True)
 
 
 def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:

@@ -131,6 +131,10 @@ def test_stored_components_equal_the_pandas_definition(world):
     """PostgreSQL builds `components` in SQL; it must say exactly what components_json() says."""
     a, b = _catalogue()
     f.AudienceShareFactory(creator=a, dimension="country", bucket="DE", share=0.7)
+    f.AudienceShareFactory(creator=a, dimension="country", bucket="FR", share=0.3)
+    f.AudienceShareFactory(creator=b, dimension="country", bucket="de", share=0.4)  # any case
+    f.AudienceShareFactory(creator=b, dimension="country", bucket="US", share=0.6)
+    f.AudienceShareFactory(creator=b, dimension="gender", bucket="f", share=1.0)  # not targeted
     services.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.target_countries = ["DE"]
@@ -149,7 +153,12 @@ def test_stored_components_equal_the_pandas_definition(world):
     for creator_id, components in stored.items():
         assert _same(components, expected[creator_id]), (components, expected[creator_id])
     assert stored[a.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
-    assert stored[b.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["country", "age"]}
+    assert stored[b.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
+    # Age has no data anywhere: the neutral 0.5 stands in for it.
+    fits = dict(
+        MatchScore.objects.filter(campaign=campaign).values_list("creator_id", "audience_fit")
+    )
+    assert fits == {a.pk: pytest.approx(0.7 * 0.5), b.pk: pytest.approx(0.4 * 0.5)}
     assert stored[a.pk]["engagement"]["estimated"] is False
     assert set(stored[a.pk]["niche_fit"]) == {
         "value",
