@@ -4,7 +4,7 @@ reduced), served by gunicorn on loopback to 8 concurrent clients.
 Reuses bench_pages' catalogue, gunicorn and load helpers. The benchmark user is made an owner of
 a bench organisation whose campaign has one MatchScore per catalogue creator, inserted by COPY
 (reused when already there). Reports p50/p95, errors, and the ratio of p50 to the raw SQL time of
-the page's main queries (count + one page of ranked rows).
+the page's main queries (capped count + one page of ranked rows).
 """
 
 import statistics

@@ -4,7 +4,7 @@ on loopback to 8 concurrent clients (a thread pool of keep-alive-free HTTP clien
 Data: N creators (100k full, 10k reduced) with metrics, inserted by COPY under handles starting
 "benchpages" (reused when already there, so repeated runs do not re-insert). Reports p50/p95 of
 the response time seen by the clients (loopback, so essentially server time), the error count,
-and the ratio of p50 to the raw SQL time of the page's main queries (count + the page of rows).
+and the ratio of p50 to the raw SQL time of the page's main queries (capped count + the page of rows).
 The run is bounded in time and in requests.
 """
 
