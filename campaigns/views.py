@@ -136,28 +136,18 @@ def campaign_detail(request, pk: int):
 @login_required
 def match_why(request, pk: int, creator_id: int):
     """Every component of one creator's score: value, weight, contribution, inputs, definition."""
-    from scoring.models import COMPONENTS, MatchScore
-    from scoring.services import DEFINITIONS
+    from scoring.models import MatchScore
 
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
     match = get_object_or_404(
-        MatchScore.objects.select_related("creator"), campaign=campaign, creator_id=creator_id
+        MatchScore.objects.select_related("creator", "run"),
+        campaign=campaign,
+        creator_id=creator_id,
     )
-    rows = []
-    for name in COMPONENTS:
-        detail = (match.components or {}).get(name) or {}
-        rows.append(
-            {
-                "name": name,
-                "label": name.replace("_", " ").capitalize(),
-                "value": detail.get("value", getattr(match, name)),
-                "weight": detail.get("weight"),
-                "contribution": detail.get("contribution"),
-                "inputs": detail.get("inputs") or {},
-                "estimated": detail.get("estimated", False),
-                "definition": detail.get("definition") or DEFINITIONS.get(name, ""),
-            }
-        )
+    rows = [
+        {"name": name, "label": name.replace("_", " ").capitalize(), **detail}
+        for name, detail in match.breakdown().items()
+    ]
     template = "campaigns/_why.html" if wants_partial(request) else "campaigns/why.html"
     return render(request, template, {"campaign": campaign, "match": match, "rows": rows})
 

@@ -36,6 +36,11 @@ class ScoreRun(models.Model):
     error = models.TextField(blank=True)
     attempts = models.IntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
+    weights = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Campaign matches: each component's weight share (summing to 1) in this run.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -152,13 +157,35 @@ COMPONENTS = (
 class MatchScore(models.Model):
     """How well a creator fits a campaign, from the last completed run of that campaign.
 
-    Each component's value (0..1) has its own column for sorting and filtering; `components`
-    keeps per component {value, weight, contribution, inputs, estimated}.
+    Each component's value (0..1) has its own column for sorting and filtering, the inputs it
+    was computed from and whether it is estimated have theirs, and the run keeps the weight
+    shares it used (ScoreRun.weights, the same for every row). breakdown() composes the
+    explanation per component: {value, weight, contribution, inputs, estimated, definition}.
+    `components` is empty for rows written so; rows written before (and fixtures) may carry
+    that explanation in it, and breakdown() shows what they stored.
     """
 
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="match_scores")
+    # No index of its own for the campaign (the unique (campaign, creator) constraint and the
+    # (campaign, rank) index start with it) nor for the run (rows are found by campaign), and
+    # no database constraint for either: the value is the same for every row of a run, and
+    # the recompute holds both rows FOR KEY SHARE (what each row's check would take) instead
+    # of checking it 100k times at commit. Deletes go through Django's on_delete.
+    campaign = models.ForeignKey(
+        Campaign,
+        on_delete=models.CASCADE,
+        related_name="match_scores",
+        db_index=False,
+        db_constraint=False,
+    )
     creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="match_scores")
-    run = models.ForeignKey(ScoreRun, null=True, on_delete=models.SET_NULL, related_name="+")
+    run = models.ForeignKey(
+        ScoreRun,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
+    )
     computed_at = models.DateTimeField()
     rank = models.IntegerField()
     total = models.FloatField()
@@ -170,7 +197,29 @@ class MatchScore(models.Model):
     track_record = models.FloatField()
     target_reach = models.FloatField(null=True, blank=True, help_text="followers x audience fit.")
     excluded = models.BooleanField(default=False, help_text="Hit a brand-safety exclusion.")
-    components = models.JSONField(default=dict)
+    # What the components were computed from in this run (shown by breakdown()).
+    estimated_dimensions = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="Targeted audience dimensions without data (neutral 0.5), comma-separated.",
+    )
+    category_match = models.FloatField(null=True, blank=True)
+    keyword_share = models.FloatField(null=True, blank=True)
+    er_median = models.FloatField(null=True, blank=True)
+    authenticity_score = models.FloatField(null=True, blank=True)
+    price = models.FloatField(null=True, blank=True, help_text="Quoted, else estimated fee.")
+    past_deliverables = models.IntegerField(default=0, db_default=0)
+    engagement_estimated = models.BooleanField(
+        default=False, db_default=False, help_text="No ER percentile yet: neutral 0.5."
+    )
+    price_estimated = models.BooleanField(
+        default=False, db_default=False, help_text="No quoted fee: tier benchmark."
+    )
+    components = models.JSONField(
+        default=dict, blank=True, help_text="Empty; older rows: the stored breakdown."
+    )
 
     class Meta:
         ordering = ["campaign", "rank"]
@@ -187,13 +236,63 @@ class MatchScore(models.Model):
             models.CheckConstraint(condition=Q(rank__gte=1), name="match_rank_positive"),
         ]
         indexes = [
-            # The ranked shortlist page: one campaign, in rank order.
+            # The ranked shortlist page and API: one campaign, in rank order (rank follows the
+            # total, so nothing reads the rows in total order).
             models.Index(fields=["campaign", "rank"], name="match_campaign_rank"),
-            models.Index(fields=["campaign", "-total"], name="match_campaign_total"),
         ]
 
     def __str__(self) -> str:
         return f"#{self.rank} {self.creator_id} for {self.campaign_id}: {self.total:.2f}"
+
+    def breakdown(self, weights: dict | None = None) -> dict[str, dict]:
+        """Per component (in COMPONENTS order) {value, weight, contribution, inputs, estimated,
+        definition}: the value and inputs from their columns, the weight share from the run
+        (`weights` overrides it, for a caller that has the run already), contribution = value
+        x weight. What a row stored in `components` (older rows) wins: it is what that run
+        computed."""
+        from scoring.services import DEFINITIONS
+
+        if weights is None:
+            weights = (self.run.weights if self.run_id and self.run else None) or {}
+        stored = self.components or {}
+        dims = [d for d in self.estimated_dimensions.split(",") if d]
+        composed = {
+            "audience_fit": ({"estimated_dimensions": dims}, bool(dims)),
+            "niche_fit": (
+                {"category_match": self.category_match, "keyword_share": self.keyword_share},
+                False,
+            ),
+            "engagement": ({"er_median": self.er_median}, self.engagement_estimated),
+            "authenticity": (
+                {"score": self.authenticity_score},
+                self.authenticity_score is None,
+            ),
+            "cost_efficiency": ({"price": self.price}, self.price_estimated),
+            "track_record": (
+                {"past_deliverables": self.past_deliverables},
+                self.past_deliverables == 0,
+            ),
+        }
+        out = {}
+        for name in COMPONENTS:
+            detail = stored.get(name)
+            if detail is None:
+                inputs, estimated = composed[name]
+                detail = {"inputs": inputs, "estimated": estimated}
+            value = detail.get("value", getattr(self, name))
+            weight = detail.get("weight", weights.get(name))
+            contribution = detail.get("contribution")
+            if contribution is None and value is not None and weight is not None:
+                contribution = value * weight
+            out[name] = {
+                "value": value,
+                "weight": weight,
+                "contribution": contribution,
+                "inputs": detail.get("inputs") or {},
+                "estimated": bool(detail.get("estimated", False)),
+                "definition": detail.get("definition") or DEFINITIONS.get(name, ""),
+            }
+        return out
 
 
 class CreatorOverlap(models.Model):

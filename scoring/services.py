@@ -117,12 +117,6 @@ def _flags(series: pd.Series) -> pd.Series:
 
 # JSON text for the stored JSON columns, built column-wise (one C loop per column, not a
 # Python dict and json.dumps per row).
-def _json_numbers(values) -> pd.Series:
-    arr = np.asarray(pd.to_numeric(pd.Series(values), errors="coerce"), dtype=float)
-    text = np.where(np.isfinite(arr), arr.astype(str), "null").astype(object)
-    return pd.Series(text, index=getattr(values, "index", None))
-
-
 def _json_ints(values) -> pd.Series:
     arr = np.asarray(values, dtype=np.int64)
     return pd.Series(arr.astype(str).astype(object), index=getattr(values, "index", None))
@@ -577,20 +571,21 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         out[name] = scored[name].to_numpy()
     out["target_reach"] = (followers * aud["audience_fit"]).to_numpy()
     out["excluded"] = niche["excluded"].astype(bool).to_numpy()
-    # What `components` explains besides the values: inputs and "estimated" flags.
+    # What the components were computed from (MatchScore.breakdown() shows them). The
+    # estimated audience dimensions travel as a bit mask over attrs["dims"].
     dims = [dim for dim, buckets in targets.items() if buckets]
     mask = np.zeros(len(ids), dtype=np.int64)
     for bit, dim in enumerate(dims):
         mask |= aud[f"estimated_{dim}"].to_numpy(dtype=bool).astype(np.int64) << bit
-    out["why_estimated_dims"] = mask
-    out["why_category_match"] = niche["category_match"].to_numpy(dtype=float)
-    out["why_keyword_share"] = niche["keyword_share"].to_numpy(dtype=float)
-    out["why_er_median"] = m["er_median"].to_numpy(dtype=float)
-    out["why_score"] = m["authenticity_score"].to_numpy(dtype=float)
-    out["why_price"] = price.to_numpy(dtype=float)
-    out["why_past_deliverables"] = tr["n"].to_numpy(dtype=np.int64)
-    out["why_engagement_estimated"] = m["er_percentile"].isna().to_numpy()
-    out["why_price_estimated"] = (~_flags(m["price_is_estimate"]).eq(False)).to_numpy(dtype=bool)
+    out["estimated_dims_mask"] = mask
+    out["category_match"] = niche["category_match"].to_numpy(dtype=float)
+    out["keyword_share"] = niche["keyword_share"].to_numpy(dtype=float)
+    out["er_median"] = m["er_median"].to_numpy(dtype=float)
+    out["authenticity_score"] = m["authenticity_score"].to_numpy(dtype=float)
+    out["price"] = price.to_numpy(dtype=float)
+    out["past_deliverables"] = tr["n"].to_numpy(dtype=np.int64)
+    out["engagement_estimated"] = m["er_percentile"].isna().to_numpy()
+    out["price_estimated"] = (~_flags(m["price_is_estimate"]).eq(False)).to_numpy(dtype=bool)
     wsum = sum(weights.values())
     out.attrs["weight_share"] = {n: float(weights.get(n, 0) / wsum) for n in COMPONENTS}
     out.attrs["dims"] = dims
@@ -598,54 +593,14 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     return out
 
 
-def components_json(frame: pd.DataFrame) -> pd.Series:
-    """Per row of compute_campaign_matches() the `components` JSON text: per component its
-    value, weight share, contribution, inputs and whether it is estimated (DESIGN 4.5).
-    Definitions are the same for every row, so they stay in DEFINITIONS rather than being
-    stored 100k times per run. PostgreSQL builds the same objects itself in _store_matches."""
-    shares, dims = frame.attrs["weight_share"], frame.attrs["dims"]
-    mask = frame["why_estimated_dims"].to_numpy(dtype=np.int64)
-    dims_json = pd.Series("", index=frame.index, dtype=object)
-    for bit, dim in enumerate(dims):
-        dims_json = dims_json + np.where(mask & (1 << bit), f'"{dim}",', "")
-    estimated = {
-        "audience_fit": mask != 0,
-        "niche_fit": np.zeros(len(frame), dtype=bool),
-        "engagement": frame["why_engagement_estimated"].to_numpy(dtype=bool),
-        "authenticity": frame["why_score"].isna().to_numpy(),
-        "cost_efficiency": frame["why_price_estimated"].to_numpy(dtype=bool),
-        "track_record": frame["why_past_deliverables"].to_numpy() == 0,
-    }
-    inputs = {
-        "audience_fit": _json_object(
-            {"estimated_dimensions": "[" + dims_json.str.rstrip(",") + "]"}
-        ),
-        "niche_fit": _json_object(
-            {
-                "category_match": _json_numbers(frame["why_category_match"]),
-                "keyword_share": _json_numbers(frame["why_keyword_share"]),
-            }
-        ),
-        "engagement": _json_object({"er_median": _json_numbers(frame["why_er_median"])}),
-        "authenticity": _json_object({"score": _json_numbers(frame["why_score"])}),
-        "cost_efficiency": _json_object({"price": _json_numbers(frame["why_price"])}),
-        "track_record": _json_object(
-            {"past_deliverables": _json_ints(frame["why_past_deliverables"])}
-        ),
-    }
-    parts = {}
-    for name in COMPONENTS:
-        value = frame[name].astype(float)
-        parts[name] = _json_object(
-            {
-                "value": _json_numbers(value),
-                "weight": json.dumps(shares[name]),
-                "contribution": _json_numbers(value * shares[name]),
-                "inputs": inputs[name],
-                "estimated": _json_bools(estimated[name]),
-            }
-        )
-    return _json_object(parts)
+def estimated_dimensions(frame: pd.DataFrame) -> pd.Series:
+    """Per row of compute_campaign_matches() the targeted dimensions without audience data,
+    comma-separated in targeting order (PostgreSQL builds the same text in _store_matches)."""
+    mask = frame["estimated_dims_mask"].to_numpy(dtype=np.int64)
+    text = pd.Series("", index=frame.index, dtype=object)
+    for bit, dim in enumerate(frame.attrs["dims"]):
+        text = text + np.where(mask & (1 << bit), f"{dim},", "")
+    return text.str.rstrip(",")
 
 
 MATCH_COLUMNS = [
@@ -657,42 +612,45 @@ MATCH_COLUMNS = [
     "target_reach",
     "excluded",
 ]
+INPUT_COLUMNS = [
+    "category_match",
+    "keyword_share",
+    "er_median",
+    "authenticity_score",
+    "price",
+    "past_deliverables",
+    "engagement_estimated",
+    "price_estimated",
+]
 
 
 def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
     """Insert the MatchScore rows of compute_campaign_matches().
 
-    On PostgreSQL the numbers go over in binary COPY to a temporary table and the database
-    builds `components` (the same objects as components_json()) in one INSERT ... SELECT:
-    no float is formatted and no JSON is serialised in Python. Elsewhere the JSON is
-    built in pandas and the rows are bulk-created."""
+    On PostgreSQL the numbers go over in binary COPY to a temporary table and one INSERT ...
+    SELECT writes them (no float formatted as text, no JSON built: `components` stays
+    empty, the inputs have columns). Elsewhere the rows are bulk-created."""
     if frame.empty:
         return 0
     if connection.vendor != "postgresql":
-        rows = frame[MATCH_COLUMNS].copy()
-        rows["components"] = components_json(frame)
+        rows = frame[[*MATCH_COLUMNS, *INPUT_COLUMNS]].copy()
+        rows["estimated_dimensions"] = estimated_dimensions(frame)
         rows["run_id"] = run_id
         rows["computed_at"] = computed_at
-        return _bulk_create(MatchScore, rows, ["components"])
+        return insert_frame(MatchScore, rows)
     load = [c for c in frame.columns if c != "campaign_id"]
     kinds = {c: _binary_kind(frame[c]) for c in load}
     sql_types = {"f": "float8", "i": "int8", "b": "bool"}
-    shares, dims = frame.attrs["weight_share"], frame.attrs["dims"]
     qn = connection.ops.quote_name
 
     def nullable(column: str) -> str:
         return f"NULLIF({column}, 'NaN'::float8)"
 
-    def number(column: str) -> str:  # JSON text of a float8 column, NaN as null
-        return f"COALESCE({nullable(column)}::text, 'null')"
-
-    # `components` is assembled as JSON text and cast once: PostgreSQL's float8 output is
-    # the same shortest round-trip form as Python's, and this is cheaper than nesting
-    # jsonb_build_object (every float8 -> jsonb numeric conversion is costly).
+    dims = frame.attrs["dims"]
     dims_text = (
         "rtrim("
         + " || ".join(
-            f"CASE WHEN why_estimated_dims & {1 << bit} <> 0 THEN '\"{dim}\",' ELSE '' END"
+            f"CASE WHEN estimated_dims_mask & {1 << bit} <> 0 THEN '{dim},' ELSE '' END"
             for bit, dim in enumerate(dims)
         )
         + ", ',')"
@@ -700,49 +658,18 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         else "''"
     )
     inputs = {
-        "audience_fit": [("lit", '{"estimated_dimensions": ['), ("sql", dims_text), ("lit", "]}")],
-        "niche_fit": [
-            ("lit", '{"category_match": '),
-            ("sql", number("why_category_match")),
-            ("lit", ', "keyword_share": '),
-            ("sql", number("why_keyword_share")),
-            ("lit", "}"),
-        ],
-        "engagement": [("lit", '{"er_median": '), ("sql", number("why_er_median")), ("lit", "}")],
-        "authenticity": [("lit", '{"score": '), ("sql", number("why_score")), ("lit", "}")],
-        "cost_efficiency": [("lit", '{"price": '), ("sql", number("why_price")), ("lit", "}")],
-        "track_record": [
-            ("lit", '{"past_deliverables": '),
-            ("sql", "why_past_deliverables::text"),
-            ("lit", "}"),
-        ],
+        "past_deliverables": "past_deliverables::int",
+        "engagement_estimated": "engagement_estimated",
+        "price_estimated": "price_estimated",
     }
-    estimated = {
-        "audience_fit": "why_estimated_dims <> 0",
-        "niche_fit": "false",
-        "engagement": "why_engagement_estimated",
-        "authenticity": "why_score = 'NaN'::float8",
-        "cost_efficiency": "why_price_estimated",
-        "track_record": "why_past_deliverables = 0",
-    }
-    pieces: list[tuple[str, str]] = [("lit", "{")]
-    for i, name in enumerate(COMPONENTS):
-        share = float(shares[name])
-        pieces += [
-            ("lit", (", " if i else "") + json.dumps(name) + ': {"value": '),
-            ("sql", f"{name}::text"),
-            ("lit", f', "weight": {json.dumps(share)}, "contribution": '),
-            ("sql", f"({name} * {share!r}::float8)::text"),
-            ("lit", ', "inputs": '),
-            *inputs[name],
-            ("lit", ', "estimated": '),
-            ("sql", f"({estimated[name]})::text"),
-            ("lit", "}"),
-        ]
-    pieces.append(("lit", "}"))
-    params = [text for kind, text in pieces if kind == "lit"]
-    components_sql = "(" + " || ".join("%s" if k == "lit" else t for k, t in pieces) + ")::jsonb"
-    target = [*MATCH_COLUMNS, "run_id", "computed_at", "components"]
+    target = [
+        *MATCH_COLUMNS,
+        *INPUT_COLUMNS,
+        "estimated_dimensions",
+        "run_id",
+        "computed_at",
+        "components",
+    ]
     select = [
         "%s",
         "creator_id",
@@ -751,9 +678,11 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         *COMPONENTS,
         nullable("target_reach"),
         "excluded",
+        *[inputs.get(c) or nullable(c) for c in INPUT_COLUMNS],
+        dims_text,
         "%s",
         "%s",
-        components_sql,
+        "'{}'::jsonb",
     ]
     timer = _Timer("store matches")
     with connection.cursor() as cursor:
@@ -771,7 +700,7 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         cursor.execute(
             f"INSERT INTO {qn(MatchScore._meta.db_table)} ({', '.join(qn(c) for c in target)})"
             f" SELECT {', '.join(select)} FROM pg_temp.scoring_match_load",
-            [int(frame["campaign_id"].iloc[0]), run_id, computed_at, *params],
+            [int(frame["campaign_id"].iloc[0]), run_id, computed_at],
         )
         timer.lap("insert")
         cursor.execute("DROP TABLE pg_temp.scoring_match_load")
@@ -832,12 +761,23 @@ def _history() -> pd.DataFrame:
     return entries.rename(columns={"campaign__brand_id": "brand_id"})[columns]
 
 
-def _lock_campaign_matches(campaign_id: int) -> None:
+def _lock_campaign_matches(campaign_id: int, run_id: int) -> None:
     """Hold the campaign's recompute lock until the current transaction ends, so recomputes
-    of one campaign run one after another (PostgreSQL; elsewhere there is nothing to race)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MATCHES_LOCK, campaign_id])
+    of one campaign run one after another, and the campaign and run rows FOR KEY SHARE: what
+    a foreign key check of each MatchScore row would take (MatchScore's campaign and run have
+    no database constraint), so neither can be deleted before the rows are committed
+    (PostgreSQL; elsewhere there is nothing to race)."""
+    if connection.vendor != "postgresql":
+        return
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MATCHES_LOCK, campaign_id])
+        for model, pk in ((Campaign, campaign_id), (ScoreRun, run_id)):
+            cursor.execute(
+                f"SELECT 1 FROM {qn(model._meta.db_table)} WHERE id = %s FOR KEY SHARE", [pk]
+            )
+            if cursor.fetchone() is None:
+                raise model.DoesNotExist(f"{model.__name__} {pk} was deleted")
 
 
 def _batch_work_mem() -> None:
@@ -855,7 +795,7 @@ def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
     run = _start(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=Campaign.objects.get(pk=campaign_id))
     try:
         with transaction.atomic():
-            _lock_campaign_matches(campaign_id)
+            _lock_campaign_matches(campaign_id, run.pk)
             _batch_work_mem()
             campaign = Campaign.objects.get(pk=campaign_id)
             frame = compute_campaign_matches(campaign)
@@ -870,6 +810,7 @@ def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
                 items_total=len(frame),
                 items_done=len(frame),
                 finished_at=timezone.now(),
+                weights=frame.attrs["weight_share"],
             )
         timer.lap("commit")
     except Exception as exc:

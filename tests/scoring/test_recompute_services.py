@@ -1,12 +1,12 @@
 """Recompute services end to end on the ORM: metrics stored, matches ranked, runs atomic."""
 
-import json
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from scoring import services
-from scoring.models import CreatorMetrics, MatchScore, ScoreRun
+from scoring.models import COMPONENTS, CreatorMetrics, MatchScore, ScoreRun
 from tests import factories as f
 
 
@@ -78,8 +78,16 @@ def test_campaign_matches_ranked_and_components_add_up(world):
     rows = {m.creator_id: m for m in MatchScore.objects.filter(campaign=campaign)}
     assert set(rows) == {a.pk, b.pk} and run.items_done == 2
     assert rows[a.pk].rank == 1 and rows[b.pk].excluded and not rows[a.pk].excluded
+    assert run.weights.keys() == set(COMPONENTS)
+    assert sum(run.weights.values()) == pytest.approx(1.0)
     for m in rows.values():
-        total = sum(c["contribution"] for c in m.components.values())
+        breakdown = m.breakdown()
+        assert list(breakdown) == list(COMPONENTS)
+        for name, detail in breakdown.items():
+            assert detail["value"] == getattr(m, name)
+            assert detail["weight"] == run.weights[name]
+            assert detail["contribution"] == pytest.approx(detail["value"] * detail["weight"])
+        total = sum(c["contribution"] for c in breakdown.values())
         assert m.total == pytest.approx(total)
 
 
@@ -120,15 +128,15 @@ def test_track_record_counts_engagements_as_results_do_and_missing_stays_missing
     rows = {m.creator_id: m for m in MatchScore.objects.filter(campaign=world.campaign_a)}
     shared = rows[sharer.pk]
     assert shared.track_record == pytest.approx((2 / 3 + 1.5) / 4)
-    assert shared.components["track_record"]["inputs"]["past_deliverables"] == 1
+    assert shared.breakdown()["track_record"]["inputs"]["past_deliverables"] == 1
     blank = rows[unmeasured.pk]
     assert blank.track_record == pytest.approx(0.5)
-    assert blank.components["track_record"]["estimated"]
+    assert blank.breakdown()["track_record"]["estimated"]
 
 
 @pytest.mark.django_db
-def test_stored_components_equal_the_pandas_definition(world):
-    """PostgreSQL builds `components` in SQL; it must say exactly what components_json() says."""
+def test_stored_inputs_equal_the_pandas_frame(world):
+    """PostgreSQL writes the inputs in SQL; the breakdown must say what the frame computed."""
     a, b = _catalogue()
     f.AudienceShareFactory(creator=a, dimension="country", bucket="DE", share=0.7)
     f.AudienceShareFactory(creator=a, dimension="country", bucket="FR", share=0.3)
@@ -141,44 +149,67 @@ def test_stored_components_equal_the_pandas_definition(world):
     campaign.target_age_buckets = ["18-24"]
     campaign.keywords = ["vegan"]
     campaign.save()
-    services.recompute_campaign_matches(campaign_id=campaign.pk)
-    frame = services.compute_campaign_matches(campaign)
-    expected = dict(
-        zip(frame["creator_id"], map(json.loads, services.components_json(frame)), strict=True)
-    )
-    stored = dict(
-        MatchScore.objects.filter(campaign=campaign).values_list("creator_id", "components")
-    )
-    assert set(stored) == set(expected) == {a.pk, b.pk}
-    for creator_id, components in stored.items():
-        assert _same(components, expected[creator_id]), (components, expected[creator_id])
-    assert stored[a.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
-    assert stored[b.pk]["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
+    run = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    frame = services.compute_campaign_matches(campaign).set_index("creator_id")
+    stored = {
+        m.creator_id: m for m in MatchScore.objects.filter(campaign=campaign).select_related("run")
+    }
+    assert set(stored) == set(frame.index) == {a.pk, b.pk}
+    for creator_id, m in stored.items():
+        row = frame.loc[creator_id]
+        assert m.components == {}
+        breakdown = m.breakdown()
+        for name in COMPONENTS:
+            assert breakdown[name]["value"] == pytest.approx(row[name])
+            assert breakdown[name]["weight"] == frame.attrs["weight_share"][name]
+        assert breakdown["niche_fit"]["inputs"] == {
+            "category_match": pytest.approx(row["category_match"]),
+            "keyword_share": pytest.approx(row["keyword_share"]),
+        }
+        assert breakdown["engagement"]["inputs"] == {"er_median": pytest.approx(row["er_median"])}
+        assert breakdown["engagement"]["estimated"] is bool(row["engagement_estimated"])
+        assert breakdown["authenticity"]["inputs"] == {
+            "score": pytest.approx(row["authenticity_score"])
+        }
+        assert breakdown["authenticity"]["estimated"] is False
+        assert breakdown["cost_efficiency"]["inputs"] == {"price": pytest.approx(row["price"])}
+        assert breakdown["cost_efficiency"]["estimated"] is bool(row["price_estimated"])
+        assert breakdown["track_record"]["inputs"] == {"past_deliverables": 0}
+        assert breakdown["track_record"]["estimated"] is True
+    assert run.weights == frame.attrs["weight_share"]
+    stored_a = stored[a.pk].breakdown()
+    assert stored_a["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
+    assert stored_a["audience_fit"]["estimated"] is True
+    assert stored[b.pk].breakdown()["audience_fit"]["inputs"] == {"estimated_dimensions": ["age"]}
     # Age has no data anywhere: the neutral 0.5 stands in for it.
     fits = dict(
         MatchScore.objects.filter(campaign=campaign).values_list("creator_id", "audience_fit")
     )
     assert fits == {a.pk: pytest.approx(0.7 * 0.5), b.pk: pytest.approx(0.4 * 0.5)}
-    assert stored[a.pk]["engagement"]["estimated"] is False
-    assert set(stored[a.pk]["niche_fit"]) == {
+    assert stored_a["engagement"]["estimated"] is False
+    assert set(stored_a["niche_fit"]) == {
         "value",
         "weight",
         "contribution",
         "inputs",
         "estimated",
+        "definition",
     }
-    assert stored[a.pk]["track_record"]["inputs"] == {"past_deliverables": 0}
+    assert list(services.estimated_dimensions(frame)) == ["age", "age"]
 
 
-def _same(left, right) -> bool:
-    """Nested equality with floats compared approximately."""
-    if isinstance(left, dict):
-        return left.keys() == right.keys() and all(_same(left[k], right[k]) for k in left)
-    if isinstance(left, list):
-        return len(left) == len(right) and all(map(_same, left, right))
-    if isinstance(left, float) or isinstance(right, float):
-        return left == pytest.approx(right)
-    return left == right
+@pytest.mark.django_db
+def test_missing_metrics_are_stored_as_missing_and_estimated(world):
+    lonely = f.CreatorFactory(followers=20_000)  # no metrics computed yet
+    services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    m = MatchScore.objects.get(campaign=world.campaign_a, creator=lonely)
+    breakdown = m.breakdown()
+    assert breakdown["engagement"]["inputs"] == {"er_median": None}
+    assert breakdown["engagement"]["estimated"] is True and m.engagement == 0.5
+    assert breakdown["authenticity"]["inputs"] == {"score": None}
+    assert breakdown["authenticity"]["estimated"] is True
+    assert breakdown["cost_efficiency"]["inputs"] == {"price": None}
+    assert breakdown["cost_efficiency"]["estimated"] is True
 
 
 @pytest.mark.django_db
@@ -193,3 +224,59 @@ def test_why_page_shows_definitions_of_recomputed_matches(world, client_for):
     body = client_for(world.viewer_a).get(url).content.decode()
     for definition in services.DEFINITIONS.values():
         assert escape(definition) in body
+
+
+@pytest.mark.django_db
+def test_breakdown_reads_rows_that_stored_their_weights_as_stored(world):
+    """Rows written before runs kept their weights carry value/weight/contribution in
+    `components`; the breakdown shows those, not the run's (here: none)."""
+    creator = f.CreatorFactory()
+    old = {
+        name: {"value": 0.4, "weight": 0.25, "contribution": 0.1, "inputs": {"n": 1}}
+        for name in COMPONENTS
+    }
+    m = MatchScore.objects.create(
+        campaign=world.campaign_a,
+        creator=creator,
+        computed_at=timezone.now(),
+        rank=1,
+        total=0.6,
+        components=old,
+        **dict.fromkeys(COMPONENTS, 0.4),
+    )
+    breakdown = m.breakdown()
+    assert breakdown["engagement"] == {
+        "value": 0.4,
+        "weight": 0.25,
+        "contribution": 0.1,
+        "inputs": {"n": 1},
+        "estimated": False,
+        "definition": services.DEFINITIONS["engagement"],
+    }
+
+
+@pytest.mark.django_db
+def test_why_page_shows_weights_contributions_inputs_and_estimates(world, client_for):
+    from django.urls import reverse
+
+    a, _b = _catalogue()
+    services.recompute_creator_metrics()
+    campaign = world.campaign_a
+    campaign.weights = {"engagement": 3, "niche_fit": 1}
+    campaign.save()
+    run = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    assert run.weights["engagement"] == pytest.approx(0.75)
+    m = MatchScore.objects.get(campaign=campaign, creator=a)
+    url = reverse("campaigns:match_why", args=[campaign.pk, a.pk])
+    response = client_for(world.viewer_a).get(url)
+    rows = {row["name"]: row for row in response.context["rows"]}
+    assert rows["engagement"]["weight"] == pytest.approx(0.75)
+    assert rows["engagement"]["contribution"] == pytest.approx(m.engagement * 0.75)
+    assert rows["niche_fit"]["contribution"] == pytest.approx(m.niche_fit * 0.25)
+    assert rows["audience_fit"]["weight"] == 0 and rows["audience_fit"]["contribution"] == 0
+    assert rows["track_record"]["inputs"] == {"past_deliverables": 0}
+    assert rows["track_record"]["estimated"] is True
+    assert rows["engagement"]["inputs"] == {"er_median": pytest.approx(m.creator.metrics.er_median)}
+    assert sum(r["contribution"] for r in rows.values()) == pytest.approx(m.total)
+    body = response.content.decode()
+    assert "0.75" in body and "0.25" in body

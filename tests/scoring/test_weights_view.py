@@ -34,7 +34,7 @@ def test_editor_saves_weights_and_matches_are_recomputed(world, client_for):
     assert campaign.weights["engagement"] == 3
     # Celery runs eagerly without REDIS_URL: the on-commit recompute has stored the matches.
     m = MatchScore.objects.get(campaign=campaign)
-    assert m.components["engagement"]["weight"] == pytest.approx(0.75)
+    assert m.breakdown()["engagement"]["weight"] == pytest.approx(0.75)
 
 
 @pytest.mark.django_db
