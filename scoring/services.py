@@ -496,7 +496,10 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     `components` holds JSON text."""
     timer = _Timer(f"campaign {campaign.pk} matches")
     cands = campaign_candidates(campaign)
-    c = _read(cands, ["id", "followers", "bio", "quoted_price"]).set_index("id")
+    # In id order (sorted here, not by the database): the rows are then written in the order
+    # of the (campaign, creator) and creator indexes.
+    c = _read(cands.order_by(), ["id", "followers", "bio", "quoted_price"]).set_index("id")
+    c = c.sort_index()
     ids = c.index
     m = (
         _read(
