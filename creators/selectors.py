@@ -48,12 +48,14 @@ LIST_FIELDS = (
 # catalogue_order"): scores are >= 0, so -1 puts creators without one last.
 CATALOGUE_ORDER = (Coalesce("metrics__catalogue_score", Value(-1.0)).desc(), "id")
 
+# ER and growth sort as their metrics indexes order them ("metrics_er_order",
+# "metrics_growth_order"): missing values last.
 SORT_ORDER = {
     "score": (F("score").desc(nulls_last=True), "id"),
-    "er": (F("metrics__er_median").desc(nulls_last=True), "id"),
+    "er": (Coalesce("metrics__er_median", Value(-1.0)).desc(), "id"),
     "followers": (F("followers").desc(), "id"),
     "price": (F("price").asc(nulls_last=True), "id"),
-    "growth": (F("metrics__growth_30d").desc(nulls_last=True), "id"),
+    "growth": (Coalesce("metrics__growth_30d", Value(-1e9)).desc(), "id"),
 }
 
 

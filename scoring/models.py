@@ -137,6 +137,18 @@ class CreatorMetrics(models.Model):
                 F("creator_id"),
                 name="metrics_catalogue_order",
             ),
+            # Discovery's "engagement rate" and "growth" sorts, the same way (ER is >= 0; growth
+            # is a relative change >= -1, so -1e9 is below any real value).
+            models.Index(
+                Coalesce("er_median", Value(-1.0)).desc(),
+                F("creator_id"),
+                name="metrics_er_order",
+            ),
+            models.Index(
+                Coalesce("growth_30d", Value(-1e9)).desc(),
+                F("creator_id"),
+                name="metrics_growth_order",
+            ),
         ]
 
     def __str__(self) -> str:
