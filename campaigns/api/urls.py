@@ -8,6 +8,11 @@ urlpatterns = [
     path("campaigns/", views.CampaignList.as_view(), name="api-campaign-list"),
     path("campaigns/<int:pk>/", views.CampaignDetail.as_view(), name="api-campaign-detail"),
     path("campaigns/<int:pk>/matches/", views.MatchList.as_view(), name="api-campaign-matches"),
+    path(
+        "campaigns/<int:pk>/matches/<int:creator_id>/",
+        views.MatchDetail.as_view(),
+        name="api-campaign-match-detail",
+    ),
     path("campaigns/<int:pk>/roster/", views.RosterEntryList.as_view(), name="api-roster-list"),
     path("roster/<int:pk>/", views.RosterEntryDetail.as_view(), name="api-roster-detail"),
     path("roster/<int:pk>/move/", views.RosterEntryMove.as_view(), name="api-roster-move"),

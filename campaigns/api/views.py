@@ -1,6 +1,7 @@
 """Campaign, roster and match endpoints. Every lookup starts from `for_user`; every write goes
 through campaigns.services (which record StageChange and enqueue recomputes)."""
 
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -158,6 +159,41 @@ class MatchSerializer(serializers.Serializer):
     target_reach = serializers.FloatField(allow_null=True)
     excluded = serializers.BooleanField()
     computed_at = serializers.DateTimeField()
+
+
+class ComponentSerializer(serializers.Serializer):
+    value = serializers.FloatField(allow_null=True)
+    weight = serializers.FloatField(allow_null=True)
+    contribution = serializers.FloatField(allow_null=True)
+    inputs = serializers.DictField()
+    estimated = serializers.BooleanField()
+    definition = serializers.CharField()
+
+
+class MatchDetailSerializer(MatchSerializer):
+    components = serializers.DictField(
+        child=ComponentSerializer(),
+        source="breakdown",
+        help_text="Per component: value (0..1), weight share, contribution (value x weight), "
+        "the inputs it was computed from, whether it is estimated, and its definition; "
+        "total = sum of contributions.",
+    )
+
+
+class MatchDetail(generics.RetrieveAPIView):
+    """One creator's match for the campaign with every component explained (the page's "why")."""
+
+    serializer_class = MatchDetailSerializer
+
+    def get_object(self):
+        from scoring.models import MatchScore
+
+        campaign = _campaign(self.request, self.kwargs["pk"])
+        return get_object_or_404(
+            MatchScore.objects.select_related("creator", "run"),
+            campaign=campaign,
+            creator_id=self.kwargs["creator_id"],
+        )
 
 
 class MatchFilterSerializer(serializers.Serializer):

@@ -130,6 +130,29 @@ def test_matches_are_ranked_with_components(world, scored, api_for):
     assert bad.status_code == 400 and "min_total" in bad.json()["error"]["fields"]
 
 
+def test_match_detail_explains_every_component(world, scored, api_for):
+    from scoring.models import MatchScore
+    from scoring.services import recompute_campaign_matches
+
+    recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    match = MatchScore.objects.filter(campaign=world.campaign_a).order_by("rank").first()
+    url = f"/api/v1/campaigns/{world.campaign_a.pk}/matches/{match.creator_id}/"
+    body = api_for(world.viewer_a).get(url).json()
+    assert body["rank"] == match.rank and body["creator"] == match.creator_id
+    expected = match.breakdown()
+    assert set(body["components"]) == set(expected)
+    for name, detail in body["components"].items():
+        assert detail["value"] == pytest.approx(expected[name]["value"])
+        assert detail["weight"] == pytest.approx(expected[name]["weight"])
+        assert detail["estimated"] == expected[name]["estimated"]
+        assert detail["definition"]
+    contributions = sum(d["contribution"] for d in body["components"].values())
+    assert contributions == pytest.approx(body["total"], abs=1e-6)
+    assert api_for(world.owner_b).get(url).status_code == 404
+    unknown = f"/api/v1/campaigns/{world.campaign_a.pk}/matches/{10**9}/"
+    assert api_for(world.viewer_a).get(unknown).status_code == 404
+
+
 # --- roster ---------------------------------------------------------------------------------
 def test_roster_add_update_move_records_stage_changes(world, scored, api_for):
     client = api_for(world.editor_a)
