@@ -40,21 +40,24 @@ def niche_fit(
         cat = pd.Series(0.5, index=c.index)
     kws = _terms(keywords)
     if kws:
-        hits = sum(
-            text.str.contains(r"\b" + re.escape(k) + r"\b", regex=True).astype(int) for k in kws
-        )
+        hits = sum(_has_word(text, k).astype(int) for k in kws)
         kw = hits / len(kws)
     else:
         kw = pd.Series(0.5, index=c.index)
-    ex = _terms(excluded)
-    if ex:
-        pattern = "|".join(r"\b" + re.escape(k) + r"\b" for k in ex)
-        flagged = text.str.contains(pattern, regex=True)
-    else:
-        flagged = pd.Series(False, index=c.index)
+    flagged = pd.Series(False, index=c.index)
+    for k in _terms(excluded):
+        flagged |= _has_word(text, k)
     out = pd.DataFrame(index=c.index)
     out["category_match"] = cat.astype(float)
     out["keyword_share"] = kw.astype(float)
     out["niche_fit"] = np.clip(0.6 * out["category_match"] + 0.4 * out["keyword_share"], 0, 1)
     out["excluded"] = flagged.astype(bool)
     return out
+
+
+def _has_word(text: pd.Series, term: str) -> pd.Series:
+    """Rows of lower-cased `text` that hold `term` as a whole word: a plain substring scan
+    first, the word-boundary regex only on the rows that contain the substring."""
+    candidates = text[text.str.contains(term, regex=False)]
+    words = candidates.str.contains(r"\b" + re.escape(term) + r"\b", regex=True)
+    return words.reindex(text.index, fill_value=False).astype(bool)

@@ -155,6 +155,20 @@ def test_niche_category_keywords_and_exclusions():
     assert not r.loc[1, "excluded"]
 
 
+def test_niche_terms_match_whole_words_only():
+    c = pd.DataFrame(
+        {
+            "id": [1, 2, 3],
+            "category_ids": [[], [], []],
+            "text": ["Veganism and casinos", "pre-vegan, travel.", None],
+        }
+    )
+    r = niche_fit(c, niche_ids=[], keywords=["vegan", "travel"], excluded=["casino"])
+    # "veganism" and "casinos" are other words; "pre-vegan" and "travel." hold both terms.
+    assert r["keyword_share"].tolist() == pytest.approx([0.0, 1.0, 0.0])
+    assert r["excluded"].tolist() == [False, False, False]
+
+
 def test_cost_estimate_and_efficiency():
     p = estimated_price(pd.Series(["micro", "nano"]), pd.Series([None, 50]))
     assert p["price"].tolist() == [500.0, 50.0] and p["price_is_estimate"].tolist() == [True, False]
