@@ -5,31 +5,11 @@ from decimal import Decimal
 import pytest
 from django.core.files.base import ContentFile
 
-from campaigns.models import Deliverable, Outcome, Stage
+from campaigns.models import Deliverable, Outcome
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import ImportStatus
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def roster(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    one = f.RosterEntryFactory(
-        campaign=world.campaign_a,
-        creator=f.CreatorFactory(handle="leafy.lena"),
-        stage=Stage.CONTENT_LIVE,
-        agreed_fee=Decimal(300),
-    )
-    two = f.RosterEntryFactory(
-        campaign=world.campaign_a,
-        creator=f.CreatorFactory(handle="oat.otto"),
-        stage=Stage.CONTRACTED,
-    )
-    f.DeliverableFactory(entry=one, post_url="https://instagram.com/p/AAA")
-    f.RosterEntryFactory(campaign=world.campaign_b, creator=f.CreatorFactory(handle="globex.gus"))
-    return one, two
 
 
 def _run(world, text: str, **kw):

@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from openpyxl import Workbook
 
-from campaigns.models import Deliverable, Outcome, Stage
+from campaigns.models import Deliverable, Outcome
 from campaigns.outcomes import services as outcome_services
 from creators.models import ImportJob, ImportStatus
-from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -21,25 +20,6 @@ GOOD = (
     "@Leafy.Lena,https://instagram.com/p/AAA,2026-05-01,10500,400,20,99.50\n"
     "oat.otto,https://tiktok.com/v/1,2026-05-02,8000,1200,,\n"
 )
-
-
-@pytest.fixture
-def roster(world, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    one = f.RosterEntryFactory(
-        campaign=world.campaign_a,
-        creator=f.CreatorFactory(handle="leafy.lena"),
-        stage=Stage.CONTENT_LIVE,
-        agreed_fee=Decimal(300),
-    )
-    two = f.RosterEntryFactory(
-        campaign=world.campaign_a,
-        creator=f.CreatorFactory(handle="oat.otto"),
-        stage=Stage.CONTRACTED,
-    )
-    f.DeliverableFactory(entry=one, post_url="https://instagram.com/p/AAA")
-    f.RosterEntryFactory(campaign=world.campaign_b, creator=f.CreatorFactory(handle="globex.gus"))
-    return one, two
 
 
 def _upload(client, world, content: bytes | str, name="results.csv"):
