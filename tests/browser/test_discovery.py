@@ -3,6 +3,7 @@
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from scoring.models import CreatorMetrics
 from tests import factories as f
@@ -29,7 +30,8 @@ def test_filter_and_shortlist_without_reload(world, login_page, live_server):
     page.evaluate("window.__marker = 'still-here'")
     page.fill("#id_country", "FR")
     page.click("#discovery-filters button[type=submit]")
-    page.wait_for_function("document.querySelectorAll('#discovery-table tbody tr').length === 1")
+    # expect() polls without evaluating strings, which the page's CSP (no unsafe-eval) forbids.
+    expect(page.locator("#discovery-table tbody tr")).to_have_count(1)
     assert "country=FR" in page.url
     assert page.locator("#discovery-table tbody tr").first.inner_text().startswith("@paris_plates")
 
