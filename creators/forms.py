@@ -1,8 +1,6 @@
 """The discovery filter form: a GET form, so the filter state lives in the URL."""
 
 from django import forms
-from django.forms.utils import flatatt
-from django.utils.html import format_html, format_html_join
 
 from campaigns.models import Campaign
 from creators.models import Category, Platform
@@ -20,27 +18,6 @@ DEFAULT_MIN_FOLLOWERS = 10_000
 DEFAULT_MAX_FOLLOWERS = 100_000
 
 
-class PlainSelect(forms.Select):
-    """A select rendered in Python. Django's widget renders a template per option; for the
-    category and campaign lists that was a third of the discovery page's rendering time."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        chosen = set(self.format_value(value))
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) in chosen else "", label)
-                for key, label in self.choices
-            ),
-        )
-        return format_html(
-            "<select{}>{}</select>",
-            flatatt(self.build_attrs(self.attrs, attrs) | {"name": name}),
-            options,
-        )
-
-
 class DiscoveryFilterForm(forms.Form):
     """Catalogue filters. Percent inputs are typed as people think (3 = 3%) and cleaned to
     fractions; an empty follower range defaults to the micro tier (10k-100k)."""
@@ -52,7 +29,6 @@ class DiscoveryFilterForm(forms.Form):
         label="Platform",
         required=False,
         choices=[("", "Any platform"), *Platform.choices],
-        widget=PlainSelect,
     )
     min_followers = forms.IntegerField(label="Followers from", required=False, min_value=0)
     max_followers = forms.IntegerField(label="Followers to", required=False, min_value=0)
@@ -67,7 +43,6 @@ class DiscoveryFilterForm(forms.Form):
         required=False,
         queryset=Category.objects.all(),
         empty_label="Any category",
-        widget=PlainSelect,
     )
     min_er = forms.FloatField(label="Min ER (%)", required=False, min_value=0, max_value=100)
     min_authenticity = forms.FloatField(
@@ -85,11 +60,8 @@ class DiscoveryFilterForm(forms.Form):
         required=False,
         queryset=Campaign.objects.none(),
         empty_label="No campaign (catalogue score)",
-        widget=PlainSelect,
     )
-    sort = forms.ChoiceField(
-        label="Sort by", required=False, choices=list(SORTS.items()), widget=PlainSelect
-    )
+    sort = forms.ChoiceField(label="Sort by", required=False, choices=list(SORTS.items()))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

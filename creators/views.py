@@ -1,7 +1,7 @@
 """Creator pages: discovery (filter, sort, paginate, export, shortlist in place) and profile."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.models import Campaign
 from creators.forms import SORTS, DiscoveryFilterForm
 from creators.models import Creator
+from creators.rows import RowContext, discovery_row, discovery_rows
 from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
@@ -63,19 +64,22 @@ def discovery(request):
             creator.new_audience = gains.get(creator.pk)
         query = request.GET.copy()
         query.pop("page", None)
+        editable = Campaign.objects.for_user(request.user, write=True).only("id", "name")
+        row_context = RowContext.build(
+            creators_base=context["creators_base"],
+            editable_campaigns=editable.order_by("name"),
+            campaign=campaign,
+            show_new_audience=filters["sort"] == "new_audience",
+        )
         context.update(
             page=page,
             rows=rows,
+            rows_html=discovery_rows(rows, row_context),
             campaign=campaign,
             query=query.urlencode(),
             truncated=paginator.capped,
             show_new_audience=filters["sort"] == "new_audience",
             max_page=MAX_PAGE,
-            editable_campaigns=list(
-                Campaign.objects.for_user(request.user, write=True)
-                .only("id", "name")
-                .order_by("name")
-            ),
         )
     template = (
         "creators/partials/results.html" if wants_partial(request) else "creators/discovery.html"
@@ -157,16 +161,15 @@ def shortlist(request, pk: int):
     roster_entry_add(campaign=campaign, creator=creator, user=request.user)
     row = discovery_creators(filters={"campaign": campaign}).get(pk=creator.pk)
     row.is_shortlisted = True
-    context = {
-        "creator": row,
-        "creators_base": reverse("creators:discovery"),
-        "campaign": campaign,
-        "shortlisted_to": campaign,
-        "editable_campaigns": list(
-            Campaign.objects.for_user(request.user, write=True).only("id", "name").order_by("name")
-        ),
-    }
-    return render(request, "creators/partials/row.html", context)
+    row_context = RowContext.build(
+        creators_base=reverse("creators:discovery"),
+        editable_campaigns=Campaign.objects.for_user(request.user, write=True)
+        .only("id", "name")
+        .order_by("name"),
+        campaign=campaign,
+        shortlisted_to=campaign,
+    )
+    return HttpResponse(discovery_row(row, row_context))
 
 
 @login_required

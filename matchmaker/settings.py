@@ -85,6 +85,9 @@ TEMPLATES = [
     },
 ]
 
+# Stock widgets built in Python (same markup as Django's templates, a fraction of the time).
+FORM_RENDERER = "matchmaker.lib.form_renderer.FastRenderer"
+
 # --- Database -----------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'matchmaker.sqlite3'}")
 DATABASES = {

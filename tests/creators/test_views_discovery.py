@@ -296,3 +296,40 @@ def test_shortlist_permissions(world, client_for):
     assert client_for(world.owner_a).post(url, {"campaign": "x"}).status_code == 400
     assert client_for(world.owner_a).get(url).status_code == 405
     assert not RosterEntry.objects.filter(creator=creator).exists()
+
+
+def test_rows_show_each_column_escaped(world, client_for):
+    quoted = f.CreatorFactory(
+        handle="amp&co",
+        display_name='<b>"Bold"</b>',
+        followers=12_400,
+        country="DE",
+        quoted_price=Decimal("1200"),
+    )
+    metrics(quoted, er_median=0.0312, er_percentile=0.87, authenticity_score=35.0)
+    estimated = f.CreatorFactory(handle="plain", followers=50_000, quoted_price=None)
+    metrics(estimated, authenticity_score=75.0, estimated_price=Decimal("450"))
+    bare = f.CreatorFactory(handle="fresh", followers=20_000, quoted_price=None)
+    body = client_for(world.editor_a).get(URL, {"campaign": world.campaign_a.pk}).content.decode()
+    rows = {
+        handle: body[body.index(f'id="creator-{c.pk}"') :].split("</tr>")[0]
+        for handle, c in (("quoted", quoted), ("estimated", estimated), ("bare", bare))
+    }
+    assert "@amp&amp;co" in rows["quoted"] and "amp&co" not in rows["quoted"]
+    assert "&lt;b&gt;&quot;Bold&quot;&lt;/b&gt;" in rows["quoted"] and "<b>" not in rows["quoted"]
+    assert " · DE" in rows["quoted"] and "12.4k" in rows["quoted"]
+    assert "3.12% <span" in rows["quoted"] and "(p87)" in rows["quoted"]
+    assert 'class="badge badge-bad">35<' in rows["quoted"]
+    assert "<span>$1,200</span>" in rows["quoted"]  # quoted: not marked as an estimate
+    assert 'class="badge badge-good">75<' in rows["estimated"]
+    assert 'class="estimate" title="Estimated from tier benchmarks">$450<' in rows["estimated"]
+    assert "not computed" in rows["bare"] and "unknown" in rows["bare"]
+    # The chosen campaign is preselected in every row's shortlist control.
+    option = f'<option value="{world.campaign_a.pk}" selected>Spring glow</option>'
+    assert all(option in row for row in rows.values())
+
+
+def test_rows_without_an_editable_campaign_say_so(world, client_for):
+    metrics(f.CreatorFactory(handle="seen", followers=20_000))
+    body = client_for(world.viewer_a).get(URL).content.decode()
+    assert "No campaign you can edit" in body and "hx-post" not in body

@@ -1,0 +1,91 @@
+"""The Python widget renderer writes exactly what Django's templates write, for every stock
+widget it builds, with awkward values (markup in values and labels, booleans in attrs, groups)."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.conf import settings
+from django.forms.renderers import DjangoTemplates
+from django.utils.safestring import mark_safe
+
+from campaigns.forms import CampaignForm
+from creators.forms import DiscoveryFilterForm
+from matchmaker.lib.form_renderer import FastRenderer
+
+
+class Awkward(forms.Form):
+    text = forms.CharField(max_length=20, help_text="x")
+    blank = forms.CharField(required=False)
+    number = forms.IntegerField(min_value=0, max_value=10)
+    decimal = forms.DecimalField(max_digits=6, decimal_places=2)
+    email = forms.EmailField()
+    url = forms.URLField(assume_scheme="https")
+    secret = forms.CharField(widget=forms.PasswordInput(render_value=True))
+    hidden = forms.CharField(widget=forms.HiddenInput)
+    day = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    flag = forms.BooleanField(required=False)
+    notes = forms.CharField(widget=forms.Textarea(attrs={"rows": 3, "data-x": '"q"'}))
+    empty_notes = forms.CharField(required=False, widget=forms.Textarea)
+    choice = forms.ChoiceField(
+        choices=[("", "Any"), ("a<b", "A & B"), ("2", mark_safe("<em>two</em>"))]
+    )
+    grouped = forms.ChoiceField(
+        choices=[("Fruit", [("apple", "Apple"), ("pear", "Pear")]), ("solo", "Solo")],
+        widget=forms.Select(attrs={"disabled": True, "aria-label": "Grouped <choice>"}),
+    )
+    many = forms.MultipleChoiceField(choices=[(1, "One"), (2, "Two"), (3, "Three")])
+    radio = forms.ChoiceField(choices=[("x", "X")], widget=forms.RadioSelect)  # falls back
+    when = forms.SplitDateTimeField()  # a multiwidget of two inputs: falls back, then builds
+
+
+VALUES = {
+    "text": "<script>\"x\" & 'y'</script>",
+    "number": "7",
+    "decimal": "12.50",
+    "email": "a@b.example",
+    "url": "https://example.com/?a=1&b=2",
+    "secret": "p&ss",
+    "hidden": "h>",
+    "day": "2026-01-02",
+    "flag": "on",
+    "notes": "line one\n<b>two</b>",
+    "choice": "a<b",
+    "grouped": "pear",
+    "many": ["1", "3"],
+    "radio": "x",
+    "when_0": "2026-01-02",
+    "when_1": "10:00",
+}
+
+
+def _pairs(form_class, **kwargs):
+    fast = form_class(**kwargs, renderer=FastRenderer())
+    stock = form_class(**kwargs, renderer=DjangoTemplates())
+    return [(str(fast[name]), str(stock[name]), name) for name in fast.fields]
+
+
+@pytest.mark.parametrize("data", [VALUES, None], ids=["bound", "unbound"])
+def test_every_widget_matches_djangos_templates(data):
+    initial = {"day": datetime.date(2026, 1, 2), "flag": True, "many": [2]}
+    for fast, stock, name in _pairs(Awkward, data=data, initial=initial):
+        assert fast == stock, name
+
+
+def test_values_are_escaped():
+    html = str(Awkward(data=VALUES, renderer=FastRenderer())["text"])
+    assert "<script>" not in html
+    assert "&lt;script&gt;&quot;x&quot; &amp; &#x27;y&#x27;&lt;/script&gt;" in html
+
+
+@pytest.mark.django_db
+def test_the_projects_forms_render_as_before(world):
+    data = {"platform": "instagram", "min_er": "2", "sort": "er", "q": '"quoted"'}
+    for fast, stock, name in _pairs(DiscoveryFilterForm, data=data, user=world.editor_a):
+        assert fast == stock, name
+    for fast, stock, name in _pairs(CampaignForm, instance=world.campaign_a):
+        assert fast == stock, name
+
+
+def test_settings_use_the_fast_renderer():
+    assert settings.FORM_RENDERER == "matchmaker.lib.form_renderer.FastRenderer"
