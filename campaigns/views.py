@@ -11,12 +11,14 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
+from campaigns.match_rows import MatchRowContext, match_rows
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
@@ -118,13 +120,21 @@ def campaign_detail(request, pk: int):
     )
     query = request.GET.copy()
     query.pop("page", None)
+    can_edit = _can_edit(request.user, campaign)
+    row_context = MatchRowContext(
+        base_url=reverse("campaigns:detail", args=[campaign.pk]),
+        components=tuple(COMPONENTS),
+        rostered=frozenset(rostered),
+        can_edit=can_edit,
+        csrf_token=get_token(request) if can_edit else "",
+    )
     context = {
         "campaign": campaign,
         "filter_form": filter_form,
         "page": page,
+        "rows_html": match_rows(page, row_context),
         "components": COMPONENTS,
-        "rostered": rostered,
-        "can_edit": _can_edit(request.user, campaign),
+        "can_edit": can_edit,
         "query": query.urlencode(),
         **_run_context(campaign),
     }

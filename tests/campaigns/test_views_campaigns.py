@@ -172,6 +172,30 @@ def test_detail_hides_rostered_and_empty_state(client_for, world):
     assert "No matches computed yet" in body and "Recompute" in body
 
 
+def test_detail_rows_show_each_column_escaped(client_for, world):
+    matches = make_matches(world.campaign_a, 3)
+    first, _excluded, rostered = (m.creator for m in matches)
+    first.handle, first.followers = "a<b>&c", 12_345
+    first.save()
+    RosterEntry.objects.create(campaign=world.campaign_a, creator=rostered)
+    url = reverse("campaigns:detail", args=[world.campaign_a.pk])
+    body = client_for(world.editor_a).get(url).content.decode()
+    rows = body[body.index("<tbody>") : body.index("</tbody>")].split("</tr>")
+    assert "@a&lt;b&gt;&amp;c" in rows[0] and "a<b>" not in body
+    assert '<td class="num">12,345</td>' in rows[0]
+    assert '<td class="num"><strong>90</strong></td>' in rows[0]
+    assert rows[0].count('class="bar" role="img"') == len(COMPONENTS)
+    assert 'aria-label="Audience fit 90 of 100"><span class="w-90">' in rows[0]
+    assert 'name="csrfmiddlewaretoken" value="' in rows[0]
+    assert f'hx-post="{url}matches/{first.pk}/shortlist/"' in rows[0]
+    assert "Brand-safety hit" in rows[1] and "Brand-safety hit" not in rows[0]
+    assert "On roster" in rows[2] and "hx-post" not in rows[2]
+    # A viewer reads the same rows without the shortlist control.
+    viewer = client_for(world.viewer_a).get(url).content.decode()
+    table = viewer[viewer.index("<tbody>") : viewer.index("</tbody>")]
+    assert "@a&lt;b&gt;&amp;c" in table and "<form" not in table
+
+
 def test_detail_query_count_does_not_grow_with_rows(client_for, world):
     make_matches(world.campaign_a, 5)
     client = client_for(world.owner_a)

@@ -1,0 +1,78 @@
+"""The ranked matches table's rows, built as strings in Python.
+
+Fifty rows of ten cells each through template tags was most of the campaign page's server time
+with 100k scored candidates. Text from data goes through `html.escape`; numbers are formatted here.
+"""
+
+from dataclasses import dataclass
+from html import escape
+
+from django.utils.safestring import SafeString, mark_safe
+
+from campaigns.templatetags.campaign_tags import bar_width, humanise, score100
+from creators.models import Platform
+
+_PLATFORMS = dict(Platform.choices)
+
+
+@dataclass(frozen=True)
+class MatchRowContext:
+    """What every row of one page shares."""
+
+    base_url: str  # the campaign page's URL, ending in "/"
+    components: tuple[str, ...]
+    rostered: frozenset[int]
+    can_edit: bool
+    csrf_token: str = ""
+
+
+def component_cells(match, components) -> str:
+    """One bar cell per score component; the label is escaped, width and score come from numbers."""
+    cells = []
+    for name in components:
+        label = escape(humanise(name))
+        value = getattr(match, name, None)
+        score = score100(value)
+        cells.append(
+            f'<td title="{label}: {score}"><div class="bar" role="img" '
+            f'aria-label="{label} {score} of 100"><span class="{bar_width(value)}"></span></div></td>'
+        )
+    return "".join(cells)
+
+
+def _roster_cell(match, ctx: MatchRowContext, handle: str) -> str:
+    if match.creator_id in ctx.rostered:
+        return '<span class="badge badge-good">On roster</span>'
+    if not ctx.can_edit:
+        return ""
+    action = f"{ctx.base_url}matches/{match.creator_id}/shortlist/"
+    return (
+        f'<form method="post" action="{action}" hx-post="{action}" '
+        f'hx-target="#shortlist-{match.creator_id}" hx-swap="innerHTML">'
+        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(ctx.csrf_token)}">'
+        f'<button type="submit" class="button small" aria-label="Shortlist @{handle}">'
+        "Shortlist</button></form>"
+    )
+
+
+def match_row(match, ctx: MatchRowContext) -> str:
+    """One <tr>: rank, creator (platform, country, brand-safety flag), followers, total, bars."""
+    creator = match.creator
+    handle = escape(creator.handle)
+    where = escape(_PLATFORMS.get(creator.platform, creator.platform))
+    if creator.country:
+        where += f" · {escape(creator.country)}"
+    flag = ' <span class="badge badge-bad">Brand-safety hit</span>' if match.excluded else ""
+    return (
+        f'<tr><td class="num">{match.rank}</td>'
+        f'<td><a href="{ctx.base_url}matches/{match.creator_id}/">@{handle}</a> '
+        f'<span class="muted small">{where}</span>{flag}</td>'
+        f'<td class="num">{creator.followers:,}</td>'
+        f'<td class="num"><strong>{score100(match.total)}</strong></td>'
+        f"{component_cells(match, ctx.components)}"
+        f'<td id="shortlist-{match.creator_id}">{_roster_cell(match, ctx, handle)}</td></tr>'
+    )
+
+
+def match_rows(matches, ctx: MatchRowContext) -> SafeString:
+    return mark_safe("".join(match_row(match, ctx) for match in matches))
