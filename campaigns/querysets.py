@@ -35,6 +35,16 @@ class CampaignQuerySet(models.QuerySet):
     def for_user(self, user, *, write: bool = False) -> "CampaignQuerySet":
         return self.filter(brand__organization_id__in=_organisation_ids(user, write=write))
 
+    def with_writable(self, user) -> "CampaignQuerySet":
+        """Annotate `writable`: may this user change the campaign (owner or editor)? Saves a
+        second for_user(write=True) query where a page needs both the readable and the writable."""
+        return self.annotate(
+            writable=models.ExpressionWrapper(
+                models.Q(brand__organization_id__in=_organisation_ids(user, write=True)),
+                output_field=models.BooleanField(),
+            )
+        )
+
 
 class RosterEntryQuerySet(models.QuerySet):
     def for_user(self, user, *, write: bool = False) -> "RosterEntryQuerySet":

@@ -29,7 +29,15 @@ MAX_MATCH_PAGES = 200
 
 
 def _can_edit(user, campaign) -> bool:
+    writable = getattr(campaign, "writable", None)  # annotated by _readable()
+    if writable is not None:
+        return writable
     return Campaign.objects.for_user(user, write=True).filter(pk=campaign.pk).exists()
+
+
+def _readable(user):
+    """The user's campaigns, each knowing whether the user may change it (one query)."""
+    return Campaign.objects.for_user(user).with_writable(user)
 
 
 @login_required
@@ -100,9 +108,7 @@ def _run_context(campaign) -> dict:
 @login_required
 def campaign_detail(request, pk: int):
     """The campaign page: targeting summary, last computed, ranked matches with filters."""
-    campaign = get_object_or_404(
-        Campaign.objects.for_user(request.user).select_related("brand"), pk=pk
-    )
+    campaign = get_object_or_404(_readable(request.user).select_related("brand"), pk=pk)
     from scoring.models import COMPONENTS
 
     filter_form = MatchFilterForm(request.GET or None)
@@ -186,7 +192,7 @@ def recompute(request, pk: int):
 @login_required
 def run_status(request, pk: int):
     """The small "last computed" partial polled while a run is in progress."""
-    campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
+    campaign = get_object_or_404(_readable(request.user), pk=pk)
     context = {
         "campaign": campaign,
         "can_edit": _can_edit(request.user, campaign),
@@ -232,9 +238,7 @@ def _board_context(request, campaign) -> dict:
 
 @login_required
 def roster(request, pk: int):
-    campaign = get_object_or_404(
-        Campaign.objects.for_user(request.user).select_related("brand"), pk=pk
-    )
+    campaign = get_object_or_404(_readable(request.user).select_related("brand"), pk=pk)
     return render(request, "campaigns/roster.html", _board_context(request, campaign))
 
 

@@ -4,6 +4,7 @@ from django import forms
 
 from campaigns.models import Campaign
 from creators.models import Category, Platform
+from creators.selectors import category_choices
 
 SORTS = {
     "score": "Score",
@@ -65,17 +66,23 @@ class DiscoveryFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = (
-            Campaign.objects.for_user(user).select_related("brand").order_by("name")
+        campaigns = Campaign.objects.for_user(user)
+        self.fields["campaign"].queryset = campaigns.select_related("brand")
+        # Choices as plain pairs, read in one query each (categories from the cache): iterating
+        # the querysets while rendering costs a cursor each. Validation still looks the chosen
+        # value up in the querysets.
+        self.fields["category"].choices = [("", "Any category"), *category_choices()]
+        rows = list(
+            campaigns.with_writable(user)
+            .order_by("name")
+            .values_list("pk", "name", "brand__name", "writable")
         )
-        # Choices read once, as plain pairs: iterating the querysets while rendering costs a
-        # server-side cursor each on PostgreSQL. Validation still looks values up in the querysets.
-        for name, empty in (
-            ("category", "Any category"),
-            ("campaign", "No campaign (catalogue score)"),
-        ):
-            field = self.fields[name]
-            field.choices = [("", empty), *((obj.pk, str(obj)) for obj in field.queryset)]
+        self.fields["campaign"].choices = [
+            ("", "No campaign (catalogue score)"),
+            *((pk, f"{name} ({brand})") for pk, name, brand, _ in rows),
+        ]
+        # The campaigns this user may shortlist to, (id, name), for the page's row controls.
+        self.editable_campaigns = [(pk, name) for pk, name, _, writable in rows if writable]
         for name in ("min_followers", "max_followers"):
             self.fields[name].widget.attrs["placeholder"] = (
                 f"{DEFAULT_MIN_FOLLOWERS:,}"

@@ -22,7 +22,7 @@ _MISSING = '<span class="muted">—</span>'
 @dataclass(frozen=True)
 class RowContext:
     """What every row of one page shares: the link prefix, the chosen campaign, the campaigns
-    the user may shortlist to (id, name), and whether the new-audience column shows."""
+    the user may shortlist to ((id, name) pairs), and whether the new-audience column shows."""
 
     creators_base: str
     campaigns: tuple[tuple[int, str], ...] = ()
@@ -43,7 +43,7 @@ class RowContext:
     ) -> "RowContext":
         return cls(
             creators_base=creators_base,
-            campaigns=tuple((c.pk, c.name) for c in editable_campaigns),
+            campaigns=tuple(editable_campaigns),
             campaign_id=getattr(campaign, "pk", None),
             campaign_name=getattr(campaign, "name", ""),
             shortlisted_to=getattr(shortlisted_to, "name", ""),

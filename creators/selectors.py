@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import (
     Case,
     DecimalField,
@@ -19,7 +20,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from campaigns.models import RosterEntry
-from creators.models import AudienceShare, AudienceSketch, Creator
+from creators.models import AudienceShare, AudienceSketch, Category, Creator
 from scoring.models import MatchScore
 
 # The columns the discovery table and CSV show (only() keeps rows lean).
@@ -57,6 +58,25 @@ SORT_ORDER = {
     "price": (F("price").asc(nulls_last=True), "id"),
     "growth": (Coalesce("metrics__growth_30d", Value(-1e9)).desc(), "id"),
 }
+
+
+CATEGORY_CHOICES_KEY = "creators:category-choices"
+# Categories change rarely (staff edit them in the admin; demo seeding adds them): saving or
+# deleting one clears the cached list (creators.signals), and the list expires anyway.
+CATEGORY_CHOICES_SECONDS = 300
+
+
+def category_choices() -> list[tuple[int, str]]:
+    """(id, name) of every category by name, for filter selects; cached."""
+    choices = cache.get(CATEGORY_CHOICES_KEY)
+    if choices is None:
+        choices = list(Category.objects.order_by("name").values_list("pk", "name"))
+        cache.set(CATEGORY_CHOICES_KEY, choices, CATEGORY_CHOICES_SECONDS)
+    return choices
+
+
+def forget_category_choices(**_signal) -> None:
+    cache.delete(CATEGORY_CHOICES_KEY)
 
 
 def discovery_creators(*, filters: dict) -> QuerySet:

@@ -64,10 +64,9 @@ def discovery(request):
             creator.new_audience = gains.get(creator.pk)
         query = request.GET.copy()
         query.pop("page", None)
-        editable = Campaign.objects.for_user(request.user, write=True).only("id", "name")
         row_context = RowContext.build(
             creators_base=context["creators_base"],
-            editable_campaigns=editable.order_by("name"),
+            editable_campaigns=form.editable_campaigns,
             campaign=campaign,
             show_new_audience=filters["sort"] == "new_audience",
         )
@@ -164,8 +163,8 @@ def shortlist(request, pk: int):
     row_context = RowContext.build(
         creators_base=reverse("creators:discovery"),
         editable_campaigns=Campaign.objects.for_user(request.user, write=True)
-        .only("id", "name")
-        .order_by("name"),
+        .order_by("name")
+        .values_list("pk", "name"),
         campaign=campaign,
         shortlisted_to=campaign,
     )

@@ -110,6 +110,15 @@ def client_for(client):
 
 
 @pytest.fixture(autouse=True)
+def no_cached_reads():
+    """Each test starts without the cached reads another test's data filled (the cache, Redis in
+    CI, outlives a test's rolled-back transaction)."""
+    from creators.selectors import forget_category_choices
+
+    forget_category_choices()
+
+
+@pytest.fixture(autouse=True)
 def celery_in_process(request, settings):
     """Run Celery tasks in-process, except in tests marked `worker`.
 

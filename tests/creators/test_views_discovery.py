@@ -333,3 +333,29 @@ def test_rows_without_an_editable_campaign_say_so(world, client_for):
     metrics(f.CreatorFactory(handle="seen", followers=20_000))
     body = client_for(world.viewer_a).get(URL).content.decode()
     assert "No campaign you can edit" in body and "hx-post" not in body
+
+
+def test_category_choices_follow_edits(world, client_for):
+    client = client_for(world.editor_a)
+    first = f.CategoryFactory(name="Beauty")
+    assert f'<option value="{first.pk}">Beauty</option>' in client.get(URL).content.decode()
+    first.name = "Kombucha brewing"
+    first.save()  # the cached list is dropped on save...
+    body = client.get(URL).content.decode()
+    assert "Kombucha brewing" in body and "Beauty" not in body
+    first.delete()  # ...and on delete
+    assert "Kombucha brewing" not in client.get(URL).content.decode()
+
+
+def test_campaign_choices_and_shortlist_targets_in_one_read(world, client_for):
+    other = f.CampaignFactory(brand=world.brand_a, name="Autumn")
+    foreign = world.campaign_b
+    form_body = client_for(world.viewer_a).get(URL).content.decode()
+    assert f'<option value="{other.pk}">Autumn (' in form_body
+    assert foreign.name not in form_body
+    response = client_for(world.editor_a).get(URL)
+    assert response.context["form"].editable_campaigns == [
+        (other.pk, "Autumn"),
+        (world.campaign_a.pk, "Spring glow"),
+    ]
+    assert client_for(world.viewer_a).get(URL).context["form"].editable_campaigns == []
