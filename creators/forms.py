@@ -3,6 +3,7 @@
 from django import forms
 
 from campaigns.models import Campaign
+from campaigns.querysets import campaign_choices
 from creators.models import Category, Platform
 from creators.selectors import category_choices
 
@@ -72,11 +73,7 @@ class DiscoveryFilterForm(forms.Form):
         # the querysets while rendering costs a cursor each. Validation still looks the chosen
         # value up in the querysets.
         self.fields["category"].choices = [("", "Any category"), *category_choices()]
-        rows = list(
-            campaigns.with_writable(user)
-            .order_by("name")
-            .values_list("pk", "name", "brand__name", "writable")
-        )
+        rows = campaign_choices(user)
         self.fields["campaign"].choices = [
             ("", "No campaign (catalogue score)"),
             *((pk, f"{name} ({brand})") for pk, name, brand, _ in rows),

@@ -37,3 +37,37 @@ def test_member_of_two_organisations_sees_both_without_duplicates(world):
     f.MembershipFactory(user=world.owner_a, organization=world.org_b, role="viewer")
     ids = list(Campaign.objects.for_user(world.owner_a).values_list("id", flat=True))
     assert sorted(ids) == sorted([world.campaign_a.id, world.campaign_b.id])
+
+
+def test_campaign_choices_and_writable_flag_match_the_querysets(world):
+    """The plain-SQL choices (discovery's campaign select) and the annotated `writable` flag
+    (campaign pages) agree with for_user and for_user(write=True), for every kind of user."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from campaigns.querysets import campaign_choices
+
+    f.MembershipFactory(user=world.editor_a, organization=world.org_b, role="viewer")
+    f.CampaignFactory(brand=world.brand_a, name="Another")
+    users = (
+        world.owner_a,
+        world.editor_a,
+        world.viewer_a,
+        world.owner_b,
+        world.staff,
+        world.outsider,
+        AnonymousUser(),
+    )
+    for user in users:
+        readable = set(Campaign.objects.for_user(user).values_list("id", flat=True))
+        writable = set(Campaign.objects.for_user(user, write=True).values_list("id", flat=True))
+        choices = campaign_choices(user)
+        assert {pk for pk, *_ in choices} == readable, user
+        assert {pk for pk, _name, _brand, w in choices if w} == writable, user
+        assert [name for _pk, name, *_ in choices] == sorted(name for _pk, name, *_ in choices)
+        if getattr(user, "is_authenticated", False):
+            flagged = Campaign.objects.for_user(user).with_writable(user)
+            assert {c.pk for c in flagged if c.writable} == writable, user
+    # A viewer of org B sees its campaign, named with its brand, but cannot write to it.
+    assert (world.campaign_b.pk, world.campaign_b.name, world.brand_b.name, False) in (
+        campaign_choices(world.editor_a)
+    )
