@@ -109,6 +109,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the shared cache when there is one (written through to the database):
+# one query fewer per page. A per-process memory cache would keep a session another process
+# has logged out, so without Redis they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Without a broker the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL

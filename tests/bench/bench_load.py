@@ -29,7 +29,7 @@ USERS = 16
 ROOT = Path(__file__).resolve().parents[2]
 PLAN_PATH = ROOT / "var" / "bench" / "load_plan.json"
 CSV_PREFIX = ROOT / "var" / "bench" / "load"
-REDIS_DB_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+REDIS_DB_URL = pages.REDIS_DB_URL
 
 
 def load_database_url(n: int) -> str:

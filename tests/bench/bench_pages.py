@@ -205,10 +205,16 @@ def collectstatic() -> None:
     _collected = True
 
 
+# Production runs with Redis (cache and sessions; tasks go there too, and no page measured here
+# enqueues one): the benchmark's own Redis database, as bench_load uses.
+REDIS_DB_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/3")
+
+
 def start_gunicorn(port: int, **extra_env: str) -> subprocess.Popen:
-    """gunicorn with the project's config (matchmaker/gunicorn_conf.py) bound to loopback."""
+    """gunicorn with the project's config (matchmaker/gunicorn_conf.py) bound to loopback, with
+    Redis as in production unless extra_env says otherwise."""
     collectstatic()
-    env = server_env(GUNICORN_BIND=f"127.0.0.1:{port}", **extra_env)
+    env = server_env(GUNICORN_BIND=f"127.0.0.1:{port}", **{"REDIS_URL": REDIS_DB_URL, **extra_env})
     SERVER_VAR_DIR.mkdir(parents=True, exist_ok=True)
     log = open(SERVER_VAR_DIR / "gunicorn.log", "ab")  # noqa: SIM115 (lives as long as gunicorn)
     process = subprocess.Popen(

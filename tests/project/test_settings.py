@@ -15,7 +15,7 @@ PROBE = (
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
     "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
-    "'debug': s.DEBUG}))"
+    "'debug': s.DEBUG, 'sessions': s.SESSION_ENGINE}))"
 )
 # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser tests in this process; production never has it.
 MANAGED = (
@@ -45,6 +45,8 @@ def test_embedded_default_is_sqlite_under_var_with_eager_tasks(tmp_path):
     assert found["name"] == str(tmp_path / "matchmaker.sqlite3")
     assert found["eager"] is True
     assert found["cache"].endswith("LocMemCache")
+    # A per-process memory cache must not hold sessions: another process would miss a logout.
+    assert found["sessions"] == "django.contrib.sessions.backends.db"
 
 
 def test_database_url_and_redis_url_switch_backends():
@@ -58,6 +60,7 @@ def test_database_url_and_redis_url_switch_backends():
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/3"
     assert found["cache"].endswith("RedisCache")
+    assert found["sessions"] == "django.contrib.sessions.backends.cached_db"
 
 
 def test_secret_key_required_when_debug_is_off():
