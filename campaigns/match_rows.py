@@ -21,7 +21,6 @@ class MatchRowContext:
 
     base_url: str  # the campaign page's URL, ending in "/"
     components: tuple[str, ...]
-    rostered: frozenset[int]
     can_edit: bool
     csrf_token: str = ""
 
@@ -41,7 +40,7 @@ def component_cells(match, components) -> str:
 
 
 def _roster_cell(match, ctx: MatchRowContext, handle: str) -> str:
-    if match.creator_id in ctx.rostered:
+    if match.on_roster:  # annotated by campaigns.selectors.campaign_matches_page
         return '<span class="badge badge-good">On roster</span>'
     if not ctx.can_edit:
         return ""

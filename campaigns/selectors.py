@@ -1,9 +1,9 @@
 """Reads that span several models or apps, scoped to the user."""
 
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import Campaign, Organization, StageChange
+from campaigns.models import Campaign, Organization, RosterEntry, StageChange
 
 
 def home_overview(*, user) -> dict:
@@ -80,16 +80,23 @@ def campaign_matches_page(*, campaign, filters: dict):
         qs = qs.filter(creator__country=filters["country"])
     if filters.get("hide_excluded"):
         qs = qs.filter(excluded=False)
+    on_roster = RosterEntry.objects.filter(
+        campaign_id=campaign.pk, creator_id=OuterRef("creator_id")
+    )
     if filters.get("hide_rostered"):
-        qs = qs.exclude(creator_id__in=campaign.roster.values("creator_id"))
-    return qs
+        qs = qs.exclude(Exists(on_roster))
+    # Whether each row is on the roster comes with the row (no second query per page).
+    return qs.annotate(on_roster=Exists(on_roster))
 
 
 def latest_match_run(campaign):
     """The campaign's most recent match run (any status) and its last completed one."""
     from scoring.models import ScoreRun
 
-    runs = ScoreRun.objects.filter(kind=ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=campaign)
+    # The status line needs neither the run's scope nor its weights (JSON, decoded per read).
+    runs = ScoreRun.objects.filter(kind=ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=campaign).defer(
+        "scope", "weights"
+    )
     latest = runs.order_by("-created_at").first()
     completed = (
         runs.filter(status=ScoreRun.Status.SUCCEEDED).order_by("-finished_at").first()

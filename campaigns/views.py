@@ -119,18 +119,12 @@ def campaign_detail(request, pk: int):
     page = CappedPaginator(matches, MATCHES_PER_PAGE, max_pages=MAX_MATCH_PAGES).get_page(
         request.GET.get("page")
     )
-    rostered = set(
-        campaign.roster.filter(creator_id__in=[m.creator_id for m in page]).values_list(
-            "creator_id", flat=True
-        )
-    )
     query = request.GET.copy()
     query.pop("page", None)
     can_edit = _can_edit(request.user, campaign)
     row_context = MatchRowContext(
         base_url=reverse("campaigns:detail", args=[campaign.pk]),
         components=tuple(COMPONENTS),
-        rostered=frozenset(rostered),
         can_edit=can_edit,
         csrf_token=get_token(request) if can_edit else "",
     )
