@@ -7,6 +7,7 @@ import pytest
 from django import forms
 from django.conf import settings
 from django.forms.renderers import DjangoTemplates
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from campaigns.forms import CampaignForm
@@ -70,6 +71,23 @@ def test_every_widget_matches_djangos_templates(data):
     initial = {"day": datetime.date(2026, 1, 2), "flag": True, "many": [2]}
     for fast, stock, name in _pairs(Awkward, data=data, initial=initial):
         assert fast == stock, name
+
+
+@pytest.mark.parametrize("data", [VALUES, {"text": "x" * 30, "number": "-1"}, None])
+def test_field_groups_match_the_project_template(data):
+    """Label, widget, help text and errors: the Python field group against
+    templates/partials/field.html rendered by Django (errors and hidden fields included)."""
+    form = Awkward(data=data, renderer=FastRenderer())
+    form.is_valid()
+    form.fields["text"].help_text = mark_safe("In <em>handle</em> & name")
+    form.fields["text"].label = "Text <&>"
+    for name in form.fields:
+        field = form[name]
+        expected = render_to_string("partials/field.html", {"field": field}).strip()
+        assert field.as_field_group() == expected, name
+    if data and data["number"] == "-1":
+        group = form["number"].as_field_group()
+        assert 'class="field field-error"' in group and 'role="alert">Ensure' in group
 
 
 def test_values_are_escaped():
