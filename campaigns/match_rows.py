@@ -5,6 +5,7 @@ with 100k scored candidates. Text from data goes through `html.escape`; numbers 
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
@@ -28,8 +29,7 @@ class MatchRowContext:
 def component_cells(match, components) -> str:
     """One bar cell per score component; the label is escaped, width and score come from numbers."""
     cells = []
-    for name in components:
-        label = escape(humanise(name))
+    for name, label in _labels(components):
         value = getattr(match, name, None)
         score = score100(value)
         cells.append(
@@ -37,6 +37,12 @@ def component_cells(match, components) -> str:
             f'aria-label="{label} {score} of 100"><span class="{bar_width(value)}"></span></div></td>'
         )
     return "".join(cells)
+
+
+@lru_cache(maxsize=8)
+def _labels(components: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """(name, escaped label) per component: the same six for every row of every page."""
+    return tuple((name, escape(humanise(name))) for name in components)
 
 
 def _roster_cell(match, ctx: MatchRowContext, handle: str) -> str:
