@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from campaigns import selectors, services
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
-from campaigns.match_rows import MatchRowContext, match_rows
+from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
@@ -115,10 +115,11 @@ def campaign_detail(request, pk: int):
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     matches = selectors.campaign_matches_page(campaign=campaign, filters=filters)
     # The count stops at the pages one can open (a full COUNT over 100k scores cost more than
-    # the page); only this page's creators are checked against the roster.
-    page = CappedPaginator(matches, MATCHES_PER_PAGE, max_pages=MAX_MATCH_PAGES).get_page(
-        request.GET.get("page")
-    )
+    # the page); the page's rows are read as plain values (campaigns.match_rows.light_rows).
+    page = CappedPaginator(
+        matches.values(*row_values(COMPONENTS)), MATCHES_PER_PAGE, max_pages=MAX_MATCH_PAGES
+    ).get_page(request.GET.get("page"))
+    page.object_list = light_rows(page.object_list, COMPONENTS)
     query = request.GET.copy()
     query.pop("page", None)
     can_edit = _can_edit(request.user, campaign)
