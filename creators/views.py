@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.models import Campaign
 from creators.forms import SORTS, DiscoveryFilterForm
 from creators.models import Creator
-from creators.rows import RowContext, discovery_row, discovery_rows
+from creators.rows import VALUES, RowContext, discovery_row, discovery_rows, light_rows
 from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
@@ -48,10 +48,10 @@ def discovery(request):
     }
     if filters is not None:
         paginator = CappedPaginator(
-            discovery_creators(filters=filters), PAGE_SIZE, max_pages=MAX_PAGE
+            discovery_creators(filters=filters).values(*VALUES), PAGE_SIZE, max_pages=MAX_PAGE
         )
         page = paginator.get_page(request.GET.get("page"))
-        rows = list(page.object_list)
+        rows = page.object_list = light_rows(page.object_list)
         campaign = filters.get("campaign")
         marked = shortlisted_ids(campaign=campaign, creator_ids=[c.pk for c in rows])
         gains = (
