@@ -155,7 +155,10 @@ def _quoted_line(delimiter: str) -> re.Pattern:
 
 def _has_blank_cell(text: str, delimiter: str) -> bool:
     """Whether a cell holds only whitespace (str.strip() would empty it), quoted or not: a run of
-    whitespace that ends a cell and starts at the cell's start."""
+    whitespace that ends a cell and starts at the cell's start. With a whitespace delimiter (tab)
+    a quoted cell may hold the delimiter itself, which this scan cannot tell apart: strip."""
+    if delimiter.isspace() and '"' in text:
+        return True
     d = re.escape(delimiter)
     for match in re.finditer(f'[^\\S\r\n{d}]+"?(?=[{d}\r\n]|\\Z)', text):
         start = match.start()
