@@ -20,6 +20,9 @@ Registering another kind (e.g. "outcomes" from campaigns) without copying this m
                       (FieldSpec("handle", normalise_handle, True, ("username",)), ...),
                       validate, apply))
 
+A kind may also pass chunk_writer=... (registry.ChunkWriter) to have its chunks written while
+the rest of the file is read; profiles does on PostgreSQL.
+
 Import that module from the app's AppConfig.ready(). Create jobs with
 import_job_create(kind="outcomes", scope={"campaign_id": ...}, ...): the job, progress, error
 report, all-or-nothing and skip-invalid behaviour come for free.

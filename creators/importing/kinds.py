@@ -12,12 +12,13 @@ A share is null when the file has no column to compute it from.
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
 import numpy as np
 import pandas as pd
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from creators.importing.registry import (
@@ -46,10 +47,11 @@ from creators.models import (
     FollowerSnapshot,
     Post,
 )
-from matchmaker.lib.bulk import copy_frame
+from matchmaker.lib.bulk import copy_buffer, frame_to_copy_buffer
 from scoring.metrics.sketches import sketch_values
 
 MASS_FOLLOWING = 1000
+UNIQUE_VIOLATION = "23505"  # SQLSTATE
 _BATCH = 5000
 
 
@@ -292,39 +294,160 @@ def _existing_creators(frame: pd.DataFrame, columns: list[str]) -> dict:
 _NOT_NULL_TEXT = ("display_name", "profile_url", "country", "language", "bio", "contact_email")
 
 
-def _profiles_apply_postgresql(frame: pd.DataFrame, columns: list[str]) -> ApplyResult:
-    """COPY into a temporary table, match it to existing creators with one join, then set-based
-    writes: snapshots of changed follower counts, one UPDATE of the rows whose values differ, one
-    plain INSERT of the new rows (with their snapshots). Counts come from the statements."""
-    qn = connection.ops.quote_name
-    values = {
-        c: f"COALESCE(s.{qn(c)}, '')" if c in _NOT_NULL_TEXT else f"s.{qn(c)}" for c in columns
-    }
-    if "followers" in values:
-        values["followers"] = "COALESCE(s.followers, 0)"
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS import_stage")
-        # CREATE TABLE AS copies the column types but not the NOT NULL constraints.
-        stage_columns = ", ".join(qn(c) for c in ["platform", "handle", *columns])
-        cursor.execute(
-            f"CREATE TEMP TABLE import_stage ON COMMIT DROP AS SELECT {stage_columns} "
-            "FROM creators_creator WITH NO DATA"
+class _ProfilesCopyWriter:
+    """Profiles on PostgreSQL, chunk by chunk (a ChunkWriter; _profiles_apply uses it for a whole
+    frame at once). Each chunk is COPYed into a temporary table and inserted as new creators, with
+    their first snapshots, in one statement. When the unique index finds that one of them exists,
+    that insert is rolled back to its savepoint, and this chunk and every later one is matched to
+    existing creators first, then written set-based: snapshots of changed follower counts, one
+    UPDATE of the rows whose values differ, one plain INSERT of the new rows (with their
+    snapshots). Counts come from the statements."""
+
+    def __init__(self, ctx: ImportContext):
+        self.ctx = ctx
+        self.first_row: dict[str, dict[str, int]] = {}  # platform -> handle -> file row
+        self.columns: list[str] | None = None
+        self.staged = False
+        self.match_first = False
+        self.created_ids: list[int] = []
+        self.updated_ids: list[int] = []
+        self.unchanged = 0
+
+    def check(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]:
+        """_profiles_validate across chunks: a handle seen in this or an earlier chunk is a
+        duplicate of its first row."""
+        rejections: list[Rejection] = []
+        frame = _platform_column(frame, self.ctx, rejections)
+        keep = np.ones(len(frame), dtype=bool)
+        first_row = self.first_row
+        rows = frame.index.tolist()
+        for position, (platform, handle) in enumerate(
+            zip(frame["platform"].tolist(), frame["handle"].tolist(), strict=True)
+        ):
+            seen = first_row.get(platform)
+            if seen is None:
+                seen = first_row[platform] = {}
+            first = seen.setdefault(handle, rows[position])
+            if first != rows[position]:
+                keep[position] = False
+                rejections.append(
+                    Rejection(
+                        rows[position],
+                        "handle",
+                        str(handle),
+                        f"duplicate handle: same as row {first}",
+                    )
+                )
+        return (frame if keep.all() else frame[keep]), rejections
+
+    def prepare(self, frame: pd.DataFrame) -> tuple[io.StringIO, int]:
+        if self.columns is None:
+            self.columns = [c for c in PROFILE_VALUE_FIELDS if c in frame]
+        return frame_to_copy_buffer(frame[["platform", "handle", *self.columns]]), len(frame)
+
+    def write(self, payload: tuple[io.StringIO, int]) -> None:
+        buffer, rows = payload
+        columns = self.columns
+        qn = connection.ops.quote_name
+        values = {
+            c: f"COALESCE(s.{qn(c)}, '')" if c in _NOT_NULL_TEXT else f"s.{qn(c)}" for c in columns
+        }
+        if "followers" in values:
+            values["followers"] = "COALESCE(s.followers, 0)"
+        stage_columns = ["platform", "handle", *columns]
+        with connection.cursor() as cursor:
+            if self.staged:
+                cursor.execute("TRUNCATE import_stage")
+            else:
+                cursor.execute("DROP TABLE IF EXISTS import_stage")
+                # CREATE TABLE AS copies the column types but not the NOT NULL constraints.
+                cursor.execute(
+                    "CREATE TEMP TABLE import_stage ON COMMIT DROP AS SELECT "
+                    f"{', '.join(qn(c) for c in stage_columns)} FROM creators_creator WITH NO DATA"
+                )
+                cursor.execute("ALTER TABLE import_stage ADD COLUMN creator_id bigint")
+                self.staged = True
+                # Check each snapshot's creator while its page is still in memory, not all of
+                # them at commit (after a million rows the first ones have left the cache).
+                cursor.execute(f"SET CONSTRAINTS {_snapshot_fk(cursor)} IMMEDIATE")
+            copy_buffer("import_stage", stage_columns, buffer)
+            created_ids = None
+            if not self.match_first:
+                created_ids = _insert_if_all_new(cursor, columns, values)
+                # Once a chunk names an existing creator, later chunks probably do too.
+                self.match_first = created_ids is None
+            if created_ids is None:
+                if _match_stage(cursor):
+                    self.updated_ids += _profiles_update_existing(cursor, columns, values)
+                created_ids = _profiles_insert_new(cursor, columns, values)
+        self.created_ids += created_ids
+        self.unchanged += rows - len(created_ids)
+
+    def result(self) -> ApplyResult:
+        if self.staged:
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE import_stage")
+                cursor.execute(f"SET CONSTRAINTS {_snapshot_fk(cursor)} DEFERRED")
+            self.staged = False
+        updated = len(self.updated_ids)
+        return ApplyResult(
+            len(self.created_ids),
+            updated,
+            self.unchanged - updated,
+            {*self.created_ids, *self.updated_ids},
         )
-        cursor.execute("ALTER TABLE import_stage ADD COLUMN creator_id bigint")
-        copy_frame("import_stage", frame, columns=["platform", "handle", *columns])
+
+
+def _profiles_chunk_writer(ctx: ImportContext) -> _ProfilesCopyWriter | None:
+    return _ProfilesCopyWriter(ctx) if connection.vendor == "postgresql" else None
+
+
+def _snapshot_fk(cursor) -> str:
+    """The quoted name of the snapshot -> creator foreign key (Django names it with a hash)."""
+    cursor.execute(
+        "SELECT quote_ident(conname) FROM pg_constraint WHERE contype = 'f' "
+        "AND conrelid = 'creators_followersnapshot'::regclass "
+        "AND confrelid = 'creators_creator'::regclass"
+    )
+    return cursor.fetchone()[0]
+
+
+def _insert_if_all_new(cursor, columns: list[str], values: dict[str, str]) -> list[int] | None:
+    """Insert the staged rows as new creators, or nothing (None) when one of them exists: the
+    unique index finds out while inserting, so a file of new creators is not looked up first."""
+    try:
+        with transaction.atomic():
+            return _profiles_insert_new(cursor, columns, values)
+    except IntegrityError as exc:
+        cause = exc.__cause__
+        if getattr(cause, "pgcode", None) != UNIQUE_VIOLATION or (
+            cause.diag.constraint_name != "creator_platform_handle_unique"
+        ):
+            raise
+        return None
+
+
+def _match_stage(cursor) -> int:
+    """Set import_stage.creator_id where a creator exists; returns how many do. One lookup per
+    staged row through the unique index: with a chunk staged at a time, the planner's usual hash
+    join would read the whole creators table again for every chunk. The planner settings are
+    put back as they were, the transaction may be the caller's."""
+    cursor.execute(
+        "SELECT current_setting('enable_hashjoin'), current_setting('enable_mergejoin'), "
+        "set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true)"
+    )
+    hashjoin, mergejoin, _, _ = cursor.fetchone()
+    try:
         cursor.execute(
             "UPDATE import_stage s SET creator_id = c.id FROM creators_creator c "
             "WHERE c.platform = s.platform AND c.handle = s.handle"
         )
-        updated_ids: list[int] = []
-        if cursor.rowcount:
-            updated_ids = _profiles_update_existing(cursor, columns, values)
-        created_ids = _profiles_insert_new(cursor, columns, values)
-        cursor.execute("DROP TABLE import_stage")
-    touched = len(created_ids) + len(updated_ids)
-    return ApplyResult(
-        len(created_ids), len(updated_ids), len(frame) - touched, {*created_ids, *updated_ids}
-    )
+        return cursor.rowcount
+    finally:
+        cursor.execute(
+            "SELECT set_config('enable_hashjoin', %s, true), set_config('enable_mergejoin', %s, true)",
+            [hashjoin, mergejoin],
+        )
 
 
 def _profiles_update_existing(cursor, columns: list[str], values: dict[str, str]) -> list[int]:
@@ -390,7 +513,10 @@ def _profiles_insert_new(cursor, columns: list[str], values: dict[str, str]) -> 
 def _profiles_apply(frame, ctx) -> ApplyResult:
     columns = [c for c in PROFILE_VALUE_FIELDS if c in frame]
     if connection.vendor == "postgresql":
-        return _profiles_apply_postgresql(frame, columns)
+        writer = _ProfilesCopyWriter(ctx)
+        if len(frame):
+            writer.write(writer.prepare(frame))
+        return writer.result()
     existing = _existing_creators(frame, [c for c in columns if c != "following"])
     new, changed, unchanged = _diff(
         Creator, frame, existing, lambda r: (r["platform"], r["handle"]), columns
@@ -461,7 +587,16 @@ def _ids_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     return ids
 
 
-register(KindSpec("profiles", "Profiles", PROFILE_FIELDS, _profiles_validate, _profiles_apply))
+register(
+    KindSpec(
+        "profiles",
+        "Profiles",
+        PROFILE_FIELDS,
+        _profiles_validate,
+        _profiles_apply,
+        chunk_writer=_profiles_chunk_writer,
+    )
+)
 
 # ---------------------------------------------------------------- posts
 

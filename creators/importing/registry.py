@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import pandas as pd
 
@@ -47,6 +48,28 @@ class ImportContext:
     user_id: int | None = None
 
 
+class ChunkWriter(Protocol):
+    """Writes a kind's rows chunk by chunk while the rest of the file is still being read, so
+    parsing (in Python) and writing (in the database's own process) overlap.
+
+    check(frame) -> (frame, [Rejection]): what validate does, for one parsed chunk, called in file
+      order; it keeps what it needs across chunks (e.g. the keys seen, to reject duplicates).
+    prepare(frame) -> payload: the Python work of writing clean rows (e.g. COPY text), done on the
+      reading thread.
+    write(payload): runs on a thread of its own, on that thread's database connection, inside
+      the import's single transaction; only the database work.
+    result() -> ApplyResult: after the last write, in the same transaction.
+    """
+
+    def check(self, frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Rejection]]: ...
+
+    def prepare(self, frame: pd.DataFrame) -> object: ...
+
+    def write(self, payload: object) -> None: ...
+
+    def result(self) -> ApplyResult: ...
+
+
 @dataclass(frozen=True)
 class KindSpec:
     """One import kind.
@@ -57,6 +80,8 @@ class KindSpec:
       the file row number), may read the database (resolve handles), never writes.
     apply(frame, ctx) -> ApplyResult: writes the clean rows inside the import's transaction,
       set-based (no per-row ORM saves), counting created/updated/unchanged.
+    chunk_writer(ctx) -> ChunkWriter | None: optional, the same checks and writes chunk by chunk
+      (None where the kind cannot, e.g. on this database); the result must equal validate+apply.
     """
 
     name: str
@@ -66,6 +91,7 @@ class KindSpec:
     apply: Callable[[pd.DataFrame, ImportContext], ApplyResult]
     reshape: Callable[[pd.DataFrame, dict[str, str]], pd.DataFrame] | None = None
     detect_extra: Callable[[list[str]], dict[str, str]] | None = None
+    chunk_writer: Callable[[ImportContext], ChunkWriter | None] | None = None
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)

@@ -1,30 +1,55 @@
 """Import services: create a job for an uploaded file, and run it.
 
-import_job_run reads and checks the whole file first (progress is saved per chunk), then writes
-every clean row in ONE transaction: a failure or a killed worker leaves the catalogue as it was,
-and rerunning the job starts over cleanly. All-or-nothing unless the job has skip_invalid.
+import_job_run writes every clean row in ONE transaction: a failure or a killed worker leaves
+the catalogue as it was, and rerunning the job starts over cleanly. All-or-nothing unless the job
+has skip_invalid. Progress is saved per chunk read, outside that transaction.
+
+A kind with a chunk_writer (profiles on PostgreSQL) is pipelined: while this thread parses and
+checks chunk N+1, a writer thread has the database write chunk N, in the one transaction, on a
+connection of its own; a rejected row in an all-or-nothing job rolls it back, and reading goes on
+to list every rejection. Other kinds, and any run inside a caller's transaction, read and check
+the whole file first, then write it.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 from django.core.files.base import File
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from creators.importing.columns import detect_mapping, header_signature, missing_required
-from creators.importing.readers import ACCEPTED_SUFFIXES, ImportFileError, read_table
-from creators.importing.registry import ImportContext, KindSpec, Rejection, get_kind
+from creators.importing.readers import (
+    ACCEPTED_SUFFIXES,
+    CHUNK_ROWS,
+    ImportFileError,
+    read_table,
+)
+from creators.importing.registry import (
+    ApplyResult,
+    ChunkWriter,
+    ImportContext,
+    KindSpec,
+    Rejection,
+    get_kind,
+)
 from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
 from creators.models import ImportJob, ImportStatus, SavedMapping
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
+# Pipelined imports read smaller chunks: the first chunk's parsing and the last chunk's writing
+# do not overlap anything. At most PIPELINE_QUEUE prepared chunks wait for the writer.
+PIPELINE_CHUNK_ROWS = 10_000
+PIPELINE_QUEUE = 2
 
 
 def import_job_create(
@@ -177,12 +202,42 @@ def _finish(
 def _run(job: ImportJob) -> ImportJob:
     spec = get_kind(job.kind)
     ctx = ImportContext(platform=job.platform, scope=job.scope, user_id=job.created_by_id)
-    table = read_table(job.file.path, sheet=job.sheet or None)
+    # Writing chunk by chunk on a second connection needs this one outside any transaction:
+    # a caller's transaction would neither be visible to that connection nor roll it back.
+    writer = None
+    if spec.chunk_writer is not None and not transaction.get_connection().in_atomic_block:
+        writer = spec.chunk_writer(ctx)
+    chunk_rows = PIPELINE_CHUNK_ROWS if writer is not None else CHUNK_ROWS
+    table = read_table(job.file.path, sheet=job.sheet or None, chunk_rows=chunk_rows)
     job.rows_total = _estimate_rows(job.file.path)
     ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
     mapping = resolve_mapping(table.headers, spec, job.mapping)
+    chunks = _parsed_chunks(job, spec, table, mapping)
+    if writer is not None:
+        return _run_pipelined(job, chunks, writer)
     rejections: list[Rejection] = []
     frames: list[pd.DataFrame] = []
+    for parsed, bad in chunks:
+        rejections.extend(bad)
+        frames.append(parsed)
+    frame = pd.concat(frames) if frames else pd.DataFrame()
+    frame, bad = spec.validate(frame, ctx)
+    rejections.extend(bad)
+    rejections.sort(key=lambda r: r.row)
+    if rejections and not job.skip_invalid:
+        return _fail_rejected(job, rejections)
+    job.rows_total = job.rows_read
+    with transaction.atomic():
+        result = spec.apply(frame, ctx)
+        _succeed(job, result, rejections)
+    _enqueue_changed(result)
+    return job
+
+
+def _parsed_chunks(
+    job: ImportJob, spec: KindSpec, table, mapping: dict[str, str]
+) -> Iterator[tuple[pd.DataFrame, list[Rejection]]]:
+    """Each chunk of the file parsed: (clean rows, rejections); progress saved per chunk."""
     first = True
     for raw in table.chunks:
         if spec.reshape is not None:
@@ -196,46 +251,140 @@ def _run(job: ImportJob) -> ImportJob:
                     "Map them on the preview page or with --mapping."
                 )
             first = False
-        parsed, bad = parse_chunk(raw, mapping, spec)
-        rejections.extend(bad)
-        frames.append(parsed)
+        parsed = parse_chunk(raw, mapping, spec)
         job.rows_read += len(raw)
         ImportJob.objects.filter(pk=job.pk).update(rows_read=job.rows_read)
+        yield parsed
     if first:
         raise ImportFileError("The file has a header row but no data rows.")
-    frame = pd.concat(frames) if frames else pd.DataFrame()
-    frame, bad = spec.validate(frame, ctx)
-    rejections.extend(bad)
-    rejections.sort(key=lambda r: r.row)
-    if rejections and not job.skip_invalid:
-        first_bad = rejections[0]
-        return _finish(
-            job,
-            ImportStatus.FAILED,
-            f"{len(rejections)} row(s) rejected, nothing imported (first: row {first_bad.row}, "
-            f"{first_bad.column}: {first_bad.reason}). Fix the file or import with skip invalid rows.",
-            rejections,
-        )
-    job.rows_total = job.rows_read
-    with transaction.atomic():
-        result = spec.apply(frame, ctx)
-        job.rows_created, job.rows_updated, job.rows_unchanged = (
-            result.created,
-            result.updated,
-            result.unchanged,
-        )
-        summary = (
-            f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
-        )
-        if rejections:
-            summary += f", {len(rejections)} rejected"
-        if result.created == result.updated == 0 and not rejections:
-            summary = f"Nothing changed: all {result.unchanged} already up to date."
-        _finish(job, ImportStatus.SUCCEEDED, summary, rejections)
-        if result.creator_ids:
-            ids = sorted(result.creator_ids)
-            transaction.on_commit(lambda: _enqueue_recompute(ids))
+
+
+def _run_pipelined(job: ImportJob, chunks, writer: ChunkWriter) -> ImportJob:
+    """Parse chunk N+1 here while a writer thread has the database write chunk N, in one
+    transaction on the thread's own connection (this one keeps saving progress, visibly).
+    Rejected rows in an all-or-nothing job roll the writer back; reading goes on to list them."""
+    rejections: list[Rejection] = []
+    with _WriterThread(writer) as pipeline:
+        for parsed, bad in chunks:
+            clean, more = writer.check(parsed)
+            rejections.extend(bad)
+            rejections.extend(more)
+            if rejections and not job.skip_invalid:
+                pipeline.abandon()
+            elif len(clean):
+                pipeline.send(writer.prepare(clean))
+        rejections.sort(key=lambda r: r.row)
+        if rejections and not job.skip_invalid:
+            pipeline.abandon()
+            return _fail_rejected(job, rejections)
+        job.rows_total = job.rows_read
+        result = pipeline.commit(lambda result: _succeed(job, result, rejections))
+    _enqueue_changed(result)
     return job
+
+
+_COMMIT, _ABANDON = object(), object()
+
+
+class _WriterThread:
+    """A thread that runs writer.write(payload) for each payload sent, inside one transaction on
+    its own database connection, and commits or rolls back when told. Errors on the thread are
+    raised again on the sender's; leaving the with-block without commit() rolls back."""
+
+    def __init__(self, writer: ChunkWriter):
+        self.writer = writer
+        self.queue: queue.Queue = queue.Queue(maxsize=PIPELINE_QUEUE)
+        self.error: BaseException | None = None
+        self.result: ApplyResult | None = None
+        self.finish = None
+        self.running = True  # until told to commit or roll back
+        self.thread = threading.Thread(target=self._work, name="import-writer", daemon=True)
+
+    def __enter__(self) -> _WriterThread:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.abandon()
+
+    def send(self, payload: object) -> None:
+        self._raise_error()
+        if self.running:
+            self.queue.put(payload)
+
+    def abandon(self) -> None:
+        """Roll back everything written and stop writing (reading may go on)."""
+        if self.running:
+            self.running = False
+            self.queue.put(_ABANDON)
+            self.thread.join()
+
+    def commit(self, finish) -> ApplyResult:
+        """Take the writer's result, call finish(result) in the same transaction, commit."""
+        self.finish = finish
+        self.running = False
+        self.queue.put(_COMMIT)
+        self.thread.join()
+        self._raise_error()
+        return self.result
+
+    def _raise_error(self) -> None:
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    def _work(self) -> None:
+        item = None
+        try:
+            with transaction.atomic():
+                while (item := self.queue.get()) is not _COMMIT:
+                    if item is _ABANDON:
+                        transaction.set_rollback(True)
+                        return
+                    self.writer.write(item)
+                result = self.writer.result()
+                self.finish(result)
+                self.result = result
+        except BaseException as exc:
+            self.error = exc
+            # Let a sender blocked on a full queue go on; it sees the error on its next send.
+            while item is not _COMMIT and item is not _ABANDON:
+                item = self.queue.get()
+        finally:
+            connection.close()
+
+
+def _fail_rejected(job: ImportJob, rejections: list[Rejection]) -> ImportJob:
+    first_bad = rejections[0]
+    return _finish(
+        job,
+        ImportStatus.FAILED,
+        f"{len(rejections)} row(s) rejected, nothing imported (first: row {first_bad.row}, "
+        f"{first_bad.column}: {first_bad.reason}). Fix the file or import with skip invalid rows.",
+        rejections,
+    )
+
+
+def _succeed(job: ImportJob, result: ApplyResult, rejections: list[Rejection]) -> None:
+    """Record the outcome; called inside the transaction that wrote the rows."""
+    job.rows_created, job.rows_updated, job.rows_unchanged = (
+        result.created,
+        result.updated,
+        result.unchanged,
+    )
+    summary = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    if rejections:
+        summary += f", {len(rejections)} rejected"
+    if result.created == result.updated == 0 and not rejections:
+        summary = f"Nothing changed: all {result.unchanged} already up to date."
+    _finish(job, ImportStatus.SUCCEEDED, summary, rejections)
+
+
+def _enqueue_changed(result: ApplyResult) -> None:
+    """After the commit: recompute the metrics of the creators the import changed."""
+    if result.creator_ids:
+        ids = sorted(result.creator_ids)
+        transaction.on_commit(lambda: _enqueue_recompute(ids))
 
 
 def _estimate_rows(path: str) -> int | None:
