@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "creators.tasks.requeue_stale_imports",
         "schedule": 5 * 60,
     },
+    # Score runs whose task is gone (past the task time limit) are marked failed.
+    "fail-stale-score-runs": {
+        "task": "scoring.tasks.fail_stale_runs",
+        "schedule": 10 * 60,
+    },
 }
 CELERY_TIMEZONE = "UTC"
 

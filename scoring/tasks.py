@@ -86,3 +86,11 @@ def recompute_overlaps(self, campaign_id: int) -> int | None:
         _abandon_running(ScoreRun.Kind.OVERLAPS, campaign_id)
         run = service(campaign_id=campaign_id)
         return run.pk if run else None  # None: the campaign was deleted since it was queued
+
+
+@shared_task
+def fail_stale_runs() -> list[int]:
+    """Every few minutes (beat): runs no task will ever finish are marked failed."""
+    from scoring.stale_runs import score_runs_fail_stale
+
+    return score_runs_fail_stale()
