@@ -158,6 +158,20 @@ def test_detail_ranks_filters_and_paginates(client_for, world):
     assert next(m.rank for m in second.context["page"]) == 51
 
 
+def test_detail_count_stops_at_the_last_page_shown(client_for, world, monkeypatch):
+    from campaigns import views
+
+    monkeypatch.setattr(views, "MAX_MATCH_PAGES", 1)
+    make_matches(world.campaign_a, 60)
+    url = reverse("campaigns:detail", args=[world.campaign_a.pk])
+    response = client_for(world.viewer_a).get(url)
+    paginator = response.context["page"].paginator
+    assert paginator.capped and paginator.count == 51 and paginator.num_pages == 1
+    body = response.content.decode()
+    assert "More than 50 creators match" in body and "Pages stop at 1" in body
+    assert "page=2" not in body
+
+
 def test_detail_hides_rostered_and_empty_state(client_for, world):
     matches = make_matches(world.campaign_a, 3)
     RosterEntry.objects.create(campaign=world.campaign_a, creator=matches[0].creator)
