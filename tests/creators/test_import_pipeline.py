@@ -136,3 +136,24 @@ def test_a_failing_writer_fails_the_job_and_writes_nothing(monkeypatch):
     assert "nothing was written" in job.message
     assert _catalogue() == {"old_same": 100, "old_changed": 200}
     assert len(calls) == 2  # the first chunk was written, and rolled back
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("handle,followers\n", "no data rows"),
+        ("followers,name\n100,Anna\n", "No column for handle"),
+    ],
+)
+def test_a_file_error_fails_the_job_and_leaves_no_writer_behind(content, message):
+    job = import_job_create(
+        kind="profiles",
+        file=ContentFile(content.encode()),
+        original_name="profiles.csv",
+        platform="instagram",
+    )
+    job = import_job_run(job_id=job.pk)
+    assert job.status == ImportStatus.FAILED
+    assert message in job.message
+    assert _catalogue() == {"old_same": 100, "old_changed": 200}
+    assert "import-writer" not in {thread.name for thread in threading.enumerate()}
