@@ -3,11 +3,12 @@
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync workers, one more than the cores: the pages are CPU-bound (the queries take a few ms), so
-# extra processes only contend. Measured on 2 cores with PostgreSQL on the same host, discovery
-# at 100k creators with 8 clients: 3 workers 127-134 req/s, p95 79 ms; 5 workers (the usual
-# 2 x cores + 1) 113 req/s, p95 97 ms. Raise it where the database is on another machine.
-workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) + 1))
+# Sync workers, 2 x cores + 1. Measured on 2 cores with PostgreSQL on the same host at 100k
+# creators: one page hammered by 8 closed-loop clients runs best with cores + 1 (3 workers:
+# discovery p95 79-87 ms; 5 workers: 85-95 ms), but the realistic mix of 16 users (short pages
+# queued behind slow searches and writes) needs the extra processes (3 workers: p95 120-130 ms;
+# 5 workers: 92-94 ms). Production traffic is the mix.
+workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
