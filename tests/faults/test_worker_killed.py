@@ -224,9 +224,18 @@ def test_second_delivery_while_the_first_still_runs_waits_and_imports_nothing_tw
     two = run_import.apply_async((job.pk,), queue=workers.queue)
 
     def second_waits_for_first():
+        # The first delivery holds the job's single-flight lock on its task connection while its
+        # import's writer (a second connection, `first`) is stopped by the blocker: the copy
+        # must be waiting for that lock, not writing.
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE %s = ANY(pg_blocking_pids(pid))", [first]
+                "SELECT waiting.pid FROM pg_locks waiting JOIN pg_locks held"
+                " ON held.locktype = 'advisory' AND held.granted"
+                " AND held.classid = waiting.classid AND held.objid = waiting.objid"
+                " AND held.pid <> waiting.pid"
+                " WHERE waiting.locktype = 'advisory' AND NOT waiting.granted"
+                " AND waiting.pid <> %s",
+                [first],
             )
             return cursor.fetchone()
 
