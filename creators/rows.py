@@ -59,7 +59,8 @@ class RowContext:
         )
 
 
-def _metrics(creator: Creator):
+def metrics_of(creator: Creator):
+    """The creator's CreatorMetrics, or None when not computed yet (light rows carry None)."""
     try:
         return creator.metrics
     except Creator.metrics.RelatedObjectDoesNotExist:
@@ -127,7 +128,7 @@ def _shortlist(creator: Creator, ctx: RowContext, options: str) -> str:
 
 def discovery_row(creator: Creator, ctx: RowContext, options: str | None = None) -> str:
     """One <tr>: creator, tier, followers, ER (percentile), authenticity, price, score, shortlist."""
-    metrics = _metrics(creator)
+    metrics = metrics_of(creator)
     details = " · ".join(
         escape(part)
         for part in (creator.display_name, _PLATFORMS.get(creator.platform, creator.platform))

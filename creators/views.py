@@ -9,7 +9,14 @@ from django.views.decorators.http import require_GET, require_POST
 from campaigns.models import Campaign
 from creators.forms import SORTS, DiscoveryFilterForm
 from creators.models import Creator
-from creators.rows import VALUES, RowContext, discovery_row, discovery_rows, light_rows
+from creators.rows import (
+    VALUES,
+    RowContext,
+    discovery_row,
+    discovery_rows,
+    light_rows,
+    metrics_of,
+)
 from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
@@ -117,12 +124,12 @@ def export(request):
             c.display_name,
             c.country,
             c.language,
-            getattr(_metrics(c), "tier", ""),
+            getattr(metrics_of(c), "tier", ""),
             c.followers,
-            getattr(_metrics(c), "er_median", None),
-            getattr(_metrics(c), "er_percentile", None),
-            getattr(_metrics(c), "authenticity_score", None),
-            getattr(_metrics(c), "growth_30d", None),
+            getattr(metrics_of(c), "er_median", None),
+            getattr(metrics_of(c), "er_percentile", None),
+            getattr(metrics_of(c), "authenticity_score", None),
+            getattr(metrics_of(c), "growth_30d", None),
             c.price,
             "yes" if c.price is not None and c.price_estimated else "no",
             c.price_currency,
@@ -131,13 +138,6 @@ def export(request):
         for c in discovery_creators(filters=filters)[:EXPORT_LIMIT]
     )
     return csv_response("creators.csv", header, rows)
-
-
-def _metrics(creator):
-    try:
-        return creator.metrics
-    except Creator.metrics.RelatedObjectDoesNotExist:
-        return None
 
 
 @login_required
