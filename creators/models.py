@@ -107,7 +107,11 @@ class Creator(models.Model):
 class FollowerSnapshot(models.Model):
     """Follower and following counts on a day: the growth curve and spike detection read these."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="snapshots")
+    # db_index=False: the unique (creator, date) index below serves every lookup by creator
+    # (and the cascade), so a second index on creator alone would only slow down imports.
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="snapshots", db_index=False
+    )
     date = models.DateField()
     followers = models.BigIntegerField()
     following = models.BigIntegerField(null=True, blank=True)
@@ -134,7 +138,11 @@ class FollowerSnapshot(models.Model):
 class Post(models.Model):
     """One post with its public reactions. views is set for video posts only."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="posts")
+    # db_index=False: the unique (creator, external_id) index below serves every lookup by creator
+    # (and the cascade), so a second index on creator alone would only slow down imports.
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="posts", db_index=False
+    )
     external_id = models.CharField(max_length=100)
     url = models.URLField(max_length=400, blank=True)
     posted_at = models.DateTimeField()
@@ -183,7 +191,11 @@ class AudienceDimension(models.TextChoices):
 class AudienceShare(models.Model):
     """The share of a creator's audience in one bucket of one dimension (e.g. country=DE: 0.31)."""
 
-    creator = models.ForeignKey(Creator, on_delete=models.CASCADE, related_name="audience_shares")
+    # db_index=False: the unique (creator, dimension, bucket) index below serves every lookup by creator
+    # (and the cascade), so a second index on creator alone would only slow down imports.
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="audience_shares", db_index=False
+    )
     dimension = models.CharField(max_length=16, choices=AudienceDimension.choices)
     bucket = models.CharField(max_length=64, help_text="ISO code, age band like 18-24, gender, ...")
     share = models.FloatField(help_text="Fraction of the audience, 0..1.")
