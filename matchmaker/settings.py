@@ -209,6 +209,12 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# A file over IMPORT_MAX_UPLOAD_BYTES stops being stored as it arrives, not after it is on disk.
+FILE_UPLOAD_HANDLERS = [
+    "creators.importing.uploads.CappedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------

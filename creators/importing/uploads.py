@@ -6,9 +6,12 @@ naming what it is (a PNG renamed .csv, a PDF, an old .xls workbook, a ZIP archiv
 
 from __future__ import annotations
 
+import io
 import zipfile
 
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.core.files.uploadhandler import FileUploadHandler
 
 # Magic numbers of formats people upload by mistake; none can start a CSV header.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -45,6 +48,49 @@ def size_problem(size: int | None, name: str) -> str | None:
             "Split the file and import the parts."
         )
     return None
+
+
+class CappedUploadHandler(FileUploadHandler):
+    """The first of FILE_UPLOAD_HANDLERS: once a file passes IMPORT_MAX_UPLOAD_BYTES, nothing more
+    of it is kept, in memory or on disk, and what was kept is dropped.
+
+    The rest of the request is still read, so the browser gets its page back with the message
+    (a reset connection would show a network error instead). The field receives a TooLargeUpload
+    of the size sent, which size_problem refuses like any other file over the limit."""
+
+    def new_file(self, *args, **kwargs) -> None:
+        super().new_file(*args, **kwargs)
+        self.too_large = False
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
+        if start + len(raw_data) <= settings.IMPORT_MAX_UPLOAD_BYTES:
+            return raw_data
+        if not self.too_large:
+            self.too_large = True
+            self._drop_kept()
+        return None  # the handlers after this one get nothing more of this file
+
+    def file_complete(self, file_size: int) -> UploadedFile | None:
+        if not self.too_large:
+            return None  # the next handler's file
+        return TooLargeUpload(
+            self.file_name, file_size, self.content_type, self.charset, self.content_type_extra
+        )
+
+    def _drop_kept(self) -> None:
+        """Close what the later handlers kept of this file (a temporary file is deleted)."""
+        handlers = getattr(self.request, "upload_handlers", None) or []
+        for handler in handlers:
+            kept = getattr(handler, "file", None)
+            if handler is not self and kept is not None:
+                kept.close()
+
+
+class TooLargeUpload(UploadedFile):
+    """An upload over the limit: its name and size as sent, no content."""
+
+    def __init__(self, name, size, content_type, charset, content_type_extra):
+        super().__init__(io.BytesIO(), name, content_type, size, charset, content_type_extra)
 
 
 def content_problem(file, name: str) -> str | None:

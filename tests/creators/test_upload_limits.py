@@ -2,11 +2,13 @@
 IMPORT_MAX_UPLOAD_MB setting) and accepted types by extension and by the file's first bytes."""
 
 import io
+import os
 import zipfile
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 from rest_framework.test import APIClient
 
@@ -111,6 +113,41 @@ def test_files_over_the_size_limit_are_refused(settings, web, api):
     assert web("fits.csv", fits).status_code == 302
     assert api("fits.csv", fits).status_code == 201
     assert ImportJob.objects.count() == 2
+
+
+def test_a_file_over_the_limit_stops_being_stored_as_it_arrives(settings, web, api, monkeypatch):
+    """Neither disk nor memory holds more than the limit of a file that is over it, and what was
+    held is deleted; the message still gives the size sent."""
+    settings.IMPORT_MAX_UPLOAD_BYTES = 1024 * 1024
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 0  # every upload goes to a temporary file
+    stored = {"bytes": 0, "paths": []}
+    new_file = TemporaryFileUploadHandler.new_file
+    receive = TemporaryFileUploadHandler.receive_data_chunk
+
+    def spy_new_file(self, *args, **kwargs):
+        new_file(self, *args, **kwargs)
+        stored["paths"].append(self.file.temporary_file_path())
+
+    def spy_receive(self, raw_data, start):
+        stored["bytes"] += len(raw_data)
+        return receive(self, raw_data, start)
+
+    monkeypatch.setattr(TemporaryFileUploadHandler, "new_file", spy_new_file)
+    monkeypatch.setattr(TemporaryFileUploadHandler, "receive_data_chunk", spy_receive)
+    big = CSV + b"carl,instagram,10\n" * (3 * 1024 * 1024 // 18)
+    for send in (web, api):
+        stored["bytes"], stored["paths"] = 0, []
+        response = send("big.csv", big)
+        body = response.content.decode()
+        assert "big.csv is 3 MB" in body or "The file is 3 MB" in body
+        assert "the limit is 1 MB" in body
+        assert 0 < stored["bytes"] <= settings.IMPORT_MAX_UPLOAD_BYTES
+        assert stored["paths"] and not any(os.path.exists(p) for p in stored["paths"])
+    assert not ImportJob.objects.exists()
+    # A file within the limit is stored whole, as before.
+    stored["bytes"] = 0
+    assert web("small.csv", CSV).status_code == 302
+    assert stored["bytes"] == len(CSV)
 
 
 def test_tables_of_each_accepted_type_are_taken(web, api):
