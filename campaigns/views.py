@@ -23,6 +23,7 @@ from campaigns.models import Brand, Campaign, RosterEntry, Stage
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
+from matchmaker.lib.redirects import safe_next
 
 MATCHES_PER_PAGE = 50
 # The ranking shows its best 2,000 creators (40 pages), as discovery shows 40 pages: the count
@@ -213,7 +214,7 @@ def shortlist(request, pk: int, creator_id: int):
     if wants_partial(request):
         return render(request, "campaigns/_shortlisted.html", {"campaign": campaign})
     messages.success(request, f"{creator} added to the shortlist.")
-    return redirect(request.POST.get("next") or reverse("campaigns:detail", args=[pk]))
+    return redirect(safe_next(request, reverse("campaigns:detail", args=[pk])))
 
 
 def _members(campaign):

@@ -270,3 +270,36 @@ def test_recompute_requires_write_and_status_partial_polls(client_for, world, mo
     )
     assert status.status_code == 200 and status["HX-Refresh"] == "true"
     assert "Last computed: never" in status.content.decode()
+
+
+OFF_SITE = [
+    "https://evil.example/login",
+    "http://evil.example",
+    "//evil.example/path",
+    "///evil.example",
+    "https:evil.example",
+    "http:/evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    " //evil.example",
+    "\t//evil.example",
+    "http://testserver@evil.example/",
+    "javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+]
+
+
+def test_shortlist_never_redirects_off_site(client_for, world):
+    """The no-JavaScript shortlist form follows `next` only to a page of this site."""
+    creators = [m.creator for m in make_matches(world.campaign_a, len(OFF_SITE) + 1)]
+    client = client_for(world.editor_a)
+    fallback = reverse("campaigns:detail", args=[world.campaign_a.pk])
+    for creator, target in zip(creators, OFF_SITE, strict=False):
+        url = reverse("campaigns:shortlist_match", args=[world.campaign_a.pk, creator.pk])
+        response = client.post(url, {"next": target})
+        assert response.status_code == 302, target
+        assert response["Location"] == fallback, target
+    # A page of this site is where the form goes back to.
+    local = f"{fallback}?page=2"
+    url = reverse("campaigns:shortlist_match", args=[world.campaign_a.pk, creators[-1].pk])
+    assert client.post(url, {"next": local})["Location"] == local

@@ -76,3 +76,15 @@ def test_correct_password_logs_in_through_the_form(client):
     )
     assert response.status_code == 302
     assert response.url == reverse("home")
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "https:evil"])
+def test_login_and_logout_ignore_an_off_site_next(client, target):
+    f.UserFactory(username="marketer")
+    response = client.post(
+        reverse("login"),
+        {"username": "marketer", "password": f.DEFAULT_PASSWORD, "next": target},
+    )
+    assert response.status_code == 302 and response.url == reverse("home")
+    response = client.post(reverse("logout"), {"next": target})
+    assert response.status_code == 302 and response.url == reverse("login")
