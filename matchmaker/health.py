@@ -1,9 +1,18 @@
 """/healthz: is the database reachable, is Redis reachable, is a Celery worker answering?
 
-Answers 200 with a JSON body when every required part is up, 503 otherwise. Without REDIS_URL
-(the embedded default) tasks run in-process, so Redis and the worker are reported as such.
+Answers 200 when every required part is up, 503 otherwise. What the body says depends on who
+asks: anyone gets the one-word state (`{"status": "ok"}` or `"error"`), which is all a load
+balancer or uptime probe needs; with HEALTHZ_DETAILS on, anonymous callers also get each check's
+state and time; staff get the details too (error text, worker names). Error text names hosts,
+database users and ports, so it is never shown to anonymous callers.
+
+The Redis and worker checks are remembered per process for HEALTHZ_CACHE_SECONDS: a worker ping
+waits up to a second for replies, and a probe calling every second must not keep a sync worker
+busy for that second each time. Without REDIS_URL (the embedded default) tasks run in-process, so
+Redis and the worker are reported as such.
 """
 
+import threading
 import time
 
 from django.conf import settings
@@ -11,6 +20,13 @@ from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+WORKER_PING_TIMEOUT = 1.0
+
+_memo_lock = threading.Lock()
+# REDIS_URL -> (monotonic expiry, checks): keyed by URL so a changed setting is never answered
+# from another configuration's result.
+_memo: dict[str, tuple[float, dict]] = {}
 
 
 def _timed(check) -> dict:
@@ -45,27 +61,40 @@ def _redis() -> str:
 def _worker() -> str:
     from matchmaker.celery import app
 
-    replies = app.control.ping(timeout=1.0)
+    replies = app.control.ping(timeout=WORKER_PING_TIMEOUT)
     if not replies:
-        raise RuntimeError("no Celery worker answered within 1 s")
+        raise RuntimeError(f"no Celery worker answered within {WORKER_PING_TIMEOUT:g} s")
     return f"{len(replies)} worker(s): " + ", ".join(
         sorted(name for reply in replies for name in reply)
     )
 
 
+def _broker_checks() -> dict:
+    redis_check = _timed(_redis)
+    if redis_check["status"] != "ok":
+        worker = {"status": "error", "detail": "skipped: Redis is down", "ms": 0}
+    else:
+        worker = _timed(_worker)
+    return {"redis": redis_check, "worker": worker}
+
+
+def _remembered_broker_checks() -> dict:
+    """Redis and worker checks, measured at most once per HEALTHZ_CACHE_SECONDS per process."""
+    url = settings.REDIS_URL
+    with _memo_lock:  # one ping at a time even with threaded workers
+        remembered = _memo.get(url)
+        now = time.monotonic()
+        if remembered is not None and remembered[0] > now:
+            return {name: {**check, "cached": True} for name, check in remembered[1].items()}
+        checks = _broker_checks()
+        _memo[url] = (time.monotonic() + settings.HEALTHZ_CACHE_SECONDS, checks)
+        return checks
+
+
 def health_report() -> tuple[bool, dict]:
     checks = {"database": _timed(_database)}
     if settings.REDIS_URL:
-        checks["redis"] = _timed(_redis)
-        checks["worker"] = (
-            _timed(_worker)
-            if checks["redis"]["status"] == "ok"
-            else {
-                "status": "error",
-                "detail": "skipped: Redis is down",
-                "ms": 0,
-            }
-        )
+        checks |= _remembered_broker_checks()
     else:
         checks["redis"] = {
             "status": "ok",
@@ -77,10 +106,17 @@ def health_report() -> tuple[bool, dict]:
     return healthy, checks
 
 
+def _without_details(checks: dict) -> dict:
+    return {name: {"status": c["status"], "ms": c["ms"]} for name, c in checks.items()}
+
+
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
     healthy, checks = health_report()
-    return JsonResponse(
-        {"status": "ok" if healthy else "error", "checks": checks}, status=200 if healthy else 503
-    )
+    body: dict = {"status": "ok" if healthy else "error"}
+    if request.user.is_staff:
+        body["checks"] = checks
+    elif settings.HEALTHZ_DETAILS:
+        body["checks"] = _without_details(checks)
+    return JsonResponse(body, status=200 if healthy else 503)

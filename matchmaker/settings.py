@@ -276,6 +276,13 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
+# --- Health ---------------------------------------------------------------------------
+# /healthz tells anonymous callers ok/error only; HEALTHZ_DETAILS adds each check's state and
+# time (never error text, which names hosts and users: staff alone see it). Redis and worker
+# checks are remembered per process for HEALTHZ_CACHE_SECONDS (a worker ping waits up to 1 s).
+HEALTHZ_DETAILS = env_bool("HEALTHZ_DETAILS", False)
+HEALTHZ_CACHE_SECONDS = env_int("HEALTHZ_CACHE_SECONDS", 10)
+
 # --- Logging ------------------------------------------------------------------------------
 LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
 LOGGING = {

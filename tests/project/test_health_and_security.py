@@ -2,6 +2,7 @@
 
 import json
 import logging
+import time
 
 import pytest
 from django.test import override_settings
@@ -13,8 +14,23 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-def test_healthz_reports_database_and_in_process_tasks(client, settings):
+@pytest.fixture
+def fresh_health():
+    """Each test measures its own Redis and worker checks (they are remembered per process)."""
+    from matchmaker import health
+
+    health._memo.clear()
+    yield health
+    health._memo.clear()
+
+
+# A Redis URL whose error text names a host, a port and a user, as a real one would.
+UNREACHABLE_REDIS = "redis://secret_user:secret_pw@127.0.0.1:1/0"  # nothing listens on port 1
+
+
+def test_healthz_tells_staff_the_database_and_in_process_tasks(client, settings, fresh_health):
     settings.REDIS_URL = ""
+    client.force_login(f.UserFactory(username="ops", is_staff=True))
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -23,13 +39,71 @@ def test_healthz_reports_database_and_in_process_tasks(client, settings):
     assert "in-process" in body["checks"]["worker"]["detail"]
 
 
-def test_healthz_is_503_when_redis_is_unreachable(client, settings):
-    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+def test_healthz_gives_anonymous_callers_one_word(client, settings, fresh_health):
+    settings.REDIS_URL = ""
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_healthz_is_503_without_error_text_for_anonymous_callers(client, settings, fresh_health):
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json() == {"status": "error"}
+    for secret in ("127.0.0.1", "secret_user", "Error", "Connection", "refused"):
+        assert secret not in response.content.decode()
+
+
+def test_healthz_details_setting_shows_states_but_no_error_text(client, settings, fresh_health):
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    settings.HEALTHZ_DETAILS = True
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["database"]["status"] == "ok"
+    assert body["checks"]["redis"]["status"] == "error"
+    assert body["checks"]["worker"]["status"] == "error"
+    assert all(set(check) == {"status", "ms"} for check in body["checks"].values())
+    assert "127.0.0.1" not in response.content.decode()
+
+
+def test_healthz_tells_staff_why_redis_is_down(client, settings, fresh_health):
+    settings.REDIS_URL = UNREACHABLE_REDIS
+    client.force_login(f.UserFactory(username="ops", is_staff=True))
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
     assert body["checks"]["redis"]["status"] == "error"
+    assert "127.0.0.1" in body["checks"]["redis"]["detail"]
     assert body["checks"]["worker"]["detail"] == "skipped: Redis is down"
+
+
+def test_healthz_pings_the_workers_once_per_cache_window(
+    client, settings, fresh_health, requires_redis, monkeypatch
+):
+    """No worker listens on the tests' Redis database: each ping waits its full second. The
+    second call inside the window answers from the remembered result instead of pinging."""
+    from matchmaker.celery import app
+
+    settings.REDIS_URL = requires_redis
+    settings.HEALTHZ_CACHE_SECONDS = 60
+    pings = []
+    real_ping = app.control.ping
+
+    def counted_ping(*args, **kwargs):
+        pings.append(kwargs)
+        return real_ping(*args, **kwargs)
+
+    monkeypatch.setattr(app.control, "ping", counted_ping)
+    first = client.get("/healthz")
+    second = client.get("/healthz")
+    assert first.status_code == second.status_code == 503
+    assert len(pings) == 1
+    real_monotonic = time.monotonic
+    monkeypatch.setattr(time, "monotonic", lambda: real_monotonic() + 61)
+    client.get("/healthz")  # the window has passed: measured again
+    assert len(pings) == 2
 
 
 def test_json_log_lines_carry_extra_fields():
