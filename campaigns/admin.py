@@ -127,7 +127,10 @@ class OutcomeAdmin(admin.ModelAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ("name", "user", "prefix", "created_at", "last_used_at", "revoked_at")
-    list_filter = ("revoked_at",)
+    list_display = (
+        "name", "user", "prefix", "read_only", "staff", "created_at", "expires_at",
+        "last_used_at", "revoked_at", "revoked_because",
+    )  # fmt: skip
+    list_filter = ("read_only", "staff", "revoked_because")
     search_fields = ("name", "user__username", "prefix")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at")
+    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_because")

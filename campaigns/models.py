@@ -342,7 +342,17 @@ class Outcome(models.Model):
 
 
 class ApiToken(models.Model):
-    """A personal API token. Only a hash is stored; the token itself is shown once, at creation."""
+    """A personal API token. Only a hash is stored; the token itself is shown once, at creation.
+
+    A token acts as its user with at most the rights it was given: reading only (`read_only`),
+    or reading and writing; a staff user's token carries staff rights (catalogue imports) only
+    when it was created with the staff scope. It stops working when it expires, is revoked, or
+    its user changes password or is deactivated (both revoke every token of the user)."""
+
+    class RevokedBecause(models.TextChoices):
+        USER = "user", "revoked by its owner"
+        PASSWORD_CHANGED = "password_changed", "password changed"
+        DEACTIVATED = "deactivated", "account deactivated"
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -354,9 +364,20 @@ class ApiToken(models.Model):
         max_length=12, db_index=True, help_text="First characters, to identify it."
     )
     key_hash = models.CharField(max_length=128, unique=True)
+    read_only = models.BooleanField(
+        default=False, help_text="Reads only: every write through the API is refused."
+    )
+    staff = models.BooleanField(
+        default=False,
+        help_text="Carries its user's staff rights (catalogue imports); chosen explicitly.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_because = models.CharField(
+        max_length=20, choices=RevokedBecause.choices, blank=True, default=""
+    )
 
     class Meta:
         ordering = ["-created_at"]

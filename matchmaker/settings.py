@@ -251,7 +251,12 @@ REST_FRAMEWORK = {
         "matchmaker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # A read-only token is refused on writes everywhere (views that set their own permission
+    # classes, the staff imports, include the same check).
+    "DEFAULT_PERMISSION_CLASSES": [
+        "matchmaker.api.permissions.TokenScope",
+        "rest_framework.permissions.IsAuthenticated",
+    ],
     "DEFAULT_PAGINATION_CLASS": "matchmaker.api.pagination.CountedPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

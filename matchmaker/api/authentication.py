@@ -3,7 +3,7 @@
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from campaigns.tokens import api_token_authenticate
+from campaigns.tokens import TokenExpired, api_token_authenticate
 
 
 class ApiTokenAuthentication(authentication.BaseAuthentication):
@@ -23,7 +23,10 @@ class ApiTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "The token contains invalid characters."
             ) from None
-        token = api_token_authenticate(raw)
+        try:
+            token = api_token_authenticate(raw)
+        except TokenExpired as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from None
         if token is None:
             raise exceptions.AuthenticationFailed("Unknown or revoked API token.")
         return token.user, token

@@ -12,11 +12,12 @@ from tests import factories as f
 
 @pytest.fixture
 def api_for():
-    """An APIClient authenticated as `user` with a real bearer token."""
+    """An APIClient authenticated as `user` with a real bearer token (read and write; staff
+    rights with `staff=True`, other token options as keywords)."""
 
-    def make(user):
+    def make(user, **scopes):
         client = APIClient()
-        _, raw = api_token_create(user=user, name="tests")
+        _, raw = api_token_create(user=user, name="tests", **scopes)
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         return client
 

@@ -13,7 +13,7 @@ CSV = (
 
 
 def test_staff_uploads_and_the_job_runs(world, api_for, django_capture_on_commit_callbacks):
-    client = api_for(world.staff)
+    client = api_for(world.staff, staff=True)
     upload = SimpleUploadedFile("profiles.csv", CSV, content_type="text/csv")
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post("/api/v1/imports/", {"kind": "profiles", "file": upload})
@@ -28,7 +28,7 @@ def test_staff_uploads_and_the_job_runs(world, api_for, django_capture_on_commit
 
 
 def test_upload_validation_errors(world, api_for):
-    client = api_for(world.staff)
+    client = api_for(world.staff, staff=True)
     empty = SimpleUploadedFile("profiles.csv", b"", content_type="text/csv")
     response = client.post("/api/v1/imports/", {"kind": "profiles", "file": empty})
     assert response.status_code == 400 and "file" in response.json()["error"]["fields"]

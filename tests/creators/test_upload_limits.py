@@ -40,7 +40,7 @@ def web(world, client_for):
 @pytest.fixture
 def api(world):
     client = APIClient()
-    _, raw = api_token_create(user=world.staff, name="tests")
+    _, raw = api_token_create(user=world.staff, name="tests", staff=True)
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
     def post(name: str, content: bytes):
