@@ -17,4 +17,7 @@ max_requests = 2000
 max_requests_jitter = 200
 accesslog = "-"
 errorlog = "-"
+# Peers whose X-Forwarded-Proto gunicorn believes (the request is then HTTPS to Django): the TLS
+# proxy's address or network. The client address comes from X-Forwarded-For in Django, counted
+# from the right by PROXY_COUNT (matchmaker/lib/client_ip.py).
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -173,10 +173,20 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Login throttling: five failures per username and address lock the pair out for 15 minutes.
+# Login throttling (matchmaker/login_throttle.py): five failures per username and address, or
+# more per username from any address, lock the username out for 15 minutes.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_USERNAME_FAILURE_LIMIT = env_int("AXES_USERNAME_FAILURE_LIMIT", 10)
+if AXES_USERNAME_FAILURE_LIMIT <= AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "AXES_USERNAME_FAILURE_LIMIT (failures per username from any address) must be higher "
+        f"than AXES_FAILURE_LIMIT (per username and address), got {AXES_USERNAME_FAILURE_LIMIT} "
+        f"and {AXES_FAILURE_LIMIT}."
+    )
 AXES_COOLOFF_TIME = 0.25
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "matchmaker.login_throttle.TwoLimitHandler"
+AXES_CLIENT_IP_CALLABLE = "matchmaker.lib.client_ip.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -219,7 +229,16 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
 # --- Security -----------------------------------------------------------------------------
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Reverse proxies in front of gunicorn, each appending to X-Forwarded-For: the client address
+# (login throttling, API throttles) is read from that header only when this says so. 0: gunicorn
+# is exposed directly and the TCP peer is the client.
+PROXY_COUNT = env_int("PROXY_COUNT", 0)
+if PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"PROXY_COUNT must be 0 or more, got {PROXY_COUNT}.")
+# X-Forwarded-Proto is anyone's to send to an exposed gunicorn: trusted only when set. gunicorn
+# itself trusts it from FORWARDED_ALLOW_IPS (matchmaker/gunicorn_conf.py), which checks the peer.
+if env_bool("SECURE_PROXY_SSL_HEADER", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
@@ -264,6 +283,7 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "matchmaker.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["matchmaker.api.throttling.TokenRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "600/min")},
+    "NUM_PROXIES": PROXY_COUNT,
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Matchmaker API",

@@ -51,3 +51,37 @@ def test_commands_exist_in_the_project():
     from matchmaker.celery import app
 
     assert app.main == "matchmaker"
+
+
+def test_web_is_reached_only_through_the_proxy_it_trusts():
+    """The forwarded headers are trusted (PROXY_COUNT, FORWARDED_ALLOW_IPS) only because the
+    port is published on the host's loopback, where the TLS proxy is the one client; Django's
+    own SECURE_PROXY_SSL_HEADER, which checks no peer, stays off."""
+    web = SERVICES["web"]
+    env = web["environment"]
+    assert env["PROXY_COUNT"] == "1"
+    for mapping in web["ports"]:
+        assert str(mapping).startswith("127.0.0.1:"), mapping
+    assert "SECURE_PROXY_SSL_HEADER" not in env
+    for name in ("worker", "beat"):
+        assert "FORWARDED_ALLOW_IPS" not in SERVICES[name]["environment"]
+
+
+def test_web_healthcheck_request_is_answered_under_the_compose_settings(client, settings):
+    """The healthcheck asks for the login page with the first ALLOWED_HOSTS name over HTTPS (as
+    gunicorn reports a request the allowed peer marked X-Forwarded-Proto: https), so neither
+    the host check nor the HTTPS redirect turns it away."""
+    test = " ".join(SERVICES["web"]["healthcheck"]["test"])
+    assert "os.environ['ALLOWED_HOSTS'].split(',')[0]" in test
+    assert "'X-Forwarded-Proto': 'https'" in test and "/accounts/login/" in test
+    default_hosts = SERVICES["web"]["environment"]["ALLOWED_HOSTS"]
+    assert default_hosts == "${ALLOWED_HOSTS:-localhost}"
+    settings.ALLOWED_HOSTS = ["localhost"]
+    settings.SECURE_SSL_REDIRECT = True
+    assert client.get("/accounts/login/", HTTP_HOST="localhost", secure=True).status_code == 200
+    # Without the forwarded scheme the redirect (or, with the container's name, the host
+    # check) would fail the healthcheck: what the old one did.
+    assert client.get("/accounts/login/", HTTP_HOST="localhost").status_code == 301
+    assert (
+        client.get("/accounts/login/", HTTP_HOST="127.0.0.1:8000", secure=True).status_code == 400
+    )
