@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns import services
+from campaigns.api.filters import CampaignFilter
 from campaigns.api.serializers import (
     CampaignSerializer,
     RosterEntrySerializer,
@@ -29,7 +30,7 @@ class CampaignList(generics.ListCreateAPIView):
     """Campaigns of the user's organisations; create one for a brand you can edit."""
 
     serializer_class = CampaignSerializer
-    filterset_fields = ["status", "objective", "brand"]
+    filterset_class = CampaignFilter
 
     def get_queryset(self):
         return (

@@ -59,6 +59,22 @@ def test_campaign_list_is_scoped_to_the_organisation(world, api_for):
     assert body["count"] == 1
 
 
+def test_brand_filter_does_not_tell_whether_a_foreign_brand_exists(world, api_for):
+    """?brand= with another organisation's brand answers exactly as with an id that does not
+    exist (nothing of yours matches either); the user's own brand filters."""
+    client = api_for(world.owner_a)
+    foreign = client.get("/api/v1/campaigns/", {"brand": world.brand_b.pk})
+    missing = client.get("/api/v1/campaigns/", {"brand": 987654321})
+    assert foreign.status_code == missing.status_code == 200
+    assert foreign.json() == missing.json()
+    assert foreign.json()["count"] == 0
+    own = client.get("/api/v1/campaigns/", {"brand": world.brand_a.pk}).json()
+    assert [c["id"] for c in own["results"]] == [world.campaign_a.pk]
+    for bad in ("x", "1.5"):
+        response = client.get("/api/v1/campaigns/", {"brand": bad})
+        assert response.status_code == 400 and "brand" in response.json()["error"]["fields"]
+
+
 def test_editor_creates_and_updates_a_campaign_through_the_service(world, api_for):
     world.brand_a.target_countries = ["DE"]
     world.brand_a.save()
