@@ -7,12 +7,13 @@ CREATORS ?= 2000
 # Development defaults; production sets DEBUG=0 and a SECRET_KEY (see README.md).
 export DEBUG ?= 1
 
-.PHONY: help install assets demo run seed migrate test test-fast lint format bench bench-full worker beat requirements clean
+.PHONY: help install assets demo run seed migrate test test-fast lint format fuzz bench bench-full worker beat requirements clean
 
 help:
 	@echo "make demo     set up everything, seed demo data and serve http://$(HOST)"
 	@echo "make test     the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
 	@echo "make lint     ruff check and format check"
+	@echo "make fuzz     schemathesis against the API as two organisations (set DATABASE_URL)"
 	@echo "make bench    benchmarks on PostgreSQL (set DATABASE_URL), table printed and saved in var/bench/"
 
 $(BIN)/python:
@@ -54,6 +55,11 @@ test: install
 
 test-fast: install
 	$(BIN)/python -m pytest -m "not browser and not worker and not slow" $(PYTEST_ARGS)
+
+# API fuzzing (CI runs it before the tests): schemathesis --checks all against gunicorn, as two
+# organisations, on its own database (DATABASE_URL's name + _fuzz); tests/fuzz/api.py says more.
+fuzz: install
+	$(BIN)/python -m tests.fuzz.api
 
 lint: install
 	$(BIN)/ruff check .

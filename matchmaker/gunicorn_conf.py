@@ -15,6 +15,9 @@ graceful_timeout = 30
 keepalive = 5
 max_requests = 2000
 max_requests_jitter = 200
+# The longest request line gunicorn takes (its maximum; default 4094): the optimiser's exclude
+# list, up to 500 creator ids, travels in the query string. Longer lines get a 414.
+limit_request_line = 8190
 accesslog = "-"
 errorlog = "-"
 # Peers whose X-Forwarded-Proto gunicorn believes (the request is then HTTPS to Django): the TLS

@@ -277,8 +277,11 @@ REST_FRAMEWORK = {
         "rest_framework.permissions.IsAuthenticated",
     ],
     "DEFAULT_PAGINATION_CLASS": "matchmaker.api.pagination.CountedPagination",
+    # Request bodies are JSON (lists, nested objects and null do not survive form encoding);
+    # the import upload sets its own multipart parser.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["matchmaker.api.filtering.StrictFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "matchmaker.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["matchmaker.api.throttling.TokenRateThrottle"],
@@ -291,7 +294,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"StageEnum": "campaigns.models.Stage"},
+    "ENUM_NAME_OVERRIDES": {
+        "StageEnum": "campaigns.models.Stage",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "ImportJobStatusEnum": "creators.models.ImportStatus",
+    },
     # Swagger UI assets served from our own static files (CSP allows no CDN).
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -34,6 +34,10 @@ DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
 }
 
 
+# Weights are relative (divided by their sum); a bound keeps the sum finite.
+MAX_WEIGHT = 1000
+
+
 def validate_weights(weights: dict) -> dict[str, float]:
     """Return the weights as floats for every component; raise ValueError naming what is wrong."""
     if not isinstance(weights, dict):
@@ -50,6 +54,8 @@ def validate_weights(weights: dict) -> dict[str, float]:
             raise ValueError(f"Weight for {name} must be a number, got {raw!r}.") from None
         if value != value or value < 0:
             raise ValueError(f"Weight for {name} must be zero or more, got {raw!r}.")
+        if value > MAX_WEIGHT:
+            raise ValueError(f"Weight for {name} must be at most {MAX_WEIGHT}, got {raw!r}.")
         out[name] = value
     if sum(out.values()) <= 0:
         raise ValueError("At least one weight must be above zero.")

@@ -9,9 +9,10 @@ from rest_framework.views import APIView
 from campaigns.models import Deliverable, Outcome, RosterEntry
 from campaigns.outcomes import services
 from matchmaker.api.scoping import scoped_object
+from matchmaker.api.strict import Amount, StrictTypes
 
 
-class DeliverableSerializer(serializers.ModelSerializer):
+class DeliverableSerializer(StrictTypes, serializers.ModelSerializer):
     class Meta:
         model = Deliverable
         fields = [
@@ -28,23 +29,51 @@ class DeliverableSerializer(serializers.ModelSerializer):
         extra_kwargs = {"platform": {"required": False}}
 
 
-class OutcomeSerializer(serializers.ModelSerializer):
+class OwnDeliverableField(serializers.PrimaryKeyRelatedField):
+    """A deliverable of the user's organisations: a foreign one reads exactly like a missing one."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        if request is None:  # schema generation
+            return Deliverable.objects.none()
+        return Deliverable.objects.for_user(request.user)
+
+
+OUTCOME_FIELDS = [
+    "id", "deliverable", "recorded_at", "reach", "impressions", "views", "likes",
+    "comments", "shares", "saves", "clicks", "conversions", "revenue", "promo_code",
+    "source", "created_at",
+]  # fmt: skip
+
+
+COUNTS = (
+    "reach", "impressions", "views", "likes", "comments", "shares", "saves", "clicks",
+    "conversions",
+)  # fmt: skip
+
+
+class OutcomeSerializer(StrictTypes, serializers.ModelSerializer):
+    """A reading of a deliverable's results; the deliverable is the one in the URL."""
+
+    revenue = Amount(max_digits=14, allow_null=True, required=False)
+
     class Meta:
         model = Outcome
-        fields = [
-            "id", "deliverable", "recorded_at", "reach", "impressions", "views", "likes",
-            "comments", "shares", "saves", "clicks", "conversions", "revenue", "promo_code",
-            "source", "created_at",
-        ]  # fmt: skip
-        read_only_fields = ["source", "created_at"]
-        extra_kwargs = {"recorded_at": {"required": False}}
+        fields = OUTCOME_FIELDS
+        read_only_fields = ["deliverable", "source", "created_at"]
+        extra_kwargs = {
+            "recorded_at": {"required": False},
+            **{name: {"min_value": 0} for name in COUNTS},
+        }
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        request = self.context.get("request")
-        if request is not None and "deliverable" in self.fields:
-            # A foreign deliverable reads exactly like a missing one.
-            self.fields["deliverable"].queryset = Deliverable.objects.for_user(request.user)
+
+class BulkReadingSerializer(OutcomeSerializer):
+    """A reading in a bulk request: it names its deliverable."""
+
+    deliverable = OwnDeliverableField()
+
+    class Meta(OutcomeSerializer.Meta):
+        read_only_fields = ["source", "created_at"]
 
 
 READING_KEYS = (
@@ -53,15 +82,8 @@ READING_KEYS = (
 )  # fmt: skip
 
 
-class BulkOutcomesSerializer(serializers.Serializer):
-    readings = serializers.ListField(
-        child=serializers.DictField(), allow_empty=False, max_length=1000
-    )
-
-    def validate_readings(self, value):
-        rows = OutcomeSerializer(data=value, many=True, context=self.context)
-        rows.is_valid(raise_exception=True)
-        return rows.validated_data
+class BulkOutcomesSerializer(StrictTypes, serializers.Serializer):
+    readings = serializers.ListField(child=BulkReadingSerializer(), min_length=1, max_length=1000)
 
 
 def _values(data: dict) -> dict:
@@ -120,9 +142,7 @@ class OutcomeList(generics.ListCreateAPIView):
 
     def create(self, request, *args, **kwargs):
         deliverable = scoped_object(Deliverable, request, pk=kwargs["pk"])
-        data = request.data.copy()
-        data["deliverable"] = deliverable.pk
-        serializer = self.get_serializer(data=data)
+        serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         outcome = services.outcome_record(
             deliverable=deliverable,

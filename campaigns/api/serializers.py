@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
 from creators.models import Category, Creator
+from matchmaker.api.strict import Amount, StrictTypes
 
 TARGETING_LISTS = (
     "platforms", "target_countries", "target_age_buckets", "target_genders",
@@ -11,7 +12,7 @@ TARGETING_LISTS = (
 )  # fmt: skip
 
 
-class CampaignSerializer(serializers.ModelSerializer):
+class CampaignSerializer(StrictTypes, serializers.ModelSerializer):
     brand = serializers.PrimaryKeyRelatedField(queryset=Brand.objects.none())
     niches = serializers.PrimaryKeyRelatedField(
         queryset=Category.objects.all(), many=True, required=False
@@ -25,6 +26,7 @@ class CampaignSerializer(serializers.ModelSerializer):
     keywords = serializers.ListField(child=serializers.CharField(), required=False)
     excluded_keywords = serializers.ListField(child=serializers.CharField(), required=False)
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
+    budget = Amount(max_digits=14, required=False)
 
     class Meta:
         model = Campaign
@@ -34,15 +36,26 @@ class CampaignSerializer(serializers.ModelSerializer):
             "weights", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
+        # The database's check constraints, stated where the schema can state them; the two
+        # it cannot (max_followers >= min_followers, ends_on >= starts_on) are in the text.
+        extra_kwargs = {
+            "min_followers": {"min_value": 0},
+            "max_followers": {"min_value": 0, "help_text": "At least min_followers."},
+            "ends_on": {"help_text": "On or after starts_on when both are given."},
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
-        if request is not None:
+        if request is not None and not self.fields["brand"].read_only:
             # Only brands the user may write to can own a new campaign.
             self.fields["brand"].queryset = Brand.objects.for_user(request.user, write=True)
-        if self.instance is not None and not isinstance(self.instance, list | tuple):
-            self.fields["brand"].read_only = True
+
+
+class CampaignUpdateSerializer(CampaignSerializer):
+    """A campaign changed in place: its brand stays (so the request has no brand field)."""
+
+    brand = serializers.PrimaryKeyRelatedField(read_only=True)
 
 
 class StageChangeSerializer(serializers.ModelSerializer):
@@ -51,9 +64,10 @@ class StageChangeSerializer(serializers.ModelSerializer):
         fields = ["from_stage", "to_stage", "changed_by", "changed_at"]
 
 
-class RosterEntrySerializer(serializers.ModelSerializer):
+class RosterEntrySerializer(StrictTypes, serializers.ModelSerializer):
     creator = serializers.PrimaryKeyRelatedField(queryset=Creator.objects.all())
     stage = serializers.ChoiceField(choices=Stage.choices, read_only=True)
+    agreed_fee = Amount(allow_null=True, required=False)
     stage_changes = StageChangeSerializer(many=True, read_only=True)
 
     class Meta:
@@ -67,12 +81,10 @@ class RosterEntrySerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-class RosterEntryUpdateSerializer(serializers.Serializer):
-    agreed_fee = serializers.DecimalField(
-        max_digits=12, decimal_places=2, allow_null=True, required=False, min_value=0
-    )
+class RosterEntryUpdateSerializer(StrictTypes, serializers.Serializer):
+    agreed_fee = Amount(allow_null=True, required=False)
     notes = serializers.CharField(allow_blank=True, required=False, max_length=10_000)
 
 
-class StageMoveSerializer(serializers.Serializer):
+class StageMoveSerializer(StrictTypes, serializers.Serializer):
     stage = serializers.ChoiceField(choices=Stage.choices)

@@ -2,7 +2,7 @@
 through campaigns.services (which record StageChange and enqueue recomputes)."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -11,12 +11,14 @@ from campaigns import services
 from campaigns.api.filters import CampaignFilter
 from campaigns.api.serializers import (
     CampaignSerializer,
+    CampaignUpdateSerializer,
     RosterEntrySerializer,
     RosterEntryUpdateSerializer,
     StageMoveSerializer,
 )
 from campaigns.models import Campaign, RosterEntry
 from matchmaker.api.exceptions import Conflict
+from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
 
 
@@ -47,10 +49,15 @@ class CampaignList(generics.ListCreateAPIView):
         )
 
 
+@extend_schema_view(
+    get=extend_schema(responses=CampaignSerializer),
+    put=extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer),
+    patch=extend_schema(request=CampaignUpdateSerializer, responses=CampaignSerializer),
+)
 class CampaignDetail(generics.RetrieveUpdateDestroyAPIView):
     """One campaign: read, change (targeting edits recompute matches), delete (owners/editors)."""
 
-    serializer_class = CampaignSerializer
+    serializer_class = CampaignUpdateSerializer
 
     def get_queryset(self):
         return Campaign.objects.for_user(self.request.user).prefetch_related("niches")
@@ -223,7 +230,7 @@ class MatchList(generics.ListAPIView):
         if getattr(self, "swagger_fake_view", False):
             return MatchScore.objects.none()
         campaign = _campaign(self.request, self.kwargs["pk"])
-        filters = MatchFilterSerializer(data=self.request.query_params)
+        filters = MatchFilterSerializer(data=query_data(self.request, MatchFilterSerializer))
         filters.is_valid(raise_exception=True)
         data = dict(filters.validated_data)
         if data.get("country"):

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from creators.importing.services import import_job_create
@@ -55,7 +55,7 @@ class ImportJobList(generics.ListCreateAPIView):
 
     permission_classes = [IsStaff]
     serializer_class = ImportJobSerializer
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser]  # a file upload; the other endpoints take JSON
     filterset_fields = ["kind", "status"]
     queryset = ImportJob.objects.order_by("-created_at", "-id")
 

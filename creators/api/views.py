@@ -8,6 +8,7 @@ from rest_framework.exceptions import ValidationError
 from creators.forms import DiscoveryFilterForm
 from creators.models import Creator
 from creators.selectors import creator_profile, discovery_creators
+from matchmaker.api import query
 
 
 class CreatorListSerializer(serializers.ModelSerializer):
@@ -30,15 +31,14 @@ class CreatorListSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
-FILTER_PARAMS = [
-    OpenApiParameter(name, type=kind, required=False)
-    for name, kind in [
-        ("q", str), ("platform", str), ("min_followers", int), ("max_followers", int),
-        ("country", str), ("language", str), ("category", int), ("min_er", float),
-        ("min_authenticity", float), ("max_price", float), ("audience_country", str),
-        ("min_audience_share", float), ("campaign", int), ("sort", str),
-    ]
+FILTERS = [
+    ("q", str), ("platform", str), ("min_followers", int), ("max_followers", int),
+    ("country", str), ("language", str), ("category", int), ("min_er", float),
+    ("min_authenticity", float), ("max_price", float), ("audience_country", str),
+    ("min_audience_share", float), ("campaign", int), ("sort", str),
 ]  # fmt: skip
+FILTER_PARAMS = [OpenApiParameter(name, type=kind, required=False) for name, kind in FILTERS]
+TYPED_FILTERS = [name for name, kind in FILTERS if kind is not str]
 
 
 @extend_schema(parameters=FILTER_PARAMS)
@@ -49,9 +49,13 @@ class CreatorList(generics.ListAPIView):
     filter_backends: list = []  # the discovery form is the one filter implementation
 
     def get_queryset(self):
-        params = self.request.query_params.copy()
-        params.pop("page", None)
-        params.pop("page_size", None)
+        # The page's form takes an empty field as "not given"; the API refuses an empty number.
+        query.reject_empty(self.request, TYPED_FILTERS)
+        params = {
+            name: query.single(self.request, name)
+            for name, _ in FILTERS
+            if name in self.request.query_params
+        }
         form = DiscoveryFilterForm(params, user=self.request.user)
         if not form.is_valid():
             raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})

@@ -4,11 +4,13 @@ The schema and its docs page need a signed-in user or an API token, like every e
 schema lists every route and field of the product, which is no business of anonymous visitors."""
 
 from django.contrib.auth.decorators import login_required
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.csrf import ensure_csrf_cookie
 from django.views.generic import TemplateView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
+
+from matchmaker.api.not_found import ApiNotFound
 
 v1 = [
     path("", include("creators.api.urls")),
@@ -34,4 +36,6 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # Last: every other /api/ URL is the API's JSON 404 (after authentication).
+    re_path(r"^(?P<rest>[\s\S]*)$", ApiNotFound.as_view(), name="api-not-found"),
 ]

@@ -1,16 +1,16 @@
 """Overlap, unique reach and optimiser proposals for a campaign's roster (read-only: computed
 by the overlap selectors/services the pages use, for campaigns in the user's organisations)."""
 
-from decimal import Decimal
-
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns.models import Campaign
+from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
+from matchmaker.api.strict import Amount, StrictTypes
 
 
 class PairSerializer(serializers.Serializer):
@@ -94,9 +94,7 @@ class OptimiserQuerySerializer(serializers.Serializer):
     """Query of the optimiser. Creator ids must be among the campaign's candidates (its roster and
     top-ranked matches), given in the serializer context as `candidate_ids`."""
 
-    budget = serializers.DecimalField(
-        max_digits=14, decimal_places=2, min_value=Decimal("0"), required=False
-    )
+    budget = Amount(max_digits=14, required=False)
     must_include = serializers.ListField(
         child=serializers.IntegerField(min_value=1),
         default=list,
@@ -175,7 +173,8 @@ class CampaignOptimiser(APIView):
         campaign = scoped_object(Campaign, request, pk=pk)
         candidate_ids = set(optimiser_candidate_ids(campaign, OPTIMISER_TOP_N))
         query = OptimiserQuerySerializer(
-            data=request.query_params, context={"candidate_ids": candidate_ids}
+            data=query_data(request, OptimiserQuerySerializer),
+            context={"candidate_ids": candidate_ids},
         )
         query.is_valid(raise_exception=True)
         data = query.validated_data
@@ -192,10 +191,31 @@ class CampaignOptimiser(APIView):
         return Response(ProposalSerializer(proposal).data)
 
 
-class WeightsSerializer(serializers.Serializer):
-    weights = serializers.DictField(
-        child=serializers.FloatField(), help_text="Component -> weight; validated by scoring."
-    )
+def _weights_schema() -> dict:
+    """What scoring.weights.validate_weights enforces, as a schema: known components only, each
+    between 0 and MAX_WEIGHT, at least one above zero (a missing component weighs 0)."""
+    from scoring.models import COMPONENTS
+    from scoring.weights import MAX_WEIGHT
+
+    weight = {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT}
+    above_zero = {**weight, "exclusiveMinimum": True}
+    return {
+        "type": "object",
+        "description": "Component -> weight (relative: they are divided by their sum); "
+        "a missing component weighs 0, at least one weighs more than 0.",
+        "properties": dict.fromkeys(COMPONENTS, weight),
+        "additionalProperties": False,
+        "anyOf": [{"required": [name], "properties": {name: above_zero}} for name in COMPONENTS],
+    }
+
+
+@extend_schema_field(_weights_schema())
+class WeightsField(serializers.DictField):
+    child = serializers.FloatField()
+
+
+class WeightsSerializer(StrictTypes, serializers.Serializer):
+    weights = WeightsField()
 
 
 class CampaignWeights(APIView):
