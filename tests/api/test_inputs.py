@@ -19,18 +19,25 @@ def _schema() -> dict:
     return json.loads(out.getvalue())
 
 
-@pytest.mark.parametrize("bad_id", ["abc", "1.5", "null%2Cnull", "-1", "%F0%9F%98%80"])
-def test_a_non_integer_id_on_every_id_route_answers_the_json_404(world, api_for, bad_id):
+BAD_IDS = ["abc", "1.5", "null%2Cnull", "-1", "%F0%9F%98%80", "1%0A"]
+
+
+def test_a_non_integer_id_on_every_id_route_answers_the_json_404(world, api_for):
     client = api_for(world.owner_a)
     paths = [p for p in _schema()["paths"] if "{" in p]
     assert len(paths) >= 15
-    for path in paths:
-        url = path.replace("{id}", bad_id).replace("{creator_id}", bad_id)
-        response = client.get(url)
-        assert response.status_code in (404, 405), url
-        if response.status_code == 404:
-            assert response["Content-Type"] == "application/json", url
-            assert response.json()["error"]["code"] == "not_found", url
+    wrong = []
+    for bad_id in BAD_IDS:
+        for path in paths:
+            url = path.replace("{id}", bad_id).replace("{creator_id}", bad_id)
+            response = client.get(url)
+            if response.status_code == 405:  # a write-only route: refused before any lookup
+                continue
+            if response.status_code != 404 or response["Content-Type"] != "application/json":
+                wrong.append(f"{url}: {response.status_code} {response['Content-Type']}")
+            elif response.json()["error"]["code"] != "not_found":
+                wrong.append(f"{url}: {response.json()}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_unknown_api_urls_need_authentication_and_hint_the_slash(world, api_for):
@@ -69,14 +76,15 @@ BAD_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize(("path", "params", "name"), BAD_QUERIES)
-def test_bad_query_parameters_are_a_400_naming_the_parameter(
-    world, scored, api_for, path, params, name
-):
-    url = "/api/v1/" + path.format(c=world.campaign_a.pk) + "?" + params
-    response = api_for(world.owner_a).get(url)
-    assert response.status_code == 400, (url, response.content)
-    assert name in response.json()["error"]["fields"], response.json()
+def test_bad_query_parameters_are_a_400_naming_the_parameter(world, scored, api_for):
+    client = api_for(world.owner_a)
+    wrong = []
+    for path, params, name in BAD_QUERIES:
+        url = "/api/v1/" + path.format(c=world.campaign_a.pk) + "?" + params
+        response = client.get(url)
+        if response.status_code != 400 or name not in response.json()["error"]["fields"]:
+            wrong.append(f"{url}: {response.status_code} {response.content[:200]!r}")
+    assert not wrong, "\n".join(wrong)
 
 
 def test_good_query_parameters_still_filter_and_page(world, scored, api_for):
