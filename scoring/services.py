@@ -65,7 +65,7 @@ DEFINITIONS = {
     "engagement": "Median engagement rate percentile among creators of the same platform and tier.",
     "authenticity": "Authenticity score / 100: penalties for bot-like signals.",
     "cost_efficiency": "Expected engagements per currency unit (quote, else tier benchmark).",
-    "track_record": "Past results against predictions, shrunk to 0.5 with little data.",
+    "track_record": "Past results against predictions in your organisation's campaigns (a bonus for a good one with this brand), shrunk to 0.5 with little data.",
 }
 
 
@@ -531,7 +531,7 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         "interest": campaign.target_interests,
     }
     sums = _audience_sums(cands, targets)
-    hist = _history()
+    hist = _history(organization_id=campaign.brand.organization_id)
     timer.lap("load")
     niche_in = pd.DataFrame(
         {
@@ -737,12 +737,18 @@ def _copy_binary(frame: pd.DataFrame, kinds: dict[str, str]) -> bytes:
     return header + rows.tobytes() + struct.pack("!h", -1)
 
 
-def _history() -> pd.DataFrame:
-    """Per past roster entry with a prediction: predicted engagements (RosterEntry.prediction)
-    and actual ones, as the results pages count them: the latest Outcome of each deliverable,
-    engagements per scoring.metrics.outcomes (missing stays missing, never zero)."""
+def _history(*, organization_id: int) -> pd.DataFrame:
+    """Per past roster entry of the organisation's campaigns with a prediction: predicted
+    engagements (RosterEntry.prediction) and actual ones, as the results pages count them: the
+    latest Outcome of each deliverable, engagements per scoring.metrics.outcomes (missing stays
+    missing, never zero).
+
+    Only the organisation's own campaigns: predictions and results are its private data, and a
+    track record built from another organisation's would show them in the breakdown."""
     entries = _frame(
-        RosterEntry.objects.exclude(prediction={}),
+        RosterEntry.objects.filter(campaign__brand__organization_id=organization_id).exclude(
+            prediction={}
+        ),
         ["id", "creator_id", "campaign__brand_id", "prediction"],
     )
     columns = ["creator_id", "brand_id", "predicted", "actual"]

@@ -111,7 +111,8 @@ def test_failure_half_way_keeps_previous_run(world, monkeypatch):
 
 @pytest.mark.django_db
 def test_track_record_counts_engagements_as_results_do_and_missing_stays_missing(world):
-    past = f.CampaignFactory(brand=world.brand_b, name="Past")
+    # A sister brand of the same organisation: its history counts, without the same-brand bonus.
+    past = f.CampaignFactory(brand=f.BrandFactory(organization=world.org_a), name="Past")
     sharer = f.CreatorFactory(followers=20_000)
     unmeasured = f.CreatorFactory(followers=20_000)
     for creator, values in (
