@@ -8,6 +8,10 @@ nothing will ever run it. The beat task `requeue_stale_imports` calls
 STALE_AFTER with no message for it in the broker (queued, or delivered and not yet acknowledged)
 and no worker executing it is sent again. Sending twice is harmless: run_import is idempotent
 and single-flight per job.
+
+A job still "running" past the task time limit (plus a margin) has no task left whatever the
+broker holds: the worker kills a task there, and a killed task's message is acknowledged, so
+re-sending it would only run into the limit again. Such a job is marked failed, with the reason.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ import json
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
@@ -25,8 +30,13 @@ from creators.models import ImportJob, ImportStatus
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=5)
+TIME_LIMIT_MARGIN = timedelta(minutes=5)
 RUN_IMPORT = "creators.tasks.run_import"
 REQUEUED = "Its task was lost (the queue restarted); it was queued again."
+TIMED_OUT = (
+    "The import stopped before it finished: it ran past the task time limit or its worker was "
+    "killed. Nothing was written."
+)
 
 
 def _job_id_of(message: dict) -> int | None:
@@ -83,12 +93,28 @@ def stale_import_jobs(now=None, older_than: timedelta = STALE_AFTER):
     ).order_by("pk")
 
 
+def import_jobs_fail_timed_out(*, now=None) -> list[int]:
+    """Mark failed the jobs running for longer than any task may run; returns their ids."""
+    limit = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + TIME_LIMIT_MARGIN
+    cutoff = (now or timezone.now()) - limit
+    stale = ImportJob.objects.filter(status=ImportStatus.RUNNING, started_at__lt=cutoff)
+    ids = list(stale.values_list("pk", flat=True))
+    if ids:
+        ImportJob.objects.filter(pk__in=ids, status=ImportStatus.RUNNING).update(
+            status=ImportStatus.FAILED, message=TIMED_OUT, finished_at=timezone.now()
+        )
+        logger.warning("marked %d import job(s) failed past the time limit: %s", len(ids), ids)
+    return ids
+
+
 def import_jobs_requeue_stale(*, older_than: timedelta = STALE_AFTER, connection=None) -> list[int]:
-    """Send run_import again for every stale job no message and no worker holds. Returns the
-    re-sent job ids. `connection` is a kombu broker connection (the app's broker by default)."""
+    """Fail the jobs running past the time limit, then send run_import again for every other
+    stale job no message and no worker holds. Returns the re-sent job ids. `connection` is a
+    kombu broker connection (the app's broker by default)."""
     from creators.tasks import run_import
     from matchmaker.celery import app
 
+    import_jobs_fail_timed_out()
     candidates = list(stale_import_jobs(older_than=older_than).values_list("pk", "status"))
     if not candidates:
         return []

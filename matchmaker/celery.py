@@ -20,6 +20,22 @@ def ping() -> str:
     return "pong"
 
 
+def delay_on_commit(task, *args) -> None:
+    """Send `task(*args)` once the current transaction commits (at once outside one).
+
+    For follow-up work (recomputes a write makes stale): the write is committed when the task
+    is sent, so a failure to send it (a broker error; with in-process tasks, the task's own
+    error) is logged and never raised into the caller, which would otherwise report a committed
+    write as failed. The nightly recompute catches up on what was not sent."""
+    from django.db import transaction
+
+    def send() -> None:
+        task.delay(*args)
+
+    send.__qualname__ = f"{task.name}.delay"  # what Django's log line names
+    transaction.on_commit(send, robust=True)
+
+
 @contextmanager
 def single_flight(name: str, object_id: int) -> Iterator[None]:
     """Run the block for (name, object_id) in one worker at a time.

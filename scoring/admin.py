@@ -12,12 +12,21 @@ class ScoreRunAdmin(admin.ModelAdmin):
         "status",
         "items_done",
         "items_total",
+        "rows_skipped",
         "created_at",
         "finished_at",
     )
     list_filter = ("kind", "status")
     search_fields = ("error", "campaign__name")
-    readonly_fields = ("created_at", "started_at", "finished_at", "task_id", "attempts")
+    readonly_fields = (
+        "created_at",
+        "started_at",
+        "finished_at",
+        "task_id",
+        "attempts",
+        "rows_skipped",
+        "skipped",
+    )
 
 
 @admin.register(CreatorMetrics)

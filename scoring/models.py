@@ -34,6 +34,14 @@ class ScoreRun(models.Model):
     items_total = models.IntegerField(null=True, blank=True)
     items_done = models.IntegerField(default=0)
     error = models.TextField(blank=True)
+    rows_skipped = models.IntegerField(
+        default=0, help_text="Stored rows left out as unusable (e.g. a post dated 9999-12-31)."
+    )
+    skipped = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The first skipped rows: {table, id, creator_id, column, value, reason}.",
+    )
     attempts = models.IntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     weights = models.JSONField(

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Objective, Stage
 from creators.models import AudienceSketch, Creator
+from matchmaker.celery import delay_on_commit
 from scoring.metrics import optimiser, overlap, sketches
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
 from scoring.overlap_selectors import audiences, roster_creator_ids
@@ -107,12 +108,10 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
 
 
 def enqueue_overlap_recompute(campaign_id: int) -> None:
-    """Queue `scoring.tasks.recompute_overlaps` on commit (a no-op until that task exists)."""
-    try:
-        from scoring.tasks import recompute_overlaps as task
-    except ImportError:
-        return
-    transaction.on_commit(lambda: task.delay(campaign_id))
+    """Queue `scoring.tasks.recompute_overlaps` on commit."""
+    from scoring.tasks import recompute_overlaps
+
+    delay_on_commit(recompute_overlaps, campaign_id)
 
 
 @transaction.atomic

@@ -26,6 +26,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Outcome, RosterEntry
 from creators.models import AudienceShare, AudienceSketch, Creator, FollowerSnapshot, Post
 from matchmaker.lib.bulk import insert_frame
+from matchmaker.lib.dates import outside_window, window_stamps, window_text
 from scoring.metrics import authenticity as auth
 from scoring.metrics.audience import audience_fit_from_sums
 from scoring.metrics.cost import cost_efficiency, estimated_price
@@ -251,8 +252,9 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
     posts = _read(
         Post.objects.filter(**scope), ["creator_id", "posted_at", "likes", "comments", "views"]
     )
-    posts["posted_at"] = pd.to_datetime(posts["posted_at"], utc=True, format="ISO8601")
     snaps = _read(FollowerSnapshot.objects.filter(**scope), ["creator_id", "date", "followers"])
+    posts, bad_posts = _dated(posts, "posted_at")
+    snaps, bad_snaps = _dated(snaps, "date", utc=False)
     stats = _read(
         AudienceSketch.objects.filter(**scope).annotate(
             sample_n=KT("profile_stats__n"), fake_like_share=KT("profile_stats__fake_like_share")
@@ -322,8 +324,66 @@ def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFram
             "from_profile": _json_bools(out["er_from_profile"]),
         }
     )
+    out.attrs["skipped"] = _skipped_rows(Post, "posted_at", bad_posts) + _skipped_rows(
+        FollowerSnapshot, "date", bad_snaps
+    )
+    out.attrs["skipped_total"] = len(bad_posts) + len(bad_snaps)
     timer.lap("assemble")
     return out
+
+
+# Stored rows a recompute skipped are listed on its ScoreRun, up to this many (all are counted).
+SKIPPED_LISTED = 100
+
+
+def _dated(
+    frame: pd.DataFrame, column: str, *, utc: bool = True
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows dated within matchmaker.lib.dates' window, `column` as timestamps: UTC, or
+    naive days for dates; the other rows). A row stored before imports checked dates
+    (9999-12-31, 0001-01-01) is past pandas' timestamps: one such row would otherwise fail the
+    recompute of every creator."""
+    stamps, bad = window_stamps(frame[column])
+    if not utc:
+        stamps = stamps.dt.tz_localize(None)
+    good = frame.assign(**{column: stamps})
+    if not bad.any():
+        return good, frame.iloc[:0]
+    return good[~bad], frame[bad]
+
+
+def _skipped_rows(model, column: str, bad: pd.DataFrame) -> list[dict]:
+    """The skipped rows as {table, id, creator_id, column, value, reason} (the first
+    SKIPPED_LISTED): read again with their ids for the creators they belong to, who are few."""
+    if bad.empty:
+        return []
+    creator_ids = sorted({int(c) for c in bad["creator_id"]})
+    rows = _frame(
+        model.objects.filter(creator_id__in=creator_ids).order_by("creator_id", "pk"),
+        ["pk", "creator_id", column],
+    )
+    rows = rows[outside_window(rows[column])].head(SKIPPED_LISTED)
+    reason = f"outside {window_text()}: skipped"
+    report = [
+        {
+            "table": model._meta.db_table,
+            "id": int(pk),
+            "creator_id": int(creator_id),
+            "column": column,
+            "value": str(value),
+            "reason": reason,
+        }
+        for pk, creator_id, value in rows.itertuples(index=False)
+    ]
+    log.warning(
+        "creator metrics: %d %s row(s) skipped, %s %s; first: %s",
+        len(bad),
+        model._meta.db_table,
+        column,
+        reason,
+        report[:3],
+    )
+    return report
 
 
 CREATOR_METRICS_JSON = ["authenticity_reasons", "growth_spikes", "inputs"]
@@ -417,6 +477,8 @@ def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreR
                 status=ScoreRun.Status.SUCCEEDED,
                 items_total=len(frame),
                 items_done=len(frame),
+                rows_skipped=frame.attrs.get("skipped_total", 0),
+                skipped=frame.attrs.get("skipped", []),
                 finished_at=timezone.now(),
             )
         timer.lap("commit")

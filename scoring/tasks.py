@@ -70,8 +70,13 @@ def recompute_campaign_matches(self, campaign_id: int) -> int | None:
 
 @shared_task
 def recompute_everything() -> None:
-    """Nightly: all creator metrics, then every active campaign's matches."""
-    recompute_creator_metrics()
+    """Nightly: all creator metrics, then every active campaign's matches. Stored rows the
+    metrics cannot use are skipped and listed on the run; should the metrics fail anyway (their
+    run says why), the matches are still recomputed, from the metrics there are."""
+    try:
+        recompute_creator_metrics()
+    except Exception:
+        logger.exception("nightly recompute: creator metrics failed; recomputing matches anyway")
     for pk in Campaign.objects.exclude(status="archived").values_list("pk", flat=True):
         recompute_campaign_matches.delay(pk)
 

@@ -18,6 +18,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable, Objective, Outcome, RosterEntry, Stage
+from matchmaker.celery import delay_on_commit
+from matchmaker.lib.dates import date_problem
 
 # A post is typically seen by this share of the creator's followers when no target reach is known.
 TYPICAL_REACH_RATE = 0.30
@@ -64,14 +66,18 @@ def _clean_money(name: str, value: Any) -> Decimal | None:
     return number.quantize(Decimal("0.01"))
 
 
+def _check_date(name: str, value, *, plan: bool = False) -> None:
+    problem = date_problem(value, plan=plan)
+    if problem:
+        raise ValidationError(f"{name}: {value.isoformat()[:10]} is {problem}.")
+
+
 def _enqueue_feedback(entry: RosterEntry) -> None:
     """Results of a completed entry change track records: re-rank the org's active campaigns."""
     if entry.stage != Stage.COMPLETED:
         return
-    try:
-        from scoring.tasks import recompute_campaign_matches
-    except ImportError:  # scoring tasks not in this build yet: nothing to queue
-        return
+    from scoring.tasks import recompute_campaign_matches
+
     org_id = entry.campaign.brand.organization_id
     ids = list(
         Campaign.objects.filter(brand__organization_id=org_id, status="active").values_list(
@@ -79,7 +85,7 @@ def _enqueue_feedback(entry: RosterEntry) -> None:
         )
     )
     for campaign_id in ids:
-        recompute_campaign_matches.delay_on_commit(campaign_id)
+        delay_on_commit(recompute_campaign_matches, campaign_id)
 
 
 @transaction.atomic
@@ -90,6 +96,7 @@ def deliverable_create(*, entry: RosterEntry, user, **fields: Any) -> Deliverabl
         raise ValidationError(f"Unknown deliverable fields: {', '.join(sorted(unknown))}.")
     fields.setdefault("platform", entry.creator.platform)
     deliverable = Deliverable(entry=entry, **{k: v for k, v in fields.items() if v is not None})
+    _check_deliverable_dates(deliverable)
     deliverable.full_clean(exclude=["entry"])
     deliverable.save()
     return deliverable
@@ -105,9 +112,16 @@ def deliverable_update(*, deliverable: Deliverable, user, **fields: Any) -> Deli
         setattr(
             deliverable, name, value if value is not None else "" if name == "post_url" else None
         )
+    _check_deliverable_dates(deliverable)
     deliverable.full_clean(exclude=["entry"])
     deliverable.save()
     return deliverable
+
+
+def _check_deliverable_dates(deliverable: Deliverable) -> None:
+    """A live post is dated like a post; a due date is a plan, and may lie years ahead."""
+    _check_date("posted_at", deliverable.posted_at)
+    _check_date("due_on", deliverable.due_on, plan=True)
 
 
 def _build_outcome(
@@ -120,6 +134,7 @@ def _build_outcome(
     counts = {name: _clean_count(name, values.get(name)) for name in READING_FIELDS}
     if all(v is None for v in counts.values()) and values.get("revenue") in (None, ""):
         raise ValidationError("A result needs at least one number.")
+    _check_date("recorded_at", recorded_at)
     return Outcome(
         deliverable=deliverable,
         recorded_at=recorded_at or timezone.now(),

@@ -43,6 +43,7 @@ from creators.importing.registry import (
 from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
 from creators.models import ImportJob, ImportStatus, SavedMapping
+from matchmaker.celery import delay_on_commit
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
@@ -180,10 +181,25 @@ def import_job_run(*, job_id: int) -> ImportJob:
         return _run(job)
     except ImportFileError as exc:
         return _finish(job, ImportStatus.FAILED, str(exc))
-    except Exception:
+    except BaseException:
+        # Anything else, also the process being stopped (a soft time limit, a request's worker
+        # timing out: SystemExit, Ctrl-C): the job must not stay "running". The rows and the
+        # job's success are committed together, so a job not marked succeeded wrote nothing.
         logger.exception("import job %s crashed", job.pk)
-        _finish(job, ImportStatus.FAILED, "The import failed unexpectedly; nothing was written.")
+        _fail_crashed(job)
         raise
+
+
+CRASHED = "The import failed unexpectedly; nothing was written."
+
+
+def _fail_crashed(job: ImportJob) -> None:
+    try:
+        ImportJob.objects.filter(pk=job.pk).exclude(status=ImportStatus.SUCCEEDED).update(
+            status=ImportStatus.FAILED, message=CRASHED, finished_at=timezone.now()
+        )
+    except Exception:  # the database itself is why it crashed: the stale-job check will see it
+        logger.exception("import job %s: could not record the crash", job.pk)
 
 
 def _finish(
@@ -381,10 +397,13 @@ def _succeed(job: ImportJob, result: ApplyResult, rejections: list[Rejection]) -
 
 
 def _enqueue_changed(result: ApplyResult) -> None:
-    """After the commit: recompute the metrics of the creators the import changed."""
+    """After the commit: recompute the metrics of the creators the import changed. The rows are
+    committed by then, so a recompute that cannot be sent (or, in-process, fails) is logged and
+    leaves the job's outcome as it is (matchmaker.celery.delay_on_commit)."""
+    from scoring.tasks import recompute_creator_metrics
+
     if result.creator_ids:
-        ids = sorted(result.creator_ids)
-        transaction.on_commit(lambda: _enqueue_recompute(ids))
+        delay_on_commit(recompute_creator_metrics, sorted(result.creator_ids))
 
 
 def _estimate_rows(path: str) -> int | None:
@@ -405,16 +424,3 @@ def mapping_remember(*, kind: str, headers: list[str], mapping: dict[str, str]) 
         defaults={"headers": headers, "mapping": mapping},
     )
     return saved
-
-
-def _enqueue_recompute(creator_ids: list[int]) -> None:
-    try:
-        from scoring.tasks import recompute_creator_metrics
-    except ImportError:
-        # The scoring task is not there yet: the nightly recompute catches these creators.
-        logger.info(
-            "scoring.tasks.recompute_creator_metrics missing; %d creators not recomputed",
-            len(creator_ids),
-        )
-        return
-    recompute_creator_metrics.delay(creator_ids)

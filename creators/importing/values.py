@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from creators.models import Platform
+from matchmaker.lib.dates import date_problem
 
 _SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "MM": 1e6}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
@@ -160,7 +161,8 @@ def normalise_country(value) -> str | None:
 
 
 def parse_datetime(value) -> datetime | None:
-    """An aware datetime (UTC when no zone is given) from ISO text, common date forms or epoch."""
+    """An aware datetime (UTC when no zone is given) from ISO text, common date forms or epoch,
+    within the plausible window of matchmaker.lib.dates (2004 to tomorrow)."""
     if _blank(value):
         return None
     if isinstance(value, datetime):
@@ -178,7 +180,11 @@ def parse_datetime(value) -> datetime | None:
         raise ValueError(f"not a date: {str(value)[:40]!r}")
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize(UTC)
-    return stamp.to_pydatetime()
+    moment = stamp.to_pydatetime()
+    problem = date_problem(moment)
+    if problem:
+        raise ValueError(problem)
+    return moment
 
 
 def parse_bool(value) -> bool | None:

@@ -185,7 +185,7 @@ def _one(n: int, run: int, directory: Path) -> dict:
 def run(ctx: BenchContext) -> list[Result]:
     # The metrics recompute the import enqueues is a follow-up task on a worker, not part of the
     # import: without Redis it would run eagerly inside the timing, so it is left out here.
-    services._enqueue_recompute = lambda creator_ids: None
+    services._enqueue_changed = lambda result: None
     sizes = [100_000, 1_000_000] if ctx.full else [100_000]
     results = []
     _cleanup()

@@ -102,10 +102,11 @@ def test_beat_schedule_runs_the_stale_job_check():
 
 def test_jobs_lost_in_a_redis_restart_are_detected_and_re_sent(workers, own_redis):
     queued = _profiles_job("queued_", 12)
-    # A job whose worker was running it when Redis went away, and has since died too.
+    # A job whose worker was running it when Redis went away, and has since died too (started
+    # within the task time limit: past it, the job is failed instead, test_stale_import_jobs).
     orphan = _profiles_job("orphan_", 7)
     ImportJob.objects.filter(pk=orphan.pk).update(
-        status=ImportStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(hours=1)
+        status=ImportStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(minutes=20)
     )
     with app.connection_for_write(own_redis.url) as conn:
         run_import.apply_async((queued.pk,), connection=conn)

@@ -22,6 +22,13 @@ class Command(BaseCommand):
             return
         run = services.recompute_creator_metrics()
         self.stdout.write(f"Creator metrics: {run.items_done} creators (run {run.pk}).")
+        if run.rows_skipped:
+            self.stdout.write(f"{run.rows_skipped} stored row(s) skipped:")
+            for row in run.skipped:
+                self.stdout.write(
+                    f"  {row['table']} {row['id']} (creator {row['creator_id']}):"
+                    f" {row['column']} {row['value']}, {row['reason']}"
+                )
         for pk in Campaign.objects.exclude(status="archived").values_list("pk", flat=True):
             r = services.recompute_campaign_matches(campaign_id=pk)
             self.stdout.write(f"Campaign {pk}: {r.items_done} matches (run {r.pk}).")
