@@ -15,6 +15,7 @@ from campaigns.querysets import (
     RosterEntryQuerySet,
 )
 from creators.models import Category, Creator, Platform
+from matchmaker.lib.urls import validate_http_url
 
 
 class Organization(models.Model):
@@ -269,7 +270,7 @@ class Deliverable(models.Model):
     platform = models.CharField(max_length=16, choices=Platform.choices)
     format = models.CharField(max_length=16, choices=Format.choices, default=Format.POST)
     due_on = models.DateField(null=True, blank=True)
-    post_url = models.URLField(max_length=400, blank=True)
+    post_url = models.URLField(max_length=400, blank=True, validators=[validate_http_url])
     posted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 
 from creators.querysets import CreatorQuerySet
+from matchmaker.lib.urls import validate_http_url
 
 
 class Platform(models.TextChoices):
@@ -36,7 +37,7 @@ class Creator(models.Model):
     platform = models.CharField(max_length=16, choices=Platform.choices)
     handle = models.CharField(max_length=100, help_text="Lower-case, without the @.")
     display_name = models.CharField(max_length=200, blank=True)
-    profile_url = models.URLField(max_length=300, blank=True)
+    profile_url = models.URLField(max_length=300, blank=True, validators=[validate_http_url])
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166-1 alpha-2 code.")
     language = models.CharField(max_length=8, blank=True, help_text="ISO 639-1 code.")
     categories = models.ManyToManyField(Category, blank=True, related_name="creators")
@@ -144,7 +145,7 @@ class Post(models.Model):
         Creator, on_delete=models.CASCADE, related_name="posts", db_index=False
     )
     external_id = models.CharField(max_length=100)
-    url = models.URLField(max_length=400, blank=True)
+    url = models.URLField(max_length=400, blank=True, validators=[validate_http_url])
     posted_at = models.DateTimeField()
     likes = models.BigIntegerField(default=0)
     comments = models.BigIntegerField(default=0)

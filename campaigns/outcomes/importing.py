@@ -16,7 +16,13 @@ from django.utils import timezone
 
 from campaigns.models import Deliverable, Outcome, RosterEntry, Stage
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection, register
-from creators.importing.values import normalise_handle, parse_count, parse_datetime, parse_number
+from creators.importing.values import (
+    normalise_handle,
+    parse_count,
+    parse_datetime,
+    parse_number,
+    url_parser,
+)
 
 COUNT_FIELDS = (
     "reach",
@@ -29,17 +35,6 @@ COUNT_FIELDS = (
     "clicks",
     "conversions",
 )
-
-
-def _url(value) -> str | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    text = str(value).strip()
-    if not text:
-        return None
-    if not text.lower().startswith(("http://", "https://")) or len(text) > 400:
-        raise ValueError(f"{text[:60]!r} is not a post URL (http(s)://..., at most 400 characters)")
-    return text
 
 
 def _revenue(value):
@@ -57,7 +52,7 @@ def _text(value):
 
 FIELDS = (
     FieldSpec("handle", normalise_handle, True, ("creator", "username", "account", "influencer")),
-    FieldSpec("post_url", _url, False, ("url", "link", "permalink", "post")),
+    FieldSpec("post_url", url_parser(400), False, ("url", "link", "permalink", "post")),
     FieldSpec("recorded_at", parse_datetime, False, ("date", "measured_at", "as_of", "timestamp")),
     *(FieldSpec(name, parse_count, False, (f"{name}_count",)) for name in COUNT_FIELDS),
     FieldSpec("revenue", _revenue, False, ("sales", "gmv")),

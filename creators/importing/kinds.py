@@ -38,6 +38,7 @@ from creators.importing.values import (
     parse_datetime,
     parse_number,
     parse_share,
+    url_parser,
 )
 from creators.models import (
     AudienceDimension,
@@ -267,7 +268,7 @@ PROFILE_FIELDS = (
     FieldSpec("bio", _text(5000), False, ("biography", "description", "about")),
     FieldSpec("contact_email", _email, False, ("email", "e_mail", "contact")),
     FieldSpec("quoted_price", _price, False, ("price", "rate", "price_per_post", "fee")),
-    FieldSpec("profile_url", _text(300), False, ("link", "profile_link")),
+    FieldSpec("profile_url", url_parser(300), False, ("link", "profile_link")),
 )
 PROFILE_VALUE_FIELDS = [f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform")]
 
@@ -629,7 +630,7 @@ POST_FIELDS = (
     ),
     FieldSpec("shares", parse_count, False, ("share_count", "shares_count", "retweets")),
     FieldSpec("saves", parse_count, False, ("save_count", "saved", "bookmarks")),
-    FieldSpec("url", _text(400), False, ("post_url", "link", "permalink")),
+    FieldSpec("url", url_parser(400), False, ("post_url", "link", "permalink")),
     FieldSpec("is_sponsored", parse_bool, False, ("sponsored", "ad", "paid", "is_ad")),
     FieldSpec("caption_length", parse_count, False, ("caption_chars", "text_length")),
 )

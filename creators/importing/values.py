@@ -17,6 +17,7 @@ import pandas as pd
 
 from creators.models import Platform
 from matchmaker.lib.dates import date_problem
+from matchmaker.lib.urls import is_http_url, with_scheme
 
 _SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "MM": 1e6}
 _NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
@@ -185,6 +186,24 @@ def parse_datetime(value) -> datetime | None:
     if problem:
         raise ValueError(problem)
     return moment
+
+
+def url_parser(limit: int):
+    """A parser of a link column: an http(s) URL of at most `limit` characters (https:// is
+    assumed when the cell names no scheme); javascript:, data: or any other scheme, or text
+    that is not a URL, is a row error."""
+
+    def parse(value) -> str | None:
+        if _blank(value):
+            return None
+        text = with_scheme(str(value).strip())
+        if len(text) > limit:
+            raise ValueError(f"URL longer than {limit} characters")
+        if not is_http_url(text):
+            raise ValueError(f"not an http(s) URL: {str(value).strip()[:60]!r}")
+        return text
+
+    return parse
 
 
 def parse_bool(value) -> bool | None:
