@@ -27,7 +27,7 @@ def home_overview(*, user) -> dict:
     score_runs = ScoreRun.objects.filter(
         Q(campaign__in=Campaign.objects.for_user(user)) | Q(campaign__isnull=True)
     ).order_by("-created_at")[:5]
-    import_jobs = ImportJob.objects.order_by("-created_at")[:5] if user.is_staff else []
+    import_jobs = ImportJob.objects.catalogue().order_by("-created_at")[:5] if user.is_staff else []
     return {
         "organizations": Organization.objects.for_user(user),
         "campaigns": campaigns,

@@ -1,6 +1,8 @@
 """Staff pages of the importer: history + upload, preview + mapping, progress, error report.
 
 Non-staff users get a 404 (the pages do not exist for them); anonymous users go to log in.
+The pages hold the catalogue's imports only: an organisation's results uploads are its private
+data, listed on its campaign's results page.
 """
 
 from itertools import islice
@@ -58,9 +60,8 @@ def imports(request):
             form.add_error("file", str(exc))
         else:
             return redirect("creators:import_preview", pk=job.pk)
-    page = Paginator(ImportJob.objects.select_related("created_by").defer("errors"), 25).get_page(
-        request.GET.get("page")
-    )
+    jobs = ImportJob.objects.catalogue().select_related("created_by").defer("errors")
+    page = Paginator(jobs, 25).get_page(request.GET.get("page"))
     return render(request, "creators/imports/index.html", {"form": form, "page": page})
 
 
@@ -68,7 +69,7 @@ def imports(request):
 @require_http_methods(["GET", "POST"])
 def preview(request, pk: int):
     """The first rows of the file, the detected mapping to confirm or override, then run."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.catalogue(), pk=pk)
     if job.status != ImportStatus.PENDING:
         return redirect("creators:import_detail", pk=job.pk)
     spec = get_kind(job.kind)
@@ -118,7 +119,7 @@ def preview(request, pk: int):
 @require_GET
 def detail(request, pk: int):
     """Progress while the job runs (htmx polls the partial), then the result."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.catalogue(), pk=pk)
     context = {"job": job, "errors": job.errors[:100]}
     if wants_partial(request):
         return render(request, "creators/imports/partials/progress.html", context)
@@ -129,6 +130,6 @@ def detail(request, pk: int):
 @require_GET
 def errors_csv(request, pk: int):
     """The rejected rows as CSV: row, column, value, reason."""
-    job = get_object_or_404(ImportJob, pk=pk)
+    job = get_object_or_404(ImportJob.objects.catalogue(), pk=pk)
     rows = ([e["row"], e["column"], e["value"], e["reason"]] for e in job.errors)
     return csv_response(f"import-{job.pk}-rejected.csv", ["row", "column", "value", "reason"], rows)

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from creators.querysets import CreatorQuerySet
+from creators.querysets import CreatorQuerySet, ImportJobQuerySet
 from matchmaker.lib.urls import validate_http_url
 
 
@@ -331,6 +331,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

@@ -25,3 +25,17 @@ class CreatorQuerySet(models.QuerySet):
         if high is not None:
             qs = qs.filter(followers__lte=high)
         return qs
+
+
+class ImportJobQuerySet(models.QuerySet):
+    # The kind whose files are an organisation's private results, uploaded on a campaign's
+    # results page: never listed with the catalogue's imports.
+    RESULTS_KIND = "outcomes"
+
+    def catalogue(self) -> "ImportJobQuerySet":
+        """The staff's catalogue imports (profiles, posts, audience, followers)."""
+        return self.exclude(kind=self.RESULTS_KIND)
+
+    def for_campaign(self, campaign_id: int) -> "ImportJobQuerySet":
+        """The results uploads of one campaign (the caller has scoped the campaign)."""
+        return self.filter(kind=self.RESULTS_KIND, scope__campaign_id=campaign_id)

@@ -23,10 +23,11 @@ def ping() -> str:
 def delay_on_commit(task, *args) -> None:
     """Send `task(*args)` once the current transaction commits (at once outside one).
 
-    For follow-up work (recomputes a write makes stale): the write is committed when the task
-    is sent, so a failure to send it (a broker error; with in-process tasks, the task's own
+    For work a committed write leaves to a worker (the recomputes it makes stale, the import
+    job it created): a failure to send it (a broker error; with in-process tasks, the task's own
     error) is logged and never raised into the caller, which would otherwise report a committed
-    write as failed. The nightly recompute catches up on what was not sent."""
+    write as failed. What was not sent is caught up: the nightly recompute, the stale import
+    job check (creators/stale_jobs.py)."""
     from django.db import transaction
 
     def send() -> None:

@@ -151,6 +151,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "creators.tasks.requeue_stale_imports",
         "schedule": 5 * 60,
     },
+    # Uploaded files past IMPORT_FILE_RETENTION_DAYS are deleted (the jobs stay).
+    "purge-old-import-files": {
+        "task": "creators.tasks.purge_old_import_files",
+        "schedule": crontab(hour=4, minute=30),
+    },
     # Score runs whose task is gone (past the task time limit) are marked failed.
     "fail-stale-score-runs": {
         "task": "scoring.tasks.fail_stale_runs",
@@ -218,6 +223,14 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ma
 MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "/media/"
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_MB", 200) * 1024 * 1024
+# What an uploaded table may make the reader do, whatever the file declares: columns of a header
+# or a line, and how far a workbook may inflate (in all, and per part: a zip bomb inflates
+# hundreds of times; real sheets measured 5-20 times).
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 1000)
+# Days an uploaded file is kept after its job finished (0: forever); the job's record stays.
+IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
+IMPORT_MAX_XLSX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_MB", 1024)
+IMPORT_MAX_XLSX_RATIO = env_int("IMPORT_MAX_XLSX_RATIO", 100)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A file over IMPORT_MAX_UPLOAD_BYTES stops being stored as it arrives, not after it is on disk.
 FILE_UPLOAD_HANDLERS = [

@@ -15,6 +15,7 @@ import pandas as pd
 from django.utils import timezone
 
 from campaigns.models import Deliverable, Outcome, RosterEntry, Stage
+from campaigns.outcomes.services import REVENUE_LIMIT
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection, register
 from creators.importing.values import (
     normalise_handle,
@@ -41,6 +42,8 @@ def _revenue(value):
     number = parse_number(value)
     if number is not None and number < 0:
         raise ValueError("revenue cannot be negative")
+    if number is not None and number > REVENUE_LIMIT:
+        raise ValueError(f"revenue too large: {value!s:.40} (at most {REVENUE_LIMIT:,.2f})")
     return number
 
 

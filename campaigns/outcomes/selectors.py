@@ -247,3 +247,20 @@ def organization_overview(user) -> dict[str, Any]:
         "trend": trend,
         "calibration": organization_calibration(completed),
     }
+
+
+# Uploads listed on a campaign's results page, newest first.
+UPLOADS_LISTED = 10
+
+
+def campaign_uploads(campaign: Campaign, limit: int = UPLOADS_LISTED):
+    """The campaign's latest results uploads (ImportJobs of kind "outcomes"), for its results
+    page: without their row errors, which the upload's own page lists."""
+    from creators.models import ImportJob
+
+    return (
+        ImportJob.objects.for_campaign(campaign.pk)
+        .select_related("created_by")
+        .defer("errors", "mapping", "scope")
+        .order_by("-created_at", "-id")[:limit]
+    )

@@ -38,6 +38,13 @@ READING_FIELDS = (
     "conversions",
 )
 DELIVERABLE_FIELDS = frozenset({"platform", "format", "due_on", "post_url", "posted_at"})
+# The largest count and amount the columns hold (a larger one is "too large", not a crash).
+COUNT_LIMIT = 9 * 10**15
+_revenue_field = Outcome._meta.get_field("revenue")
+REVENUE_LIMIT = float(
+    Decimal(10) ** (_revenue_field.max_digits - _revenue_field.decimal_places)
+    - Decimal(1).scaleb(-_revenue_field.decimal_places)
+)
 
 
 def _clean_count(name: str, value: Any) -> int | None:
@@ -51,6 +58,8 @@ def _clean_count(name: str, value: Any) -> int | None:
         raise ValidationError(f"{name}: {value} cannot be negative.")
     if number != number.to_integral_value():
         raise ValidationError(f"{name}: {value} must be a whole number.")
+    if number > COUNT_LIMIT:
+        raise ValidationError(f"{name}: {value} is too large (at most {COUNT_LIMIT:,}).")
     return int(number)
 
 
@@ -135,10 +144,13 @@ def _build_outcome(
     if all(v is None for v in counts.values()) and values.get("revenue") in (None, ""):
         raise ValidationError("A result needs at least one number.")
     _check_date("recorded_at", recorded_at)
+    revenue = _clean_money("revenue", values.get("revenue"))
+    if revenue is not None and revenue > REVENUE_LIMIT:
+        raise ValidationError(f"revenue: {revenue:,} is too large (at most {REVENUE_LIMIT:,.2f}).")
     return Outcome(
         deliverable=deliverable,
         recorded_at=recorded_at or timezone.now(),
-        revenue=_clean_money("revenue", values.get("revenue")),
+        revenue=revenue,
         promo_code=(values.get("promo_code") or "").strip()[:64],
         source=source,
         **counts,
@@ -252,20 +264,21 @@ def organization_emv_cpm_update(*, organization, cpm: Mapping[str, Any], user) -
     return organization
 
 
-# A results file lists a campaign's posts and their readings: small by nature. It is imported
-# within the request, so the marketer sees every rejected row at once.
+# A results file lists a campaign's posts and their readings: small by nature. It is read by
+# the import worker like any import (the page shows its progress, then every rejected row).
 OUTCOMES_UPLOAD_SUFFIXES = (".csv", ".xlsx")
 OUTCOMES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
-    """Import a CSV/XLSX of results for `campaign` through the "outcomes" import kind (rows are
-    matched to roster entries by creator handle and post URL) and return the finished ImportJob.
+    """Store a CSV/XLSX of results for `campaign` as an "outcomes" import job (rows are matched
+    to roster entries by creator handle and post URL) and queue it; returns the pending job.
 
-    All or nothing: a job with rejected rows is FAILED, lists each row's column, value and reason
-    in `errors`, and writes nothing. Raises ValidationError for a file refused before reading
-    (type, size, or content that is certainly not a table)."""
-    from creators.importing.services import import_job_create, import_job_run
+    All or nothing: a job with rejected rows ends FAILED, lists each row's column, value and
+    reason in `errors`, and writes nothing. Raises ValidationError for a file refused before
+    it is stored (type, size, or content that is certainly not a table, a zip bomb)."""
+    from creators.importing.services import import_job_create
+    from creators.tasks import run_import
 
     name = (original_name or "").strip() or "results.csv"
     if not name.lower().endswith(OUTCOMES_UPLOAD_SUFFIXES):
@@ -279,14 +292,16 @@ def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
             f"{name} is {size / (1024 * 1024):,.1f} MB; a results file may be at most {limit} MB.",
             code="size",
         )
-    try:
-        job = import_job_create(
-            kind="outcomes",
-            file=file,
-            original_name=name,
-            user=user,
-            scope={"campaign_id": campaign.pk},
-        )
-    except ValueError as exc:  # empty, or content that is not a table
-        raise ValidationError(str(exc), code="content") from None
-    return import_job_run(job_id=job.pk)
+    with transaction.atomic():
+        try:
+            job = import_job_create(
+                kind="outcomes",
+                file=file,
+                original_name=name,
+                user=user,
+                scope={"campaign_id": campaign.pk},
+            )
+        except ValueError as exc:  # empty, or content that is not a table
+            raise ValidationError(str(exc), code="content") from None
+        delay_on_commit(run_import, job.pk)
+    return job

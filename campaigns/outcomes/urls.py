@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/results/deliverables/", views.deliverable_add, name="deliverable_add"),
     path("<int:pk>/results/outcomes/", views.outcome_add, name="outcome_add"),
     path("<int:pk>/results/upload/", views.outcomes_upload, name="outcomes_upload"),
+    path("<int:pk>/results/uploads/<int:job_id>/", views.results_upload, name="results_upload"),
     path(
         "<int:pk>/results/export.<str:fmt>",
         views.results_export,

@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import json
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -23,7 +22,7 @@ from campaigns.outcomes.forms import (
     OutcomeForm,
     OutcomesUploadForm,
 )
-from creators.models import ImportStatus
+from creators.models import ImportJob
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
 
@@ -85,6 +84,7 @@ def _context(request, campaign, results, can_edit):
         "deliverable_form": DeliverableForm(),
         "outcome_form": OutcomeForm(),
         "upload_form": OutcomesUploadForm(),
+        "uploads": selectors.campaign_uploads(campaign),
         "spend_pct": (
             min(100, round(results.spend / results.budget * 100))
             if results.spend is not None and results.budget
@@ -166,13 +166,14 @@ UPLOAD_ERRORS_SHOWN = 50
 @login_required
 @require_POST
 def outcomes_upload(request, pk: int):
-    """Upload a results file: all rows imported, or none and every bad row listed."""
+    """Upload a results file: stored and queued for the import worker, then its own page shows
+    the progress and the outcome (all rows imported, or none and every bad row listed). A file
+    refused before it is stored is answered here, with the results page."""
     campaign = get_object_or_404(
         Campaign.objects.for_user(request.user, write=True).select_related("brand__organization"),
         pk=pk,
     )
     form = OutcomesUploadForm(request.POST, request.FILES)
-    problem, job = None, None
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -181,19 +182,34 @@ def outcomes_upload(request, pk: int):
             )
         except ValidationError as exc:
             problem = " ".join(exc.messages)
+        else:
+            return redirect(reverse("campaigns:results_upload", args=[campaign.pk, job.pk]))
     else:
         problem = " ".join(form.errors.get("file", [])) or "Choose a results file to upload."
-    if job is not None and job.status == ImportStatus.SUCCEEDED:
-        messages.success(request, f"{job.original_name}: {job.message}")
-        return redirect(reverse("campaigns:results", args=[campaign.pk]))
     context = _context(request, campaign, selectors.campaign_results(campaign), True)
     context["upload_form"] = form
-    context["upload_problem"] = problem or (job.message if job is not None else None)
-    if job is not None:
-        context["upload_job"] = job
-        context["upload_errors"] = job.errors[:UPLOAD_ERRORS_SHOWN]
-        context["upload_errors_hidden"] = max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN)
+    context["upload_problem"] = problem
     return render(request, "campaigns/results/page.html", context, status=400)
+
+
+@login_required
+def results_upload(request, pk: int, job_id: int):
+    """One results upload of the campaign: its progress while the worker reads it (htmx polls
+    the partial), then its summary or its rejected rows."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
+    job = get_object_or_404(
+        ImportJob.objects.for_campaign(campaign.pk).select_related("created_by"), pk=job_id
+    )
+    context = {
+        "campaign": campaign,
+        "job": job,
+        "upload_errors": job.errors[:UPLOAD_ERRORS_SHOWN],
+        "upload_errors_hidden": max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN),
+        "can_edit": Campaign.objects.for_user(request.user, write=True).filter(pk=pk).exists(),
+    }
+    if wants_partial(request):
+        return render(request, "campaigns/results/_upload_status.html", context)
+    return render(request, "campaigns/results/upload.html", context)
 
 
 EXPORT_HEADER = [

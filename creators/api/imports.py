@@ -57,7 +57,7 @@ class ImportJobList(generics.ListCreateAPIView):
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser]  # a file upload; the other endpoints take JSON
     filterset_fields = ["kind", "status"]
-    queryset = ImportJob.objects.order_by("-created_at", "-id")
+    queryset = ImportJob.objects.catalogue().order_by("-created_at", "-id")
 
     @extend_schema(request=ImportUploadSerializer, responses={201: ImportJobSerializer})
     def post(self, request, *args, **kwargs):
@@ -89,4 +89,4 @@ class ImportJobDetail(generics.RetrieveAPIView):
 
     permission_classes = [IsStaff]
     serializer_class = ImportJobSerializer
-    queryset = ImportJob.objects.all()
+    queryset = ImportJob.objects.catalogue()

@@ -1,10 +1,16 @@
-"""Reading uploaded tables: CSV (sniffed delimiter, quotes, CRLF, BOM, Latin-1 fallback,
-decorative ==== lines skipped) and XLSX (openpyxl read-only), always in chunks of rows so a
-1M-row file never sits in memory as Python objects all at once.
+"""Reading uploaded tables: CSV (sniffed delimiter, quotes, CRLF, BOM, UTF-16, Latin-1
+fallback, decorative ==== lines skipped) and XLSX (openpyxl's sheet parser), always in chunks of
+rows so a 1M-row file never sits in memory as Python objects all at once.
 
 `read_table(path)` returns a `Table`: the header row and an iterator of DataFrames of strings
 (every cell as text, None for empty), each frame indexed by the 1-based line/row number in the
 file so a rejection can name the row a person sees in their spreadsheet.
+
+What a file declares is never trusted for size: a workbook is refused when it would inflate
+past IMPORT_MAX_XLSX_UNCOMPRESSED_MB or a part inflates more than IMPORT_MAX_XLSX_RATIO times
+(a zip bomb); its sheet's <dimension> is ignored (rows are what the XML holds, cut to the
+header's width); a header or a line wider than IMPORT_MAX_COLUMNS refuses the file. XML with
+entity declarations is refused (defusedxml, which openpyxl uses once installed).
 """
 
 from __future__ import annotations
@@ -21,6 +27,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from defusedxml import DefusedXmlException
+from django.conf import settings
 
 CHUNK_ROWS = 50_000
 ACCEPTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
@@ -38,24 +46,69 @@ class Table:
     delimiter: str = ""  # of a CSV; empty for a workbook
 
 
-def _encoding_of(path: Path) -> str:
-    """utf-8 (BOM stripped) when the whole file decodes as UTF-8, else Latin-1, which never fails."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with path.open("rb") as handle:
-        try:
-            while block := handle.read(1 << 20):
-                decoder.decode(block)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "latin-1"
-    return "utf-8-sig"
+# Byte order marks, longest first (the UTF-32 LE mark starts like the UTF-16 LE one).
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _wide_encoding(head: bytes) -> str | None:
+    """UTF-16/32 by its byte order mark, or UTF-16 without one when every other byte of the
+    first lines is NUL (ASCII text saved as UTF-16); None for byte-wide text."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return encoding
+    sample = head[: len(head) // 2 * 2][:4096]
+    if len(sample) >= 8:
+        even, odd = sample[0::2], sample[1::2]
+        if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+            return "utf-16-be"
+    return None
+
+
+def _encoding_of(path: Path, head: bytes) -> str:
+    """UTF-16/32 (by BOM or NUL pattern), else utf-8 (BOM stripped) when the whole file decodes
+    as UTF-8, else Latin-1, which never fails."""
+    wide = _wide_encoding(head)
+    candidates = [wide] if wide else ["utf-8-sig"]
+    for encoding in candidates:
+        decoder = codecs.getincrementaldecoder(encoding)()
+        with path.open("rb") as handle:
+            try:
+                while block := handle.read(1 << 20):
+                    decoder.decode(block)
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                if wide:
+                    raise ImportFileError(
+                        f"The file looks like {wide.upper()} text but does not decode as it "
+                        f"({exc.reason} at byte {exc.start}). Save it as UTF-8 CSV."
+                    ) from exc
+                return "latin-1"
+    return candidates[0]
 
 
 def _looks_binary(head: bytes) -> bool:
-    if b"\x00" in head:
-        return True
+    """Control characters (NUL among them) in more than 1% of the bytes: not text. A few, as a
+    NUL typed into a cell, leave it a text file whose rows say what is wrong."""
     control = sum(1 for b in head if b < 32 and b not in (9, 10, 13, 12))
     return control > max(4, len(head) // 100)
+
+
+def max_columns() -> int:
+    return settings.IMPORT_MAX_COLUMNS
+
+
+def _too_wide(what: str, columns: int) -> ImportFileError:
+    return ImportFileError(
+        f"{what} has {columns:,} columns; a file may have at most {max_columns():,} "
+        "(IMPORT_MAX_COLUMNS). Remove the columns nobody needs, or check the delimiter."
+    )
 
 
 def read_table(
@@ -73,12 +126,12 @@ def read_table(
         return _read_xlsx(path, sheet=sheet, chunk_rows=chunk_rows)
     if path.suffix.lower() == ".xlsx":
         raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
-    if _looks_binary(head):
+    if _wide_encoding(head) is None and _looks_binary(head):
         raise ImportFileError(
             "The file looks binary, not a CSV text file. Upload CSV (comma, semicolon or tab "
-            "separated) or an .xlsx workbook."
+            "separated, UTF-8, UTF-16 or Latin-1) or an .xlsx workbook."
         )
-    return _read_csv(path, chunk_rows=chunk_rows)
+    return _read_csv(path, head, chunk_rows=chunk_rows)
 
 
 def _numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
@@ -89,8 +142,8 @@ def _numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _read_csv(path: Path, *, chunk_rows: int) -> Table:
-    encoding = _encoding_of(path)
+def _read_csv(path: Path, head: bytes, *, chunk_rows: int) -> Table:
+    encoding = _encoding_of(path, head)
     sample_lines = []
     for _, line in _numbered_lines(path, encoding):
         sample_lines.append(line)
@@ -98,7 +151,10 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
             break
     if not sample_lines:
         raise ImportFileError("The file is empty: it has no header row.")
-    sample = "".join(sample_lines)
+    # The sniffer's patterns take time quadratic in a line's length (20 s for one line of
+    # 50,000 commas after a quote): it reads the first 4 KB of each line, 64 KB in all.
+    sample = "".join(line if len(line) <= 4096 else line[:4096] + "\n" for line in sample_lines)
+    sample = sample[:65536]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t|")
         delimiter = dialect.delimiter
@@ -106,6 +162,9 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
         # One column, or nothing to sniff from: count candidate delimiters in the header.
         header = sample_lines[0]
         delimiter = max(",;\t|", key=header.count) if any(d in header for d in ",;\t|") else ","
+
+    if sample_lines[0].count(delimiter) >= _RAW_FIELDS_LIMIT * max_columns():
+        raise _too_wide("The header row", sample_lines[0].count(delimiter) + 1)
 
     handle = path.open(encoding=encoding, newline="")
     numbered = enumerate(handle, start=1)
@@ -127,6 +186,16 @@ def _read_csv(path: Path, *, chunk_rows: int) -> Table:
     if not any(headers):
         handle.close()
         raise ImportFileError("The header row is empty.")
+    if len(headers) > max_columns():
+        handle.close()
+        raise _too_wide("The header row", len(headers))
+    if any("\x00" in h for h in headers):
+        handle.close()
+        position = next(i for i, h in enumerate(headers, 1) if "\x00" in h)
+        raise ImportFileError(
+            f"The header row's column {position} contains a NUL character (\\x00); "
+            "a column name cannot hold one."
+        )
 
     def chunks() -> Iterator[pd.DataFrame]:
         decorative = _DECORATIVE.match
@@ -169,16 +238,51 @@ def _has_blank_cell(text: str, delimiter: str) -> bool:
     return False
 
 
+# A quoted line may hold the delimiter inside its cells, so its delimiter count only bounds its
+# fields; past this many times IMPORT_MAX_COLUMNS it is refused without being parsed.
+_RAW_FIELDS_LIMIT = 10
+
+
+def _cut_lines(texts: list[str], delimiter: str, width: int) -> tuple[list[str], np.ndarray]:
+    """Unquoted lines cut to their first `width` fields, and which lines had a non-blank
+    cell past them (such a row is not blank, though nothing past the header is read)."""
+    cut, beyond = [], np.zeros(len(texts), dtype=bool)
+    for position, line in enumerate(texts):
+        if line.count(delimiter) < width:
+            cut.append(line)
+            continue
+        parts = line.split(delimiter, width)
+        beyond[position] = bool(parts[width].strip(delimiter + " \t\r\n\f\v"))
+        cut.append(delimiter.join(parts[:width]) + "\n")
+    return cut, beyond
+
+
 def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str):
     """Parse a block of lines with pandas' C reader when every line is one whole record (no
-    quoted line breaks, well-formed quotes); None when the csv module must read it instead."""
+    quoted line breaks, well-formed quotes) and holds no NUL (which the C reader cuts a cell
+    at); None when the csv module must read it instead. Unquoted lines are cut to the header's
+    width first, so a line of 10,000 fields costs no more than one of the header's."""
     texts = [line for _, line in block]
+    if any("\x00" in line for line in texts):
+        return None
     quoted = [line for line in texts if '"' in line]
+    counts = [line.count(delimiter) for line in texts]
+    widest = max(counts)
+    width = len(headers)
+    if widest >= max_columns():
+        line_number = block[counts.index(widest)][0]
+        if not quoted or widest >= _RAW_FIELDS_LIMIT * max_columns():
+            raise _too_wide(f"Line {line_number}", widest + 1)
+        return None  # the csv module counts the fields of quoted lines exactly
     if quoted:
         well_formed = _quoted_line(delimiter).fullmatch
         if not all(well_formed(line) for line in quoted):
             return None
-    fields = max(line.count(delimiter) for line in texts) + 1 if not quoted else None
+    beyond = np.zeros(len(texts), dtype=bool)
+    if not quoted and widest >= width:
+        texts, beyond = _cut_lines(texts, delimiter, width)
+        widest = width - 1
+    fields = widest + 1 if not quoted else None
     text = "".join(texts)
     try:
         raw = pd.read_csv(
@@ -200,9 +304,8 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
         return None
     # Only a chunk with a whitespace-only cell needs each cell stripped to find the empty ones.
     strip = _has_blank_cell(text, delimiter)
-    width = len(headers)
     columns = {}
-    blank_row = np.ones(len(raw), dtype=bool)
+    blank_row = ~beyond
     for position in range(max(width, raw.shape[1])):
         values = np.full(len(raw), None, dtype=object)
         if position < raw.shape[1]:
@@ -241,9 +344,11 @@ def _csv_module_chunks(
             raise ImportFileError(
                 f"Line {line_numbers[-1]}: cannot be read as CSV ({exc})."
             ) from exc
+        if len(row) > max_columns():
+            raise _too_wide(f"Line {line_numbers[-1]}", len(row))
         if not any(cell.strip() for cell in row):
             continue
-        rows.append(row)
+        rows.append(row[: len(headers)])
         numbers.append(line_numbers[-1])
         if len(rows) >= chunk_rows:
             yield _frame(headers, rows, numbers)
@@ -263,10 +368,89 @@ def _frame(headers: list[str], rows: list[list], numbers: list[int]) -> pd.DataF
     return frame.where(frame.notna() & (frame.astype(str).map(str.strip) != ""), None)
 
 
+def workbook_problem(file) -> str | None:
+    """Why a workbook (a path or a binary file object at 0) is refused before openpyxl opens
+    it, or None: a part that inflates more than IMPORT_MAX_XLSX_RATIO times (past 1 MB: small
+    parts compress any way they like), or parts that inflate past IMPORT_MAX_XLSX_UNCOMPRESSED_MB
+    together. The sizes are the archive's own; Python's zipfile never inflates a part past its
+    stated size (it fails the part's checksum instead), so they bound the work."""
+    try:
+        with zipfile.ZipFile(file) as archive:
+            parts = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return None  # damaged: opening it says so
+    finally:
+        if hasattr(file, "seek"):
+            file.seek(0)
+    ratio = settings.IMPORT_MAX_XLSX_RATIO
+    limit_mb = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_MB
+    for part in parts:
+        if part.file_size > 1024 * 1024 and part.file_size > ratio * max(part.compress_size, 1):
+            return (
+                f"The workbook's part {part.filename} inflates {part.file_size / max(part.compress_size, 1):,.0f} "
+                f"times ({part.file_size / 1024 / 1024:,.0f} MB from {part.compress_size / 1024:,.0f} KB); "
+                f"at most {ratio:,} times is read (IMPORT_MAX_XLSX_RATIO). It looks like a zip bomb; "
+                "save the sheet again from the spreadsheet program, or upload it as CSV."
+            )
+    total = sum(part.file_size for part in parts)
+    if total > limit_mb * 1024 * 1024:
+        return (
+            f"The workbook inflates to {total / 1024 / 1024:,.0f} MB; at most {limit_mb:,} MB is "
+            "read (IMPORT_MAX_XLSX_UNCOMPRESSED_MB). Split it, or upload it as CSV."
+        )
+    return None
+
+
+def _sheet_rows(worksheet) -> Iterator[tuple[int, list[tuple[int, object]]]]:
+    """(row number, [(column, value)]) for each row the sheet's XML holds, in file order.
+
+    openpyxl's read-only rows trust the sheet's <dimension>: A1:XFD1048576 in a 1.5 KB file
+    pads every row to 16,384 cells and yields a million empty rows after the last real one.
+    Its sheet parser (what those rows are made from) yields only the cells written, each with
+    its row and column, so nothing is padded and the last row read is the last one there."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = worksheet.parent
+    with worksheet._get_source() as source:
+        parser = WorkSheetParser(
+            source,
+            worksheet._shared_strings,
+            data_only=True,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        for number, cells in parser.parse():
+            yield number, [(cell["column"], cell["value"]) for cell in cells]
+
+
+_ENTITIES = (
+    "The workbook's XML declares entities or a document type, which are refused (they can "
+    "expand without bound or read other files). Save it again from the spreadsheet program."
+)
+
+
+def _xml_errors(rows: Iterator):
+    """The rows, with the XML's own errors said in words."""
+    try:
+        yield from rows
+    except DefusedXmlException as exc:
+        raise ImportFileError(_ENTITIES) from exc
+    except (SyntaxError, ValueError, KeyError, TypeError) as exc:  # ParseError is a SyntaxError
+        raise ImportFileError(f"The sheet cannot be read ({exc}).") from exc
+
+
+def _text_cell(value) -> object:
+    return None if value is None else (value if isinstance(value, str) else str(value))
+
+
 def _read_xlsx(path: Path, *, sheet: str | None, chunk_rows: int) -> Table:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
+    problem = workbook_problem(path)
+    if problem:
+        raise ImportFileError(problem)
     # A file object, not the path: openpyxl refuses a path whose name does not end in .xlsx.
     handle = path.open("rb")
     try:
@@ -276,47 +460,68 @@ def _read_xlsx(path: Path, *, sheet: str | None, chunk_rows: int) -> Table:
         InvalidFileException,
         KeyError,
         OSError,
-        ValueError,
+        ValueError,  # DefusedXmlException is one, and openpyxl wraps it in another
         TypeError,
+        SyntaxError,
     ) as exc:
         handle.close()
+        if isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__, DefusedXmlException):
+            raise ImportFileError(_ENTITIES) from exc
         raise ImportFileError("The file is not a readable .xlsx workbook.") from exc
+
+    def close() -> None:
+        workbook.close()
+        handle.close()
+
     if sheet:
         if sheet not in workbook.sheetnames:
+            close()
             raise ImportFileError(
                 f"No sheet named {sheet!r}; the workbook has: {', '.join(workbook.sheetnames)}."
             )
         worksheet = workbook[sheet]
     else:
         worksheet = workbook.worksheets[0]
-    rows = worksheet.iter_rows(values_only=True)
+    rows = _xml_errors(_sheet_rows(worksheet))
     headers: list[str] | None = None
-    header_row = 0
-    for number, row in enumerate(rows, start=1):
-        cells = ["" if c is None else str(c).strip() for c in row]
-        if any(cells) and not all(_DECORATIVE.match(c) for c in cells):
-            headers, header_row = cells, number
+    for _, cells in rows:
+        texts = {column: str(value).strip() for column, value in cells if value is not None}
+        texts = {column: text for column, text in texts.items() if text}
+        if texts and not all(_DECORATIVE.match(t) for t in texts.values()):
+            width = max(texts)
+            if width > max_columns():
+                close()
+                raise _too_wide("The header row", width)
+            headers = [texts.get(column, "") for column in range(1, width + 1)]
             break
     if headers is None:
+        close()
         raise ImportFileError("The sheet is empty: it has no header row.")
-    while headers and not headers[-1]:
-        headers.pop()
+    width = len(headers)
 
     def chunks() -> Iterator[pd.DataFrame]:
         batch: list[list] = []
         numbers: list[int] = []
-        for number, row in enumerate(rows, start=header_row + 1):
-            cells = [None if c is None else (c if isinstance(c, str) else str(c)) for c in row]
-            if not any(c is not None and str(c).strip() for c in cells):
-                continue
-            batch.append(cells)
-            numbers.append(number)
-            if len(batch) >= chunk_rows:
+        try:
+            for number, cells in rows:
+                values: list = [None] * width
+                filled = False
+                for column, value in cells:
+                    if value is None or (isinstance(value, str) and not value.strip()):
+                        continue
+                    filled = True  # a cell past the header's width makes the row not blank
+                    if column <= width:
+                        values[column - 1] = _text_cell(value)
+                if not filled:
+                    continue
+                batch.append(values)
+                numbers.append(number)
+                if len(batch) >= chunk_rows:
+                    yield _frame(headers, batch, numbers)
+                    batch, numbers = [], []
+            if batch:
                 yield _frame(headers, batch, numbers)
-                batch, numbers = [], []
-        if batch:
-            yield _frame(headers, batch, numbers)
-        workbook.close()
-        handle.close()
+        finally:
+            close()
 
     return Table(headers=headers, chunks=chunks())

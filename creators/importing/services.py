@@ -132,7 +132,15 @@ def parse_chunk(
             series = series.iloc[:, 0]
         codes, uniques = pd.factorize(series.to_numpy(dtype=object), use_na_sentinel=True)
         uniques = np.asarray(uniques, dtype=object)
+        with_nul = _nul_positions(uniques)
+        if with_nul:
+            uniques = uniques.copy()
+            shown = {p: str(uniques[p]).replace("\x00", "\\x00") for p in with_nul}
+            uniques[with_nul] = None  # parsed as empty; the row is rejected below
         results, errors = parse_distinct(field.parser or _same_value, uniques)
+        for position in with_nul:
+            errors[position] = NUL_REASON
+            uniques[position] = shown[position]
         # codes of -1 (empty cells) pick the trailing None.
         values = np.append(results, None)[codes]
         failed = np.zeros(len(raw), dtype=bool)
@@ -161,6 +169,22 @@ def parse_chunk(
 
 def _same_value(value):
     return value
+
+
+NUL_REASON = "contains a NUL character (\\x00): a cell cannot hold one"
+
+
+def _nul_positions(uniques: np.ndarray) -> list[int]:
+    """Positions of the values holding a NUL, which a database text column cannot store (a C
+    parser would cut the value there: "be\\x00fore" would become "be"). One scan of the joined
+    text finds out whether there is any."""
+    try:
+        joined = "".join(uniques)
+    except TypeError:  # not all text (a workbook's numbers and dates)
+        joined = "".join(v for v in uniques if isinstance(v, str))
+    if "\x00" not in joined:
+        return []
+    return [p for p, v in enumerate(uniques) if isinstance(v, str) and "\x00" in v]
 
 
 def import_job_run(*, job_id: int) -> ImportJob:

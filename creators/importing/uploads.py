@@ -2,7 +2,8 @@
 
 The readers give the final word when the job runs (an unreadable workbook, a binary file, a
 file without rows); these checks refuse up front what is certainly not a table, with a message
-naming what it is (a PNG renamed .csv, a PDF, an old .xls workbook, a ZIP archive)."""
+naming what it is (a PNG renamed .csv, a PDF, an old .xls workbook, a ZIP archive), and a
+workbook that would inflate past the reader's bounds (a zip bomb)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ import zipfile
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
+
+from creators.importing.readers import workbook_problem
 
 # Magic numbers of formats people upload by mistake; none can start a CSV header.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (
@@ -128,7 +131,7 @@ def _zip_problem(file, name: str) -> str | None:
     finally:
         file.seek(0)
     if "xl/workbook.xml" in names:
-        return None
+        return workbook_problem(file)
     if "word/document.xml" in names:
         return f"{name} is a Word document, not a table. {_XLSX_HINT}"
     return f"{name} is a ZIP archive, not an .xlsx workbook. {_XLSX_HINT}"

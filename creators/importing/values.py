@@ -20,7 +20,8 @@ from matchmaker.lib.dates import date_problem
 from matchmaker.lib.urls import is_http_url, with_scheme
 
 _SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "MM": 1e6}
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
+# A decimal with an optional exponent (spreadsheets write 2E+12) and an optional suffix.
+_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?(?:E[+-]?\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
 
 
 def _blank(value) -> bool:
@@ -32,7 +33,7 @@ def _blank(value) -> bool:
 
 
 def parse_number(value) -> float | None:
-    """A count or amount: 12,345 / 48.5M / 383.1K / 1.2B / 1 234. None when empty."""
+    """A count or amount: 12,345 / 48.5M / 383.1K / 1.2B / 1 234 / 2E+12. None when empty."""
     if _blank(value):
         return None
     if isinstance(value, bool):

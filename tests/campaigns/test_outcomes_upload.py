@@ -1,11 +1,13 @@
-"""The results page's file upload: the "outcomes" import kind run for the marketer's campaign,
-all or nothing, with every bad row listed; write access, tenancy and file limits."""
+"""The results page's file upload: the "outcomes" import kind run for the marketer's campaign by
+the import worker (the upload's page shows its progress and outcome), all or nothing, with every
+bad row listed; write access, tenancy and file limits."""
 
 import io
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook
 
@@ -22,13 +24,28 @@ GOOD = (
 )
 
 
+def _post(client, url: str, data: dict):
+    """POST, then run what it sent on commit (in-process: the import task, as a worker would)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(url, data)
+
+
 def _upload(client, world, content: bytes | str, name="results.csv"):
     if isinstance(content, str):
         content = content.encode()
-    return client.post(
+    return _post(
+        client,
         reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]),
         {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
     )
+
+
+def _upload_page(client, response, campaign):
+    """The upload's own page the POST redirected to."""
+    assert response.status_code == 302, response.content[:300]
+    job = ImportJob.objects.latest("id")
+    assert response["Location"] == reverse("campaigns:results_upload", args=[campaign.pk, job.pk])
+    return client.get(response["Location"])
 
 
 def test_editor_uploads_results_and_sees_them(world, roster, client_for):
@@ -37,8 +54,7 @@ def test_editor_uploads_results_and_sees_them(world, roster, client_for):
     page = client.get(reverse("campaigns:results", args=[world.campaign_a.pk]))
     assert 'id="results-upload"' in page.content.decode()
     response = _upload(client, world, GOOD)
-    assert response.status_code == 302
-    assert response["Location"] == reverse("campaigns:results", args=[world.campaign_a.pk])
+    shown = _upload_page(client, response, world.campaign_a)
     lena = Outcome.objects.get(deliverable__entry=one)
     assert (lena.reach, lena.likes, lena.revenue, lena.source) == (
         10_500,
@@ -49,9 +65,10 @@ def test_editor_uploads_results_and_sees_them(world, roster, client_for):
     assert Deliverable.objects.get(entry=two).post_url == "https://tiktok.com/v/1"
     job = ImportJob.objects.get(kind="outcomes")
     assert job.scope == {"campaign_id": world.campaign_a.pk} and job.created_by == world.editor_a
-    shown = client.get(response["Location"]).content.decode()
-    assert "results.csv: 2 created" in shown  # the job's summary as a message
-    assert "10,500" in shown or "10500" in shown
+    assert "results.csv: 2 created" in shown.content.decode()  # the job's summary
+    results = client.get(reverse("campaigns:results", args=[world.campaign_a.pk])).content.decode()
+    assert "10,500" in results or "10500" in results
+    assert reverse("campaigns:results_upload", args=[world.campaign_a.pk, job.pk]) in results
 
 
 def test_xlsx_workbook_is_accepted(world, roster, client_for):
@@ -61,14 +78,16 @@ def test_xlsx_workbook_is_accepted(world, roster, client_for):
     sheet.append(["leafy.lena", "https://instagram.com/p/AAA", 777])
     data = io.BytesIO()
     book.save(data)
-    response = _upload(client_for(world.owner_a), world, data.getvalue(), name="results.xlsx")
-    assert response.status_code == 302
+    client = client_for(world.owner_a)
+    response = _upload(client, world, data.getvalue(), name="results.xlsx")
+    assert _upload_page(client, response, world.campaign_a).status_code == 200
     assert Outcome.objects.get().reach == 777
 
 
 def test_bad_rows_are_listed_and_nothing_is_written(world, roster, client_for):
+    client = client_for(world.owner_a)
     response = _upload(
-        client_for(world.owner_a),
+        client,
         world,
         "handle,post_url,reach,likes\n"
         "leafy.lena,https://instagram.com/p/AAA,100,5\n"  # good, yet not written
@@ -77,7 +96,8 @@ def test_bad_rows_are_listed_and_nothing_is_written(world, roster, client_for):
         "oat.otto,javascript:alert(1),1,1\n"
         "oat.otto,https://tiktok.com/v/9,<b>bold</b>,1\n",
     )
-    assert response.status_code == 400
+    response = _upload_page(client, response, world.campaign_a)
+    assert response.status_code == 200
     html = response.content.decode()
     assert "4 row(s) rejected, nothing imported" in html
     rows = response.context["upload_errors"]
@@ -99,8 +119,9 @@ def test_only_the_first_rejected_rows_are_listed(world, roster, client_for, monk
 
     monkeypatch.setattr(views, "UPLOAD_ERRORS_SHOWN", 2)
     lines = "".join(f"nobody{i},,{i}\n" for i in range(5))
-    response = _upload(client_for(world.owner_a), world, "handle,post_url,reach\n" + lines)
-    assert response.status_code == 400
+    client = client_for(world.owner_a)
+    response = _upload(client, world, "handle,post_url,reach\n" + lines)
+    response = _upload_page(client, response, world.campaign_a)
     assert len(response.context["upload_errors"]) == 2
     assert "…and 3 more rejected rows." in response.content.decode()
 
@@ -112,7 +133,6 @@ def test_only_the_first_rejected_rows_are_listed(world, roster, client_for, monk
         ("results.csv", b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "is a PNG image, not a table"),
         ("results.xlsx", b"handle,reach\n", "is not an Excel workbook"),
         ("results.csv", b"", "The submitted file is empty."),
-        ("results.csv", b"handle,post_url,reach\n", "no data rows"),
     ],
 )
 def test_files_that_are_not_results_tables_are_refused(
@@ -121,6 +141,15 @@ def test_files_that_are_not_results_tables_are_refused(
     response = _upload(client_for(world.editor_a), world, content, name=name)
     assert response.status_code == 400
     assert message in response.content.decode().replace("&#x27;", "'")
+    assert Outcome.objects.count() == 0
+
+
+def test_a_file_without_rows_is_a_failed_upload(world, roster, client_for):
+    client = client_for(world.editor_a)
+    response = _upload(client, world, b"handle,post_url,reach\n")
+    page = _upload_page(client, response, world.campaign_a).content.decode()
+    assert "no data rows" in page and "Nothing from this file was recorded" in page
+    assert ImportJob.objects.get().status == ImportStatus.FAILED
     assert Outcome.objects.count() == 0
 
 
@@ -148,11 +177,14 @@ def test_viewers_and_other_organisations_cannot_upload(world, roster, client_for
     page = client_for(world.viewer_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
     assert page.status_code == 200 and 'id="results-upload"' not in page.content.decode()
     # Organisation B uploading to its own campaign cannot reach A's roster either.
-    response = client_for(world.owner_b).post(
+    client = client_for(world.owner_b)
+    response = _post(
+        client,
         reverse("campaigns:outcomes_upload", args=[world.campaign_b.pk]),
         {"file": SimpleUploadedFile("r.csv", b"handle,post_url,reach\nleafy.lena,,5\n")},
     )
-    assert response.status_code == 400 and "not on this campaign" in response.content.decode()
+    response = _upload_page(client, response, world.campaign_b)
+    assert "not on this campaign" in response.content.decode()
     assert Outcome.objects.count() == 0 and not ImportJob.objects.filter(status="succeeded")
     assert (
         client_for(world.editor_a)
