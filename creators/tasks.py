@@ -44,3 +44,11 @@ def requeue_stale_imports() -> list[int]:
     from creators.stale_jobs import import_jobs_requeue_stale
 
     return import_jobs_requeue_stale()
+
+
+@shared_task
+def purge_old_import_files() -> int:
+    """Daily (beat): delete uploaded files past IMPORT_FILE_RETENTION_DAYS."""
+    from creators.importing.retention import import_files_purge
+
+    return import_files_purge()
