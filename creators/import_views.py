@@ -109,6 +109,8 @@ def preview(request, pk: int):
         "job": job,
         "headers": table.headers,
         "rows": rows,
+        # Kept because something is past the header's width, which the reader does not read.
+        "cells_past_header": [row[0] for row in rows if all(v is None for v in row[1:])],
         "form": form,
         "detected": detected,
     }

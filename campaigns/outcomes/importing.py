@@ -147,4 +147,7 @@ def _apply(frame: pd.DataFrame, ctx) -> ApplyResult:
     return ApplyResult(created=len(outcomes))
 
 
-register(KindSpec("outcomes", "Campaign results", FIELDS, _validate, _apply))
+# The results page offers no "skip invalid rows": a results file is recorded whole or not at all.
+register(
+    KindSpec("outcomes", "Campaign results", FIELDS, _validate, _apply, skip_invalid_offered=False)
+)

@@ -82,6 +82,8 @@ class KindSpec:
       set-based (no per-row ORM saves), counting created/updated/unchanged.
     chunk_writer(ctx) -> ChunkWriter | None: optional, the same checks and writes chunk by chunk
       (None where the kind cannot, e.g. on this database); the result must equal validate+apply.
+    skip_invalid_offered: whether the pages importing this kind offer "skip invalid rows" (a
+      failed job's message suggests it only then).
     """
 
     name: str
@@ -92,6 +94,7 @@ class KindSpec:
     reshape: Callable[[pd.DataFrame, dict[str, str]], pd.DataFrame] | None = None
     detect_extra: Callable[[list[str]], dict[str, str]] | None = None
     chunk_writer: Callable[[ImportContext], ChunkWriter | None] | None = None
+    skip_invalid_offered: bool = True
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)

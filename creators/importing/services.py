@@ -396,11 +396,14 @@ class _WriterThread:
 
 def _fail_rejected(job: ImportJob, rejections: list[Rejection]) -> ImportJob:
     first_bad = rejections[0]
+    advice = "Fix the file or import with skip invalid rows."
+    if not get_kind(job.kind).skip_invalid_offered:
+        advice = "Fix the file and upload it again."
     return _finish(
         job,
         ImportStatus.FAILED,
         f"{len(rejections)} row(s) rejected, nothing imported (first: row {first_bad.row}, "
-        f"{first_bad.column}: {first_bad.reason}). Fix the file or import with skip invalid rows.",
+        f"{first_bad.column}: {first_bad.reason}). {advice}",
         rejections,
     )
 

@@ -131,7 +131,8 @@ def _zip_problem(file, name: str) -> str | None:
     finally:
         file.seek(0)
     if "xl/workbook.xml" in names:
-        return workbook_problem(file)
+        problem = workbook_problem(file)
+        return f"{name}: {problem}" if problem else None
     if "word/document.xml" in names:
         return f"{name} is a Word document, not a table. {_XLSX_HINT}"
     return f"{name} is a ZIP archive, not an .xlsx workbook. {_XLSX_HINT}"

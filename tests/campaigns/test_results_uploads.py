@@ -63,7 +63,7 @@ def test_an_upload_page_is_the_campaigns_own(world, client_for, jobs):
     own = reverse("campaigns:results_upload", args=[world.campaign_a.pk, jobs["a"].pk])
     viewer = client_for(world.viewer_a).get(own)
     assert viewer.status_code == 200 and "spring-results.csv" in viewer.content.decode()
-    assert "upload it again" not in viewer.content.decode()  # viewers cannot upload
+    assert "Upload the fixed file" not in viewer.content.decode()  # viewers cannot upload
     assert client_for(world.owner_b).get(own).status_code == 404
     # Another campaign's upload under this campaign's address, and B's under A's.
     for job in (jobs["other"], jobs["b"]):
@@ -97,4 +97,4 @@ def test_the_upload_page_shows_progress_until_the_outcome(world, client_for):
     )
     html = client.get(url, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in html  # polling stops
-    assert "row 3" in html and "not a number" in html and "upload it again" in html
+    assert "row 3" in html and "not a number" in html and "Upload the fixed file" in html

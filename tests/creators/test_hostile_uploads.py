@@ -106,6 +106,10 @@ def test_dimension_bomb_is_a_clear_message_on_the_preview(world, client_for):
     assert preview.status_code == 200
     assert preview.context["headers"] == ["handle", "followers"]  # not 16,384 columns
     assert [row[1:] for row in preview.context["rows"]][:2] == [("anna", "1500"), ("bob", "2500")]
+    assert preview.context["cells_past_header"] == [1_048_576]
+    assert "Row 1048576 has cells only past the last named column (2 columns)" in (
+        preview.content.decode()
+    )
     assert job.status == ImportStatus.FAILED
     assert [(e["row"], e["column"], e["reason"]) for e in job.errors] == [
         (1_048_576, "handle", "handle is required"),
