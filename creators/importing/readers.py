@@ -263,7 +263,8 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
     at); None when the csv module must read it instead. Unquoted lines are cut to the header's
     width first, so a line of 10,000 fields costs no more than one of the header's."""
     texts = [line for _, line in block]
-    if any("\x00" in line for line in texts):
+    text = "".join(texts)
+    if "\x00" in text:
         return None
     quoted = [line for line in texts if '"' in line]
     counts = [line.count(delimiter) for line in texts]
@@ -282,8 +283,8 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
     if not quoted and widest >= width:
         texts, beyond = _cut_lines(texts, delimiter, width)
         widest = width - 1
+        text = "".join(texts)
     fields = widest + 1 if not quoted else None
-    text = "".join(texts)
     try:
         raw = pd.read_csv(
             io.StringIO(text),

@@ -5,6 +5,7 @@ URL on the COPY path, posts' URL, results' post URL), through the results page's
 form and the deliverable API, and in the admin's model validation; a value stored before the
 check existed is repaired by the migration, and never rendered as a link."""
 
+import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -14,6 +15,7 @@ from rest_framework.test import APIClient
 from campaigns.models import Deliverable, Outcome, Stage
 from campaigns.tokens import api_token_create
 from creators.importing.services import import_job_create, import_job_run
+from creators.importing.values import parse_distinct, url_parser
 from creators.models import Creator, ImportStatus, Post
 from matchmaker.lib.urls import stored_urls_repair
 from tests import factories as f
@@ -151,3 +153,37 @@ def test_stored_values_are_never_links_and_the_migration_repairs_them(world, cli
     assert stored_urls_repair(Creator, "profile_url") == 0
     profile = client.get(reverse("creators:detail", args=[other.pk])).content.decode()
     assert 'href="https://instagram.com/schemeless"' in profile
+
+
+URL_CASES = [
+    "https://instagram.com/p/A",
+    " http://x.co ",
+    "https://a-.com",
+    "https://-a.com/x",
+    "https://a.b-c.io/x?y=1#z",
+    "https://" + "a" * 64 + ".com",
+    "https://x.com/a b",
+    "instagram.com/x",
+    "https://x.com:8080/a",
+    "https://xn--bcher-kva.example/",
+    "https://bücher.de/x",
+    "HTTPS://X.COM",
+    "https://x.c",
+    "https://1.2.3.4/x",
+    "https://localhost/x",
+    "https://x.com/" + "a" * 290,
+    *HOSTILE,
+]
+
+
+def test_the_whole_column_check_agrees_with_the_full_check():
+    """url_parser checks the common shape a column at a time; the rest go one by one: both
+    give the same value or the same reason."""
+    parser = url_parser(300)
+    results, errors = parse_distinct(parser, np.array(URL_CASES, dtype=object))
+    for position, case in enumerate(URL_CASES):
+        try:
+            expected, reason = parser(case), None
+        except ValueError as exc:
+            expected, reason = None, str(exc)
+        assert (results[position], errors.get(position)) == (expected, reason), case
