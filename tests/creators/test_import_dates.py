@@ -181,3 +181,26 @@ def test_a_process_stopped_mid_import_leaves_the_job_failed_not_running(monkeypa
     assert job.status == ImportStatus.FAILED and job.finished_at is not None
     assert "nothing was written" in job.message
     assert not Creator.objects.filter(handle="stopped").exists()
+
+
+def test_the_results_page_refuses_a_reading_dated_9999(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    entry = f.RosterEntryFactory(
+        campaign=world.campaign_a, creator=f.CreatorFactory(handle="lena"), stage=Stage.COMPLETED
+    )
+    f.DeliverableFactory(entry=entry, post_url="https://instagram.com/p/AAA")
+    client = client_for(world.editor_a)
+    response = client.post(
+        reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]),
+        {
+            "file": SimpleUploadedFile(
+                "r.csv",
+                b"handle,post_url,date,reach\nlena,https://instagram.com/p/AAA,9999-12-31,5\n",
+            )
+        },
+    )
+    page = client.get(response["Location"]).content.decode()
+    assert "row 2, date: not a plausible date: outside 2004-01-01 to" in page
+    assert not Outcome.objects.exists()
