@@ -75,22 +75,21 @@ def _encoding_of(path: Path, head: bytes) -> str:
     """UTF-16/32 (by BOM or NUL pattern), else utf-8 (BOM stripped) when the whole file decodes
     as UTF-8, else Latin-1, which never fails."""
     wide = _wide_encoding(head)
-    candidates = [wide] if wide else ["utf-8-sig"]
-    for encoding in candidates:
-        decoder = codecs.getincrementaldecoder(encoding)()
-        with path.open("rb") as handle:
-            try:
-                while block := handle.read(1 << 20):
-                    decoder.decode(block)
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError as exc:
-                if wide:
-                    raise ImportFileError(
-                        f"The file looks like {wide.upper()} text but does not decode as it "
-                        f"({exc.reason} at byte {exc.start}). Save it as UTF-8 CSV."
-                    ) from exc
+    encoding = wide or "utf-8-sig"
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with path.open("rb") as handle:
+        try:
+            while block := handle.read(1 << 20):
+                decoder.decode(block)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError as exc:
+            if wide is None:
                 return "latin-1"
-    return candidates[0]
+            raise ImportFileError(
+                f"The file looks like {wide.upper()} text but does not decode as it "
+                f"({exc.reason} at byte {exc.start}). Save it as UTF-8 CSV."
+            ) from exc
+    return encoding
 
 
 def _looks_binary(head: bytes) -> bool:
@@ -386,12 +385,14 @@ def workbook_problem(file) -> str | None:
     ratio = settings.IMPORT_MAX_XLSX_RATIO
     limit_mb = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_MB
     for part in parts:
-        if part.file_size > 1024 * 1024 and part.file_size > ratio * max(part.compress_size, 1):
+        inflation = part.file_size / max(part.compress_size, 1)
+        if part.file_size > 1024 * 1024 and inflation > ratio:
+            size_mb, packed_kb = part.file_size / 1024 / 1024, part.compress_size / 1024
             return (
-                f"The workbook's part {part.filename} inflates {part.file_size / max(part.compress_size, 1):,.0f} "
-                f"times ({part.file_size / 1024 / 1024:,.0f} MB from {part.compress_size / 1024:,.0f} KB); "
-                f"at most {ratio:,} times is read (IMPORT_MAX_XLSX_RATIO). It looks like a zip bomb; "
-                "save the sheet again from the spreadsheet program, or upload it as CSV."
+                f"The workbook's part {part.filename} inflates {inflation:,.0f} times "
+                f"({size_mb:,.0f} MB from {packed_kb:,.0f} KB); at most {ratio:,} times is read "
+                "(IMPORT_MAX_XLSX_RATIO). It looks like a zip bomb; save the sheet again from "
+                "the spreadsheet program, or upload it as CSV."
             )
     total = sum(part.file_size for part in parts)
     if total > limit_mb * 1024 * 1024:
