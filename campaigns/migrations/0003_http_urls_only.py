@@ -13,7 +13,7 @@ def repair(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0001_initial"),
+        ("campaigns", "0002_api_token_scopes_expiry"),
     ]
 
     operations = [
