@@ -10,6 +10,11 @@ from campaigns.models import Deliverable, Outcome, RosterEntry
 from campaigns.outcomes import services
 from matchmaker.api.scoping import scoped_object
 from matchmaker.api.strict import Amount, StrictTypes
+from matchmaker.lib.dates import EARLIEST, PLAN_YEARS
+
+# The date windows the services check (matchmaker.lib.dates), stated in the schema.
+DATED = f"from {EARLIEST:%Y-%m-%d} to tomorrow (UTC); another date is refused with a 400."
+PLANNED = f"from {EARLIEST:%Y-%m-%d} to {PLAN_YEARS} years ahead; another is refused with a 400."
 
 
 class DeliverableSerializer(StrictTypes, serializers.ModelSerializer):
@@ -26,7 +31,12 @@ class DeliverableSerializer(StrictTypes, serializers.ModelSerializer):
             "created_at",
         ]
         read_only_fields = ["entry", "created_at"]
-        extra_kwargs = {"platform": {"required": False}}
+        extra_kwargs = {
+            "platform": {"required": False},
+            "post_url": {"help_text": "The live post: an http(s) URL, or empty."},
+            "posted_at": {"help_text": f"When the post went live: {DATED}"},
+            "due_on": {"help_text": f"The planned day: {PLANNED}"},
+        }
 
 
 class OwnDeliverableField(serializers.PrimaryKeyRelatedField):
@@ -62,8 +72,11 @@ class OutcomeSerializer(StrictTypes, serializers.ModelSerializer):
         fields = OUTCOME_FIELDS
         read_only_fields = ["deliverable", "source", "created_at"]
         extra_kwargs = {
-            "recorded_at": {"required": False},
-            **{name: {"min_value": 0} for name in COUNTS},
+            "recorded_at": {
+                "required": False,
+                "help_text": f"When the numbers were read (default: now): {DATED}",
+            },
+            **{name: {"min_value": 0, "max_value": services.COUNT_LIMIT} for name in COUNTS},
         }
 
 
