@@ -4,17 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1:8000
 CREATORS ?= 2000
+# Where the settings keep data (VAR_DIR, default var/): without DATABASE_URL the embedded
+# PostgreSQL's cluster lives in $(VAR)/postgres/.
+VAR := $(or $(VAR_DIR),var)
 # Development defaults; production sets DEBUG=0 and a SECRET_KEY (see README.md).
 export DEBUG ?= 1
 
-.PHONY: help install assets demo run seed migrate test test-fast lint format fuzz bench bench-full worker beat requirements clean
+.PHONY: help install assets demo reset-demo run seed migrate test test-fast lint format fuzz bench bench-full worker beat requirements clean
 
 help:
-	@echo "make demo     set up everything, seed demo data and serve http://$(HOST)"
-	@echo "make test     the whole test suite (PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set)"
-	@echo "make lint     ruff check and format check"
-	@echo "make fuzz     schemathesis against the API as two organisations (set DATABASE_URL)"
-	@echo "make bench    benchmarks on PostgreSQL (set DATABASE_URL), table printed and saved in var/bench/"
+	@echo "make demo        set up everything, seed demo data and serve http://$(HOST)"
+	@echo "make reset-demo  delete the demo data (the embedded PostgreSQL's cluster and uploads)"
+	@echo "make test        the whole test suite (embedded PostgreSQL unless DATABASE_URL; Redis if REDIS_URL)"
+	@echo "make lint        ruff check and format check"
+	@echo "make fuzz        schemathesis against the API as two organisations (set DATABASE_URL)"
+	@echo "make bench       benchmarks on PostgreSQL (set DATABASE_URL), table printed and saved in var/bench/"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,9 +47,19 @@ migrate: install
 seed: migrate
 	$(BIN)/python manage.py seed_demo --creators $(CREATORS) --if-empty
 
+DATA_NOTE := $(if $(DATABASE_URL),Data: in the database DATABASE_URL names.,Data: embedded PostgreSQL in $(abspath $(VAR))/postgres/ (kept between runs; it stops when the last process using it ends). Start again from scratch: make reset-demo)
+
 demo: seed
 	@echo "Serving on http://$(HOST) (Celery tasks run in-process). Ctrl-C to stop."
+	@echo "$(DATA_NOTE)"
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Deletes the embedded server's cluster and the uploaded files; the next `make demo` seeds anew.
+reset-demo: install
+	@if [ -n "$(DATABASE_URL)" ]; then \
+	  echo "DATABASE_URL is set: reset-demo only deletes the embedded server's data"; exit 1; fi
+	$(BIN)/python matchmaker/embedded_postgres/server.py reset $(abspath $(VAR))/postgres
+	rm -rf $(VAR)/media
 
 run: migrate
 	$(BIN)/python manage.py runserver $(HOST)

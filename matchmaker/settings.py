@@ -1,7 +1,8 @@
 """Matchmaker settings: one file, driven by environment variables with safe defaults.
 
-Without any environment the project runs embedded: SQLite under var/, Celery tasks executed
-in-process, an in-memory cache. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and
+Without any environment the project runs embedded: a PostgreSQL server of its own under
+var/postgres/ (matchmaker/embedded_postgres/), Celery tasks executed in-process, an in-memory
+cache. Production sets DATABASE_URL, REDIS_URL, SECRET_KEY and
 ALLOWED_HOSTS (see README.md, "Configuration").
 """
 
@@ -12,6 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
+from matchmaker.embedded_postgres import server as embedded_postgres
 from matchmaker.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -89,17 +91,21 @@ TEMPLATES = [
 FORM_RENDERER = "matchmaker.lib.form_renderer.FastRenderer"
 
 # --- Database -----------------------------------------------------------------------------
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'matchmaker.sqlite3'}")
-DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # The embedded database: wait for a writer instead of failing with "database is locked",
-    # and connect per request (SQLite connections are cheap and not thread-shared).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
+# PostgreSQL always. DATABASE_URL names a server; without it the checkout's embedded server
+# under var/postgres/ is started on the first connection and shared by every process of the
+# checkout (matchmaker/embedded_postgres/server.py).
+DATABASE_URL = env_str("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {
+        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+    }
+    if not DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql"):
+        raise ImproperlyConfigured(
+            f"DATABASE_URL must name a PostgreSQL database (postgres://...), got {DATABASE_URL!r}"
+        )
+else:
+    DATABASES = {"default": embedded_postgres.database_settings(VAR_DIR / "postgres")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-IS_POSTGRES = DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql")
 
 # --- Cache and Celery ---------------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL")

