@@ -45,13 +45,10 @@ def single_flight(name: str, object_id: int) -> Iterator[None]:
     timeout passed, a lost job was re-sent) while the first copy may still be running. The copy
     that comes second waits here, then finds the work done (or redoes it alone). A PostgreSQL
     session advisory lock: PostgreSQL releases it when the holder's connection ends, so a killed
-    worker never leaves it behind. Other databases (the embedded SQLite) need no lock.
+    worker never leaves it behind.
     """
     from django.db import DatabaseError, connection
 
-    if connection.vendor != "postgresql":
-        yield
-        return
     key = (zlib.crc32(name.encode()) & 0x7FFFFFFF, int(object_id))
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)

@@ -138,8 +138,7 @@ class CreatorMetrics(models.Model):
                 name="metrics_discovery_count",
             ),
             # Discovery's default sort: the page of 25 is read off this index instead of sorting
-            # every filtered row. Scores are >= 0, so -1 puts missing ones last (an expression
-            # SQLite can index too, unlike NULLS LAST).
+            # every filtered row. Scores are >= 0, so -1 puts missing ones last.
             models.Index(
                 Coalesce("catalogue_score", Value(-1.0)).desc(),
                 F("creator_id"),

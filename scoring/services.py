@@ -25,7 +25,6 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Outcome, RosterEntry
 from creators.models import AudienceShare, AudienceSketch, Creator, FollowerSnapshot, Post
-from matchmaker.lib.bulk import insert_frame
 from matchmaker.lib.dates import outside_window, window_stamps, window_text
 from scoring.metrics import authenticity as auth
 from scoring.metrics.audience import audience_fit_from_sums
@@ -75,12 +74,10 @@ def _frame(queryset, fields: list[str]) -> pd.DataFrame:
 
 
 def _read(queryset, fields: list[str]) -> pd.DataFrame:
-    """queryset.values_list(*fields) as a DataFrame, in one query. On PostgreSQL the rows
-    stream out with COPY ... TO STDOUT as CSV and pandas' C parser reads them (no Python
-    object per row); booleans arrive as True/False, timestamps and dates as ISO text, NULL
-    and empty text as NaN."""
-    if connection.vendor != "postgresql":
-        return _frame(queryset, fields)
+    """queryset.values_list(*fields) as a DataFrame, in one query. The rows stream out with
+    COPY ... TO STDOUT as CSV and pandas' C parser reads them (no Python object per row);
+    booleans arrive as True/False, timestamps and dates as ISO text, NULL and empty text as
+    NaN."""
     timer = _Timer(f"read {queryset.model._meta.db_table}")
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     buffer = io.BytesIO()  # bytes: psycopg2 hands each row over without decoding it
@@ -171,15 +168,6 @@ def _copy_text(frame: pd.DataFrame) -> str:
     if line is None or not len(frame):
         return ""
     return "\n".join(line.tolist()) + "\n"
-
-
-def _bulk_create(model, frame: pd.DataFrame, json_columns: list[str]) -> int:
-    """The non-PostgreSQL write (SQLite in development): bulk_create with the JSON text
-    columns parsed back to objects."""
-    frame = frame.copy()
-    for col in json_columns:
-        frame[col] = frame[col].map(json.loads)
-    return insert_frame(model, frame)
 
 
 def _start(kind: str, *, campaign=None, scope: dict | None = None) -> ScoreRun:
@@ -393,13 +381,10 @@ TIER_CODES = {tier: code for code, tier in enumerate(Tier.values, start=1)}
 def _store_metrics(frame: pd.DataFrame) -> int:
     """Insert the CreatorMetrics rows of compute_creator_metrics() (plus run_id, computed_at).
 
-    On PostgreSQL the numbers go over in binary COPY (no float formatted as text), the few
-    non-empty reason and spike lists in a second, text COPY, and one INSERT ... SELECT joins
-    them. Elsewhere: bulk_create with the JSON parsed back to objects."""
+    The numbers go over in binary COPY (no float formatted as text), the few non-empty
+    reason and spike lists in a second, text COPY, and one INSERT ... SELECT joins them."""
     if frame.empty:
         return 0
-    if connection.vendor != "postgresql":
-        return _bulk_create(CreatorMetrics, frame, CREATOR_METRICS_JSON)
     qn = connection.ops.quote_name
     numbers = frame.drop(columns=[*CREATOR_METRICS_JSON, "tier", "run_id", "computed_at"])
     numbers["tier_code"] = frame["tier"].map(TIER_CODES).astype(np.int64)
@@ -502,18 +487,14 @@ def campaign_candidates(campaign: Campaign):
 def _hashtag_text(cands) -> pd.Series:
     """Per candidate all its posts' hashtags as one text (for keyword matching)."""
     posts = Post.objects.filter(creator__in=cands).exclude(hashtags=[])
-    if connection.vendor == "postgresql":
-        # Concatenated by the database: one row per creator instead of one per post.
-        rows = _read(
-            posts.order_by()
-            .values("creator_id")
-            .annotate(tags=StringAgg(Cast("hashtags", TextField()), delimiter=" ")),
-            ["creator_id", "tags"],
-        )
-        return rows.set_index("creator_id")["tags"]
-    tags = _frame(posts, ["creator_id", "hashtags"])
-    tags["tags"] = tags["hashtags"].map(lambda h: " ".join(map(str, h or [])))
-    return tags.groupby("creator_id")["tags"].agg(" ".join)
+    # Concatenated by the database: one row per creator instead of one per post.
+    rows = _read(
+        posts.order_by()
+        .values("creator_id")
+        .annotate(tags=StringAgg(Cast("hashtags", TextField()), delimiter=" ")),
+        ["creator_id", "tags"],
+    )
+    return rows.set_index("creator_id")["tags"]
 
 
 def _audience_sums(cands, targets: dict[str, list[str]]) -> pd.DataFrame:
@@ -658,16 +639,6 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     return out
 
 
-def estimated_dimensions(frame: pd.DataFrame) -> pd.Series:
-    """Per row of compute_campaign_matches() the targeted dimensions without audience data,
-    comma-separated in targeting order (PostgreSQL builds the same text in _store_matches)."""
-    mask = frame["estimated_dims_mask"].to_numpy(dtype=np.int64)
-    text = pd.Series("", index=frame.index, dtype=object)
-    for bit, dim in enumerate(frame.attrs["dims"]):
-        text = text + np.where(mask & (1 << bit), f"{dim},", "")
-    return text.str.rstrip(",")
-
-
 MATCH_COLUMNS = [
     "campaign_id",
     "creator_id",
@@ -692,17 +663,11 @@ INPUT_COLUMNS = [
 def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
     """Insert the MatchScore rows of compute_campaign_matches().
 
-    On PostgreSQL the numbers go over in binary COPY to a temporary table and one INSERT ...
-    SELECT writes them (no float formatted as text, no JSON built: `components` stays
-    empty, the inputs have columns). Elsewhere the rows are bulk-created."""
+    The numbers go over in binary COPY to a temporary table and one INSERT ... SELECT
+    writes them (no float formatted as text, no JSON built: `components` stays empty, the
+    inputs have columns)."""
     if frame.empty:
         return 0
-    if connection.vendor != "postgresql":
-        rows = frame[[*MATCH_COLUMNS, *INPUT_COLUMNS]].copy()
-        rows["estimated_dimensions"] = estimated_dimensions(frame)
-        rows["run_id"] = run_id
-        rows["computed_at"] = computed_at
-        return insert_frame(MatchScore, rows)
     load = [c for c in frame.columns if c != "campaign_id"]
     kinds = {c: _binary_kind(frame[c]) for c in load}
     sql_types = {"f": "float8", "i": "int8", "b": "bool"}
@@ -836,10 +801,7 @@ def _lock_campaign_matches(campaign_id: int, run_id: int) -> None:
     """Hold the campaign's recompute lock until the current transaction ends, so recomputes
     of one campaign run one after another, and the campaign and run rows FOR KEY SHARE: what
     a foreign key check of each MatchScore row would take (MatchScore's campaign and run have
-    no database constraint), so neither can be deleted before the rows are committed
-    (PostgreSQL; elsewhere there is nothing to race)."""
-    if connection.vendor != "postgresql":
-        return
+    no database constraint), so neither can be deleted before the rows are committed."""
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [MATCHES_LOCK, campaign_id])
@@ -853,9 +815,8 @@ def _lock_campaign_matches(campaign_id: int, run_id: int) -> None:
 
 def _batch_work_mem() -> None:
     """Let this transaction's sorts and hash aggregates (100k+ groups) stay in memory."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL work_mem = '64MB'")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL work_mem = '64MB'")
 
 
 def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:

@@ -14,12 +14,10 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
 
 import numpy as np
 import pandas as pd
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from creators.importing.registry import (
     ApplyResult,
@@ -45,7 +43,6 @@ from creators.models import (
     AudienceShare,
     AudienceSketch,
     Creator,
-    FollowerSnapshot,
     Post,
 )
 from matchmaker.lib.bulk import copy_buffer, frame_to_copy_buffer
@@ -280,23 +277,11 @@ def _profiles_validate(frame, ctx):
     return frame, rejections
 
 
-def _existing_creators(frame: pd.DataFrame, columns: list[str]) -> dict:
-    existing = {}
-    for platform, group in frame.groupby("platform"):
-        handles = group["handle"].tolist()
-        for start in range(0, len(handles), _BATCH):
-            for row in Creator.objects.filter(
-                platform=platform, handle__in=handles[start : start + _BATCH]
-            ).values("pk", "platform", "handle", "following", *columns):
-                existing[(row["platform"], row["handle"])] = row
-    return existing
-
-
 _NOT_NULL_TEXT = ("display_name", "profile_url", "country", "language", "bio", "contact_email")
 
 
 class _ProfilesCopyWriter:
-    """Profiles on PostgreSQL, chunk by chunk (a ChunkWriter; _profiles_apply uses it for a whole
+    """Profiles, chunk by chunk (a ChunkWriter; _profiles_apply uses it for a whole
     frame at once). Each chunk is COPYed into a temporary table and inserted as new creators, with
     their first snapshots, in one statement. When the unique index finds that one of them exists,
     that insert is rolled back to its savepoint, and this chunk and every later one is matched to
@@ -397,10 +382,6 @@ class _ProfilesCopyWriter:
             self.unchanged - updated,
             {*self.created_ids, *self.updated_ids},
         )
-
-
-def _profiles_chunk_writer(ctx: ImportContext) -> _ProfilesCopyWriter | None:
-    return _ProfilesCopyWriter(ctx) if connection.vendor == "postgresql" else None
 
 
 def _snapshot_fk(cursor) -> str:
@@ -516,80 +497,12 @@ def _profiles_insert_new(cursor, columns: list[str], values: dict[str, str]) -> 
 
 
 def _profiles_apply(frame, ctx) -> ApplyResult:
-    columns = [c for c in PROFILE_VALUE_FIELDS if c in frame]
-    if connection.vendor == "postgresql":
-        writer = _ProfilesCopyWriter(ctx)
-        if len(frame):
-            writer.write(writer.prepare(frame))
-        return writer.result()
-    existing = _existing_creators(frame, [c for c in columns if c != "following"])
-    new, changed, unchanged = _diff(
-        Creator, frame, existing, lambda r: (r["platform"], r["handle"]), columns
-    )
-    now = timezone.now()
-    objects = []
-    for record in new + changed:
-        values = {
-            c: record[c]
-            for c in ["platform", "handle", *columns]
-            if record.get(c) is not None or c in columns
-        }
-        values = {k: v for k, v in values.items() if not (v is None and k == "followers")}
-        if values.get("quoted_price") is not None:
-            values["quoted_price"] = round(float(values["quoted_price"]), 2)
-        for key in ("display_name", "bio", "contact_email", "profile_url", "country", "language"):
-            if key in values and values[key] is None:
-                values[key] = ""
-        objects.append(Creator(**values, data_updated_at=now, source="import"))
-    update_fields = [*columns, "data_updated_at", "updated_at"]
-    for start in range(0, len(objects), _BATCH):
-        Creator.objects.bulk_create(
-            objects[start : start + _BATCH],
-            update_conflicts=True,
-            unique_fields=["platform", "handle"],
-            update_fields=update_fields,
-        )
-    # A snapshot when the follower count is new or changed: the growth curve reads these.
-    touched = {(r["platform"], r["handle"]) for r in new} | {
-        (r["platform"], r["handle"])
-        for r in changed
-        if not _same(r.get("followers"), existing[(r["platform"], r["handle"])].get("followers"))
-    }
-    ids = _ids_for(touched | {(r["platform"], r["handle"]) for r in changed})
-    today = date.today()
-    snaps = [
-        FollowerSnapshot(
-            creator_id=ids[(r["platform"], r["handle"])],
-            date=today,
-            followers=r["followers"],
-            following=r.get("following"),
-        )
-        for r in new + changed
-        if (r["platform"], r["handle"]) in touched and r.get("followers") is not None
-    ]
-    if snaps:
-        FollowerSnapshot.objects.bulk_create(
-            snaps,
-            update_conflicts=True,
-            unique_fields=["creator", "date"],
-            update_fields=["followers", "following"],
-            batch_size=_BATCH,
-        )
-    return ApplyResult(len(new), len(changed), unchanged, set(ids.values()))
-
-
-def _ids_for(keys: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    ids: dict[tuple[str, str], int] = {}
-    by_platform: dict[str, list[str]] = {}
-    for platform, handle in keys:
-        by_platform.setdefault(platform, []).append(handle)
-    for platform, handles in by_platform.items():
-        for start in range(0, len(handles), _BATCH):
-            for pk, handle in Creator.objects.filter(
-                platform=platform, handle__in=handles[start : start + _BATCH]
-            ).values_list("pk", "handle"):
-                ids[(platform, handle)] = pk
-    return ids
+    """The whole frame at once, through the chunk writer (a run inside a caller's transaction
+    cannot use the writer's own connection)."""
+    writer = _ProfilesCopyWriter(ctx)
+    if len(frame):
+        writer.write(writer.prepare(frame))
+    return writer.result()
 
 
 register(
@@ -599,7 +512,7 @@ register(
         PROFILE_FIELDS,
         _profiles_validate,
         _profiles_apply,
-        chunk_writer=_profiles_chunk_writer,
+        chunk_writer=_ProfilesCopyWriter,
     )
 )
 

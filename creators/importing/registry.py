@@ -81,7 +81,7 @@ class KindSpec:
     apply(frame, ctx) -> ApplyResult: writes the clean rows inside the import's transaction,
       set-based (no per-row ORM saves), counting created/updated/unchanged.
     chunk_writer(ctx) -> ChunkWriter | None: optional, the same checks and writes chunk by chunk
-      (None where the kind cannot, e.g. on this database); the result must equal validate+apply.
+      (None where the kind cannot for this job); the result must equal validate+apply.
     skip_invalid_offered: whether the pages importing this kind offer "skip invalid rows" (a
       failed job's message suggests it only then).
     """

@@ -4,7 +4,7 @@ import_job_run writes every clean row in ONE transaction: a failure or a killed 
 the catalogue as it was, and rerunning the job starts over cleanly. All-or-nothing unless the job
 has skip_invalid. Progress is saved per chunk read, outside that transaction.
 
-A kind with a chunk_writer (profiles on PostgreSQL) is pipelined: while this thread parses and
+A kind with a chunk_writer (profiles) is pipelined: while this thread parses and
 checks chunk N+1, a writer thread has the database write chunk N, in the one transaction, on a
 connection of its own; a rejected row in an all-or-nothing job rolls it back, and reading goes on
 to list every rejection. Other kinds, and any run inside a caller's transaction, read and check

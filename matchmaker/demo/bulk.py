@@ -2,7 +2,7 @@
 
 matchmaker.lib.bulk.copy_frame writes row by row in Python, which is fine for imports but too
 slow for millions of demo rows; the demo frames hold no empty strings and no binary columns, so
-DataFrame.to_csv (NULL = empty field) is a faithful COPY input. Other databases use insert_frame.
+DataFrame.to_csv (NULL = empty field) is a faithful COPY input.
 """
 
 import io
@@ -10,15 +10,11 @@ import io
 import pandas as pd
 from django.db import connection
 
-from matchmaker.lib.bulk import insert_frame
-
 
 def write_frame(model, frame: pd.DataFrame) -> int:
     """Insert the frame's rows into `model`'s table; columns are the model's attnames."""
     if frame.empty:
         return 0
-    if connection.vendor != "postgresql":
-        return insert_frame(model, frame)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep="")
     buffer.seek(0)
@@ -30,9 +26,7 @@ def write_frame(model, frame: pd.DataFrame) -> int:
 
 
 def reset_sequence(model) -> None:
-    """After inserting explicit ids, move the id sequence past them (PostgreSQL only)."""
-    if connection.vendor != "postgresql":
-        return
+    """After inserting explicit ids, move the id sequence past them."""
     table = model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(

@@ -1,4 +1,4 @@
-"""Bulk writes: PostgreSQL COPY of a DataFrame into a table, with a bulk_create fallback for SQLite.
+"""Bulk writes: PostgreSQL COPY of a DataFrame into a table.
 
 Per-row ORM saves are too slow for catalogue-sized writes (DESIGN 7): COPY reaches 120k-250k
 rows/s into an indexed table here. The COPY text is built column by column (each column's cells
@@ -164,15 +164,10 @@ def copy_buffer(table: str, columns: list[str], buffer: io.StringIO) -> None:
         )
 
 
-def insert_frame(model, frame: pd.DataFrame, *, batch_size: int = 5000) -> int:
-    """Insert the frame's rows as new `model` rows: COPY on PostgreSQL, bulk_create elsewhere.
-
-    Columns are the model's attnames (e.g. creator_id). Returns the number of rows.
+def insert_frame(model, frame: pd.DataFrame) -> int:
+    """Insert the frame's rows as new `model` rows (COPY). Columns are the model's attnames
+    (e.g. creator_id). Returns the number of rows.
     """
     if frame.empty:
         return 0
-    if connection.vendor == "postgresql":
-        return copy_frame(model._meta.db_table, frame)
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    model.objects.bulk_create([model(**r) for r in records], batch_size=batch_size)
-    return len(records)
+    return copy_frame(model._meta.db_table, frame)

@@ -1,14 +1,14 @@
-"""Pipelined profile imports on PostgreSQL: chunks are written by a thread on its own connection
+"""Pipelined profile imports: chunks are written by a thread on its own connection
 while the file is still being read. The outcome must be the one of the whole-file path (the
 one a caller's transaction gets): the same counts, rejections and rows; nothing written when
 an all-or-nothing job has a bad row in a later chunk or the writer fails; progress saved while
-writing. On SQLite both runs take the whole-file path, and the expectations still hold."""
+writing."""
 
 import threading
 
 import pytest
 from django.core.files.base import ContentFile
-from django.db import connection, transaction
+from django.db import transaction
 
 from creators.importing import kinds, services
 from creators.importing.services import import_job_create, import_job_run
@@ -97,8 +97,6 @@ def test_all_or_nothing_rolls_back_chunks_already_written(in_transaction):
 
 
 def test_pipelined_writes_on_another_thread_while_progress_is_saved(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the pipeline is PostgreSQL's")
     seen = []
     write = kinds._ProfilesCopyWriter.write
 
@@ -117,8 +115,6 @@ def test_pipelined_writes_on_another_thread_while_progress_is_saved(monkeypatch)
 
 
 def test_a_failing_writer_fails_the_job_and_writes_nothing(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the pipeline is PostgreSQL's")
     calls = []
     insert = kinds._profiles_insert_new
 

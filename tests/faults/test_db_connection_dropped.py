@@ -9,7 +9,6 @@ terminates the request's PostgreSQL backend with pg_terminate_backend, and expec
 import threading
 
 import psycopg2
-import pytest
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -17,8 +16,6 @@ from django.urls import reverse
 from campaigns.models import RosterEntry, Stage, StageChange
 from tests import factories as f
 from tests.faults.conftest import DEADLINE, wait_for
-
-pytestmark = pytest.mark.postgres
 
 
 def _terminate_when_blocked(params: dict, blocker_pid: int, outcome: dict) -> None:

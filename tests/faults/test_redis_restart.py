@@ -25,7 +25,7 @@ from matchmaker.celery import app
 from tests.conftest import require_service
 from tests.faults.conftest import wait_for
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres]
+pytestmark = pytest.mark.worker
 
 
 def _free_port() -> int:

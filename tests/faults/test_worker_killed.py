@@ -27,7 +27,7 @@ from tests.faults.conftest import (
     wait_for,
 )
 
-pytestmark = [pytest.mark.worker, pytest.mark.postgres]
+pytestmark = pytest.mark.worker
 
 ROWS = 40
 

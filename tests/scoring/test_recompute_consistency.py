@@ -60,8 +60,6 @@ def test_failed_metrics_recompute_leaves_the_previous_run_visible_and_complete(m
 
 @pytest.mark.django_db(transaction=True)
 def test_recomputes_of_one_campaign_run_one_after_another(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("the lock is a PostgreSQL advisory lock; SQLite serialises writers itself")
     for er in (0.01, 0.02):
         _creator_with_er(er)
     campaign = f.CampaignFactory()
