@@ -4,8 +4,9 @@ Organisation A ("Northwind", an agency) has owner/editor/viewer users, a brand a
 organisation B ("Globex", a brand team) has its own owner, brand and campaign. Tests about
 tenancy check that A's users never see B's objects and the other way round.
 
-Services: when DATABASE_URL points at PostgreSQL the tests run there; `requires_redis` and
-`requires_chromium` skip locally when the service is missing, and fail in CI (CI=true).
+Services: the tests run on PostgreSQL, the server DATABASE_URL names or else the checkout's
+embedded one (matchmaker/embedded_postgres/); `requires_redis` and `requires_chromium` skip
+locally when the service is missing, and fail in CI (CI=true).
 """
 
 import os

@@ -22,7 +22,8 @@ later start stops a postmaster that a dead supervisor left on this data director
 stale postmaster.pid (a crash or SIGKILL; its pid may since belong to another process).
 
 PostgreSQL refuses to run as root: as root the supervisor runs initdb and postgres as the system
-user SERVICE_USER (created with useradd on first use), which owns data/ and socket/.
+user SERVICE_USER (created with useradd on first use), which owns data/ and socket/, and gives
+it search permission (o+x) on any directory above them or the binaries that it cannot enter.
 
 Run by hand: `python matchmaker/embedded_postgres/server.py status|stop|reset [DIR]`.
 """
@@ -285,10 +286,12 @@ def _service_user() -> _Owner | None:
     return _Owner(entry.pw_uid, entry.pw_gid, SERVICE_USER)
 
 
-def _check_reachable(owner: _Owner, *paths: Path) -> None:
-    """The service user must be able to enter every directory above its files and binaries."""
+def _let_enter(owner: _Owner, *paths: Path) -> None:
+    """The service user must be able to enter every directory above its files and binaries: a
+    checkout under /root (mode 0700) gets search permission for others (o+x, not listing) on
+    the directories that lack it, as the log says."""
     for path in paths:
-        for directory in path.parents:
+        for directory in reversed(path.parents):
             mode = directory.stat()
             if mode.st_uid == owner.uid:
                 allowed = mode.st_mode & stat.S_IXUSR
@@ -297,11 +300,9 @@ def _check_reachable(owner: _Owner, *paths: Path) -> None:
             else:
                 allowed = mode.st_mode & stat.S_IXOTH
             if not allowed:
-                raise EmbeddedPostgresError(
-                    f"PostgreSQL runs as user {owner.name} here (it does not run as root), and "
-                    f"that user cannot enter {directory} (mode {stat.filemode(mode.st_mode)}): "
-                    f"`chmod o+x {directory}`, or put the checkout elsewhere."
-                )
+                directory.chmod(stat.S_IMODE(mode.st_mode) | stat.S_IXOTH)
+                _log(f"gave others search permission (o+x) on {directory}: PostgreSQL runs as "
+                     f"{owner.name} (not as root), which must reach {path}")  # fmt: skip
 
 
 def _owned_dir(path: Path, owner: _Owner | None) -> None:
@@ -489,7 +490,7 @@ def serve(server: Server) -> int:
     bin_dir = binaries()
     owner = _service_user()
     if owner is not None:
-        _check_reachable(owner, server.data_dir, bin_dir / "postgres")
+        _let_enter(owner, server.data_dir, bin_dir / "postgres")
     _owned_dir(server.socket_dir, owner)
     _link_socket_dir(server)
     _initdb(server, bin_dir, owner)

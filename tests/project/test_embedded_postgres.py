@@ -334,3 +334,37 @@ def test_make_demo_says_where_the_data_lives_and_how_to_reset_it(checkout):
     )  # fmt: skip
     assert f"embedded PostgreSQL in {checkout.var_dir}/postgres/" in dry.stdout
     assert "make reset-demo" in dry.stdout
+
+
+def test_a_checkout_path_too_long_for_a_unix_socket_connects_through_a_short_link(checkout):
+    deep = Checkout(checkout.var_dir / ("d" * 60) / ("e" * 60) / "var")
+    deep.var_dir.mkdir(parents=True)
+    assert len(str(deep.server.socket_dir / ".s.PGSQL.5432")) > 108
+    try:
+        assert deep.query()[1] == "matchmaker"
+        link = Path(deep.server.host)
+        assert link.is_symlink() and link.resolve() == deep.server.socket_dir.resolve()
+        assert (deep.server.socket_dir / ".s.PGSQL.5432").is_socket()  # the socket is in var/
+    finally:
+        deep.close()
+        deep.wait_stopped()
+        Path(deep.server.host).unlink(missing_ok=True)
+
+
+def test_a_checkout_in_a_private_directory(checkout):
+    """As root PostgreSQL runs as the service user, which is given search permission (o+x) on
+    a directory above the checkout that it could not enter (a clone under /root)."""
+    private = checkout.var_dir / "home"
+    private.mkdir(mode=0o700)
+    private.chmod(0o700)
+    inside = Checkout(private / "var")
+    try:
+        assert inside.query()[1] == "matchmaker"
+    finally:
+        inside.close()
+        inside.wait_stopped()
+    mode = private.stat().st_mode & 0o777
+    if os.geteuid() == 0:
+        assert mode == 0o701 and "gave others search permission (o+x)" in inside.log()
+    else:
+        assert mode == 0o700  # the user's own server needs nothing
