@@ -54,6 +54,7 @@ DATABASE = "matchmaker"
 SERVICE_USER = "matchmaker-pg"
 IDLE_SECONDS = 3.0  # covers the gap between two commands (make demo's migrate, seed, runserver)
 START_TIMEOUT = 60.0
+LOG_MAX_BYTES = 10 * 1024 * 1024  # server.log is emptied when a supervisor starts past this
 # sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included.
 SOCKET_PATH_MAX = 103
 # A development server: durability traded for speed (a power cut can lose the cluster, which
@@ -484,6 +485,8 @@ def serve(server: Server) -> int:
     except EmbeddedPostgresError:
         return 0  # another supervisor serves this directory
     server.ready.unlink(missing_ok=True)
+    if server.log.exists() and server.log.stat().st_size > LOG_MAX_BYTES:
+        os.truncate(server.log, 0)  # every writer appends (O_APPEND): they go on from the start
     stop_requested = []
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, lambda *_: stop_requested.append(True))

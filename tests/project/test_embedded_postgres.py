@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from matchmaker.embedded_postgres.server import IDLE_SECONDS, Server
+from matchmaker.embedded_postgres.server import IDLE_SECONDS, LOG_MAX_BYTES, Server
 
 ROOT = Path(__file__).resolve().parents[2]
 # Enough for the idle time, a fast shutdown and a busy machine.
@@ -52,6 +52,12 @@ def test_probe():
         print("PROBE " + json.dumps(cursor.fetchone()), flush=True)
     time.sleep(float(os.environ.get("PROBE_SLEEP", "0")))
 """
+
+
+DEFAULT_SIGINT_EXEC = (
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])"
+)
 
 
 def nested_pytest(tmp_path: Path) -> list[str]:
@@ -247,9 +253,12 @@ def _free_port() -> int:
 @pytest.mark.slow
 def test_ctrl_c_on_runserver_leaves_no_postgres(checkout):
     port = _free_port()
-    # runserver with its autoreloader, in a process group of its own like a terminal's job.
+    # runserver with its autoreloader, in a process group of its own like a terminal's job,
+    # with SIGINT's default action as in a terminal (a job started in the background of a
+    # shell, as CI may start this suite, ignores SIGINT, and its children inherit that).
+    runserver = [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"]
     process = subprocess.Popen(
-        [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}"],
+        [sys.executable, "-c", DEFAULT_SIGINT_EXEC, *runserver],
         cwd=ROOT,
         env=embedded_env(checkout.var_dir),
         stdout=subprocess.DEVNULL,
@@ -368,3 +377,12 @@ def test_a_checkout_in_a_private_directory(checkout):
         assert mode == 0o701 and "gave others search permission (o+x)" in inside.log()
     else:
         assert mode == 0o700  # the user's own server needs nothing
+
+
+def test_the_server_log_is_emptied_when_it_grew_past_its_limit(checkout):
+    checkout.server.root.mkdir(parents=True)
+    with open(checkout.server.log, "wb") as log:
+        log.truncate(LOG_MAX_BYTES + 1)
+    checkout.query()
+    assert checkout.server.log.stat().st_size < 100_000
+    assert "ready on" in checkout.log()
