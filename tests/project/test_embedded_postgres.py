@@ -175,9 +175,11 @@ def checkout():
     var_dir.chmod(0o755)
     found = Checkout(var_dir)
     yield found
-    found.close()
-    found.wait_stopped()
-    shutil.rmtree(var_dir, ignore_errors=True)
+    try:
+        found.close()
+        found.wait_stopped()
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 def test_two_processes_one_after_the_other_share_one_server(checkout):
