@@ -200,8 +200,10 @@ def _parse_fee(value: Any) -> Decimal | None:
 
 @transaction.atomic
 def roster_entry_update(*, entry: RosterEntry, user, **fields: Any) -> RosterEntry:
-    """Set the agreed fee, notes or owner of a roster entry."""
+    """Set the agreed fee, notes or owner of a roster entry. The row is locked first: an entry
+    deleted by a concurrent request raises RosterEntry.DoesNotExist (the API's 404)."""
     _check_fields(fields, ROSTER_EDITABLE_FIELDS, "roster entry")
+    entry = RosterEntry.objects.select_for_update().get(pk=entry.pk)
     if "agreed_fee" in fields:
         entry.agreed_fee = _parse_fee(fields["agreed_fee"])
     if "notes" in fields:

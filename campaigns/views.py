@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -277,7 +277,10 @@ def roster_update(request, pk: int, entry_id: int):
     form = RosterEntryForm(request.POST, members=_members(campaign))
     status = 200
     if form.is_valid():
-        services.roster_entry_update(entry=entry, user=request.user, **form.cleaned_data)
+        try:
+            services.roster_entry_update(entry=entry, user=request.user, **form.cleaned_data)
+        except RosterEntry.DoesNotExist:  # removed by someone else since the lookup
+            raise Http404("This roster entry was removed.") from None
     else:
         status = 422
         errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())

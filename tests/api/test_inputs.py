@@ -194,3 +194,28 @@ def test_the_schema_states_the_rules_the_server_enforces():
     assert (parameters["page_size"]["minimum"], parameters["page_size"]["maximum"]) == (1, 200)
     assert parameters["country"]["pattern"]  # no NUL in text parameters
     assert "text/html" in matches["responses"]["414"]["content"]
+
+
+def test_a_patch_on_a_roster_entry_deleted_during_the_request_is_the_json_404(world, api_for):
+    """The fuzz run's 500: PATCH /roster/{id}/ while a DELETE removes the entry."""
+    from unittest import mock
+
+    from campaigns import services
+    from campaigns.models import RosterEntry
+    from tests import factories as f
+
+    entry = services.roster_entry_add(
+        campaign=world.campaign_a, creator=f.CreatorFactory(), user=world.editor_a
+    )
+    real_update = services.roster_entry_update
+
+    def delete_first(**kwargs):
+        RosterEntry.objects.filter(pk=kwargs["entry"].pk).delete()  # the concurrent DELETE
+        return real_update(**kwargs)
+
+    with mock.patch.object(services, "roster_entry_update", delete_first):
+        response = api_for(world.editor_a).patch(
+            f"/api/v1/roster/{entry.pk}/", {"notes": "late"}, format="json"
+        )
+    assert response.status_code == 404
+    assert response.json()["error"]["code"] == "not_found"

@@ -96,3 +96,15 @@ def test_roster_entry_update_parses_fee_and_rejects_bad_values(world):
         services.roster_entry_update(entry=entry, user=world.editor_a, agreed_fee="-5")
     with pytest.raises(ValidationError, match="stage"):
         services.roster_entry_update(entry=entry, user=world.editor_a, stage="completed")
+
+
+def test_roster_entry_update_of_an_entry_deleted_meanwhile_raises_does_not_exist(world):
+    """A PATCH racing a DELETE: the update locks the row and finds it gone (the API answers 404;
+    an unlocked save(update_fields=...) raised DatabaseError, a 500, in the fuzz run)."""
+    entry = services.roster_entry_add(
+        campaign=world.campaign_a, creator=f.CreatorFactory(), user=world.editor_a
+    )
+    stale = RosterEntry.objects.get(pk=entry.pk)
+    services.roster_entry_remove(entry=entry, user=world.editor_a)
+    with pytest.raises(RosterEntry.DoesNotExist):
+        services.roster_entry_update(entry=stale, user=world.editor_a, notes="late")
