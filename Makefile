@@ -58,7 +58,7 @@ demo: seed
 reset-demo: install
 	@if [ -n "$(DATABASE_URL)" ]; then \
 	  echo "DATABASE_URL is set: reset-demo only deletes the embedded server's data"; exit 1; fi
-	$(BIN)/python matchmaker/embedded_postgres/server.py reset $(abspath $(VAR))/postgres
+	$(BIN)/python -m matchmaker.embedded_postgres.cli reset $(abspath $(VAR))/postgres
 	rm -rf $(VAR)/media
 
 run: migrate

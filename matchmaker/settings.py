@@ -13,7 +13,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from whitenoise.compress import Compressor
 
-from matchmaker.embedded_postgres import server as embedded_postgres
+from matchmaker.embedded_postgres import clients as embedded_postgres
 from matchmaker.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -93,7 +93,7 @@ FORM_RENDERER = "matchmaker.lib.form_renderer.FastRenderer"
 # --- Database -----------------------------------------------------------------------------
 # PostgreSQL always. DATABASE_URL names a server; without it the checkout's embedded server
 # under var/postgres/ is started on the first connection and shared by every process of the
-# checkout (matchmaker/embedded_postgres/server.py).
+# checkout (matchmaker/embedded_postgres/server.py and clients.py).
 DATABASE_URL = env_str("DATABASE_URL")
 if DATABASE_URL:
     DATABASES = {

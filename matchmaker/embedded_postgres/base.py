@@ -8,7 +8,8 @@ from pathlib import Path
 
 from django.db.backends.postgresql import base
 
-from matchmaker.embedded_postgres.server import Server, ensure_running
+from matchmaker.embedded_postgres.clients import ensure_running
+from matchmaker.embedded_postgres.server import Server
 
 
 class DatabaseWrapper(base.DatabaseWrapper):

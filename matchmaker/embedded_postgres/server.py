@@ -25,7 +25,7 @@ PostgreSQL refuses to run as root: as root the supervisor runs initdb and postgr
 user SERVICE_USER (created with useradd on first use), which owns data/ and socket/, and gives
 it search permission (o+x) on any directory above them or the binaries that it cannot enter.
 
-Run by hand: `python matchmaker/embedded_postgres/server.py status|stop|reset [DIR]`.
+Run by hand: `python -m matchmaker.embedded_postgres.cli status|stop|reset [DIR]`.
 """
 
 from __future__ import annotations
@@ -42,7 +42,6 @@ import signal
 import stat
 import subprocess
 import sys
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -120,29 +119,7 @@ class Server:
             return None
 
 
-def database_settings(root: Path) -> dict:
-    """Django's DATABASES entry for the embedded server under `root`; holds this process's lease
-    (a runserver autoreloader that never connects keeps the server up for its child too)."""
-    server = Server(Path(root).resolve())
-    hold_lease(server)
-    return {
-        "ENGINE": "matchmaker.embedded_postgres",
-        "NAME": DATABASE,
-        "USER": USER,
-        "PASSWORD": "",
-        "HOST": server.host,
-        "PORT": str(PORT),
-        "CONN_MAX_AGE": 60,
-        "CONN_HEALTH_CHECKS": True,
-        "EMBEDDED_DIR": str(server.root),
-    }
-
-
-# --- Clients ------------------------------------------------------------------------------
-_leases: dict[Path, int] = {}
-_client_lock = threading.Lock()
-
-
+# --- Locks shared with the clients (clients.py) -------------------------------------
 def _flock(fd: int, operation: int, timeout: float, what: str) -> None:
     deadline = time.monotonic() + timeout
     while True:
@@ -155,21 +132,6 @@ def _flock(fd: int, operation: int, timeout: float, what: str) -> None:
                     f"timed out after {timeout:.0f}s waiting for {what}"
                 ) from None
             time.sleep(0.02)
-
-
-def hold_lease(server: Server) -> None:
-    """Take this process's shared lease on the server (once; it lasts until the process ends,
-    and a forked child shares it)."""
-    with _client_lock:
-        if server.root in _leases:
-            return
-        server.root.mkdir(parents=True, exist_ok=True)
-        fd = os.open(server.leases, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by exec
-        # Blocks only while a supervisor is shutting down (it holds the lock exclusively then).
-        _flock(
-            fd, fcntl.LOCK_SH, START_TIMEOUT, f"the embedded PostgreSQL in {server.root} to stop"
-        )
-        _leases[server.root] = fd
 
 
 def supervisor_alive(server: Server) -> bool:
@@ -190,52 +152,6 @@ def supervisor_alive(server: Server) -> bool:
 
 def is_ready(server: Server) -> bool:
     return server.ready.exists() and supervisor_alive(server)
-
-
-def ensure_running(server: Server) -> None:
-    """Make sure the server accepts connections, starting a supervisor if none runs."""
-    hold_lease(server)
-    if is_ready(server):
-        return
-    with _client_lock:
-        deadline = time.monotonic() + START_TIMEOUT
-        spawned: subprocess.Popen | None = None
-        while not is_ready(server):
-            if spawned is not None and spawned.poll() not in (None, 0):
-                raise EmbeddedPostgresError(
-                    f"the embedded PostgreSQL did not start (exit {spawned.returncode}); "
-                    f"{server.log} ends with:\n{_tail(server.log)}"
-                )
-            if not supervisor_alive(server) and (spawned is None or spawned.poll() is not None):
-                spawned = _spawn_supervisor(server)
-            if time.monotonic() > deadline:
-                raise EmbeddedPostgresError(
-                    f"the embedded PostgreSQL was not ready after {START_TIMEOUT:.0f}s; "
-                    f"{server.log} ends with:\n{_tail(server.log)}"
-                )
-            time.sleep(0.02)
-
-
-def _spawn_supervisor(server: Server) -> subprocess.Popen:
-    with open(server.log, "ab") as log:
-        process = subprocess.Popen(
-            [sys.executable, str(Path(__file__).resolve()), "serve", str(server.root)],
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=server.root,
-            start_new_session=True,  # out of the terminal's process group: Ctrl-C is not for it
-        )
-    # Reap it when it exits, so a long-lived client does not keep a zombie.
-    threading.Thread(target=process.wait, daemon=True).start()
-    return process
-
-
-def _tail(path: Path, lines: int = 20) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except FileNotFoundError:
-        return "(no log)"
 
 
 # --- The supervisor -----------------------------------------------------------------------
@@ -536,65 +452,17 @@ def serve(server: Server) -> int:
     return 0
 
 
-# --- By hand: status, stop, reset ---------------------------------------------------------
-def stop(server: Server, timeout: float = 60.0) -> bool:
-    """Stop the server now if no process uses it; False (and nothing done) if some do."""
-    fd = os.open(server.leases, os.O_RDWR | os.O_CREAT, 0o644) if server.root.exists() else None
-    if fd is None:
-        return True
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        if supervisor_alive(server):
-            supervisor = _supervisor_pid(server)
-            if supervisor:
-                os.kill(supervisor, signal.SIGTERM)
-            deadline = time.monotonic() + timeout
-            while supervisor_alive(server) and time.monotonic() < deadline:
-                time.sleep(0.05)
-        return not supervisor_alive(server)
-    finally:
-        os.close(fd)
-
-
-def _supervisor_pid(server: Server) -> int | None:
-    """The supervisor's pid, from the ready file it writes ("<postmaster pid> <its pid>")."""
-    try:
-        return int(server.ready.read_text().split()[1])
-    except (FileNotFoundError, ValueError, IndexError):
-        return None
-
-
 def main(argv: list[str]) -> int:
-    command = argv[0] if argv else "status"
-    default = Path(os.environ.get("VAR_DIR", Path(__file__).resolve().parents[2] / "var"))
-    server = Server(Path(argv[1] if len(argv) > 1 else default / "postgres").resolve())
-    if command == "serve":
-        try:
-            return serve(server)
-        except Exception as exc:  # the client shows this log line and the exit code
-            _log(f"cannot start: {exc}")
-            return 2
-    if command == "status":
-        state = "running" if is_ready(server) else "stopped"
-        print(f"embedded PostgreSQL {PG_MAJOR}: {state}; data in {server.data_dir}")
-        return 0
-    if command in ("stop", "reset"):
-        if not stop(server):
-            print(
-                f"the embedded PostgreSQL in {server.root} is in use: stop `make demo` (Ctrl-C), "
-                "workers and other manage.py commands of this checkout first",
-                file=sys.stderr,
-            )
-            return 1
-        if command == "reset":
-            shutil.rmtree(server.data_dir, ignore_errors=True)
-            print(f"deleted {server.data_dir}: the next `make demo` creates and seeds it again")
-        return 0
-    print(f"usage: {Path(__file__).name} serve|status|stop|reset [DIR]", file=sys.stderr)
-    return 2
+    """`server.py serve DIR`, as clients.py starts it; cli.py has the commands for people."""
+    if len(argv) != 2 or argv[0] != "serve":
+        print(f"usage: {Path(__file__).name} serve DIR (see cli.py for status/stop/reset)",
+              file=sys.stderr)  # fmt: skip
+        return 2
+    try:
+        return serve(Server(Path(argv[1]).resolve()))
+    except Exception as exc:  # the client shows this log line and the exit code
+        _log(f"cannot start: {exc}")
+        return 2
 
 
 if __name__ == "__main__":
