@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
 from scoring.overlap_services import enqueue_overlap_recompute
+from scoring.tasks import recompute_campaign_matches
 
 # Brand defaults copied into a new campaign unless the caller gives its own.
 BRAND_TARGETING_FIELDS = (
@@ -48,10 +49,6 @@ ROSTER_EDITABLE_FIELDS = frozenset({"agreed_fee", "notes", "owner"})
 
 def _enqueue_match_recompute(campaign_id: int) -> None:
     """Queue the campaign's match recompute once the surrounding transaction commits."""
-    try:
-        from scoring.tasks import recompute_campaign_matches
-    except ImportError:  # scoring tasks not installed in this build: nothing to queue
-        return
     transaction.on_commit(lambda: recompute_campaign_matches.delay(campaign_id))
 
 

@@ -24,6 +24,7 @@ from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
+from scoring.tasks import recompute_campaign_matches
 
 MATCHES_PER_PAGE = 50
 # The ranking shows its best 2,000 creators (40 pages), as discovery shows 40 pages: the count
@@ -172,11 +173,6 @@ def match_why(request, pk: int, creator_id: int):
 def recompute(request, pk: int):
     """Queue a recompute of the campaign's matches, then show its progress."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
-    try:
-        from scoring.tasks import recompute_campaign_matches
-    except ImportError:
-        messages.error(request, "Scoring is not available in this installation.")
-        return redirect("campaigns:detail", pk=pk)
     recompute_campaign_matches.delay(campaign.id)
     if wants_partial(request):
         return render(

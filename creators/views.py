@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.models import Campaign
+from campaigns.services import roster_entry_add
 from creators.forms import SORTS, DiscoveryFilterForm
 from creators.models import Creator
 from creators.rows import (
@@ -154,9 +155,6 @@ def shortlist(request, pk: int):
     campaign = get_object_or_404(
         Campaign.objects.for_user(request.user, write=True), pk=campaign_id
     )
-    # Imported here: campaigns.services is the campaign-pages engineer's module.
-    from campaigns.services import roster_entry_add
-
     roster_entry_add(campaign=campaign, creator=creator, user=request.user)
     row = discovery_creators(filters={"campaign": campaign}).get(pk=creator.pk)
     row.is_shortlisted = True

@@ -1,14 +1,12 @@
 """Campaign list, create/edit, ranked matches with filters, "why", recompute, shortlist."""
 
-import sys
-import types
-
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from campaigns.models import Campaign, RosterEntry
+from scoring import tasks
 from scoring.models import COMPONENTS, MatchScore
 from tests import factories as f
 
@@ -251,13 +249,6 @@ def test_shortlist_button_adds_to_roster_for_editors_only(client_for, world):
 
 def test_recompute_requires_write_and_status_partial_polls(client_for, world, monkeypatch):
     queued = []
-    try:
-        import scoring.tasks as tasks
-    except ImportError:
-        # Not merged yet: stand in a module with the agreed task name.
-        tasks = types.ModuleType("scoring.tasks")
-        tasks.recompute_campaign_matches = types.SimpleNamespace(delay=None)
-        monkeypatch.setitem(sys.modules, "scoring.tasks", tasks)
     monkeypatch.setattr(tasks.recompute_campaign_matches, "delay", queued.append)
     url = reverse("campaigns:recompute", args=[world.campaign_a.pk])
     assert client_for(world.viewer_a).post(url).status_code == 404

@@ -261,13 +261,7 @@ def test_csv_export_is_filtered_and_formula_safe(world, client_for):
     assert bad.status_code == 400 and b"min_er" in bad.content
 
 
-@pytest.fixture
-def roster_services():
-    # roster_entry_add is the campaign-pages engineer's service; skip until it exists.
-    return pytest.importorskip("campaigns.services", reason="campaigns.services not there yet")
-
-
-def test_shortlist_in_place(world, client_for, roster_services):
+def test_shortlist_in_place(world, client_for):
     creator = f.CreatorFactory(handle="pick")
     metrics(creator)
     client = client_for(world.editor_a)
