@@ -1,1 +1,1 @@
-"""Organisations, brands, campaigns, rosters, deliverables and outcomes."""
+"""Brands, campaigns, rosters, deliverables and outcomes."""

@@ -1,39 +1,13 @@
 from django.contrib import admin
 
 from campaigns.models import (
-    ApiToken,
     Brand,
     Campaign,
     Deliverable,
-    Membership,
-    Organization,
     Outcome,
     RosterEntry,
     StageChange,
 )
-
-
-class MembershipInline(admin.TabularInline):
-    model = Membership
-    extra = 0
-    raw_id_fields = ("user",)
-
-
-@admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "slug", "created_at")
-    list_filter = ("kind",)
-    search_fields = ("name", "slug")
-    prepopulated_fields = {"slug": ("name",)}
-    inlines = [MembershipInline]
-
-
-@admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "organization", "role", "created_at")
-    list_filter = ("role", "organization")
-    search_fields = ("user__username", "user__email", "organization__name")
-    raw_id_fields = ("user",)
 
 
 @admin.register(Brand)
@@ -123,14 +97,3 @@ class OutcomeAdmin(admin.ModelAdmin):
     search_fields = ("deliverable__entry__creator__handle", "promo_code")
     raw_id_fields = ("deliverable",)
     date_hierarchy = "recorded_at"
-
-
-@admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = (
-        "name", "user", "prefix", "read_only", "staff", "created_at", "expires_at",
-        "last_used_at", "revoked_at", "revoked_because",
-    )  # fmt: skip
-    list_filter = ("read_only", "staff", "revoked_because")
-    search_fields = ("name", "user__username", "prefix")
-    readonly_fields = ("prefix", "key_hash", "created_at", "last_used_at", "revoked_because")

@@ -5,9 +5,5 @@ class CampaignsConfig(AppConfig):
     name = "campaigns"
 
     def ready(self) -> None:
-        # Register the "outcomes" import kind with the creators import machinery; revoke API
-        # tokens when their user's password changes or the account is deactivated.
-        from campaigns import signals
+        # Register the "outcomes" import kind with the creators import machinery.
         from campaigns.outcomes import importing  # noqa: F401
-
-        signals.connect()

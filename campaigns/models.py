@@ -1,4 +1,4 @@
-"""Who owns what: organisations and their members, brands, campaigns, rosters and results."""
+"""Brands, campaigns, rosters and results; each belongs to an organisation (tenancy)."""
 
 from decimal import Decimal
 
@@ -10,7 +10,6 @@ from campaigns.querysets import (
     BrandQuerySet,
     CampaignQuerySet,
     DeliverableQuerySet,
-    OrganizationQuerySet,
     OutcomeQuerySet,
     RosterEntryQuerySet,
 )
@@ -18,69 +17,12 @@ from creators.models import Category, Creator, Platform
 from matchmaker.lib.urls import validate_http_url
 
 
-class Organization(models.Model):
-    """An agency or a brand team. Everything below belongs to one and is invisible to others."""
-
-    class Kind(models.TextChoices):
-        AGENCY = "agency", "Agency"
-        BRAND = "brand", "Brand team"
-
-    name = models.CharField(max_length=200)
-    slug = models.SlugField(max_length=80, unique=True)
-    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.BRAND)
-    emv_cpm = models.JSONField(
-        default=dict,
-        blank=True,
-        help_text="Per-platform CPM used for earned media value, e.g. {'instagram': 8.5}.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    objects = OrganizationQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["name"]
-
-    def __str__(self) -> str:
-        return self.name
-
-
-class Membership(models.Model):
-    """A user's role in an organisation: owners and editors change things, viewers read."""
-
-    class Role(models.TextChoices):
-        OWNER = "owner", "Owner"
-        EDITOR = "editor", "Editor"
-        VIEWER = "viewer", "Viewer"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
-    )
-    role = models.CharField(max_length=16, choices=Role.choices, default=Role.VIEWER)
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["organization", "user"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["user", "organization"], name="membership_user_org_unique"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.user} is {self.role} of {self.organization}"
-
-    @property
-    def can_edit(self) -> bool:
-        return self.role in (self.Role.OWNER, self.Role.EDITOR)
-
-
 class Brand(models.Model):
     """A brand an organisation runs campaigns for, with its values and default target audience."""
 
-    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="brands")
+    organization = models.ForeignKey(
+        "tenancy.Organization", on_delete=models.CASCADE, related_name="brands"
+    )
     name = models.CharField(max_length=200)
     category = models.CharField(max_length=100, blank=True)
     values = models.TextField(
@@ -340,48 +282,3 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"Results of {self.deliverable_id} at {self.recorded_at:%Y-%m-%d}"
-
-
-class ApiToken(models.Model):
-    """A personal API token. Only a hash is stored; the token itself is shown once, at creation.
-
-    A token acts as its user with at most the rights it was given: reading only (`read_only`),
-    or reading and writing; a staff user's token carries staff rights (catalogue imports) only
-    when it was created with the staff scope. It stops working when it expires, is revoked, or
-    its user changes password or is deactivated (both revoke every token of the user)."""
-
-    class RevokedBecause(models.TextChoices):
-        USER = "user", "revoked by its owner"
-        PASSWORD_CHANGED = "password_changed", "password changed"
-        DEACTIVATED = "deactivated", "account deactivated"
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    name = models.CharField(
-        max_length=100, help_text="What the token is for, e.g. 'reporting script'."
-    )
-    prefix = models.CharField(
-        max_length=12, db_index=True, help_text="First characters, to identify it."
-    )
-    key_hash = models.CharField(max_length=128, unique=True)
-    read_only = models.BooleanField(
-        default=False, help_text="Reads only: every write through the API is refused."
-    )
-    staff = models.BooleanField(
-        default=False,
-        help_text="Carries its user's staff rights (catalogue imports); chosen explicitly.",
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never expires.")
-    last_used_at = models.DateTimeField(null=True, blank=True)
-    revoked_at = models.DateTimeField(null=True, blank=True)
-    revoked_because = models.CharField(
-        max_length=20, choices=RevokedBecause.choices, blank=True, default=""
-    )
-
-    class Meta:
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.name} ({self.prefix}…) of {self.user}"

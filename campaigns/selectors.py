@@ -3,7 +3,8 @@
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import Campaign, Organization, RosterEntry, StageChange
+from campaigns.models import Campaign, RosterEntry, StageChange
+from tenancy.models import Organization
 
 
 def home_overview(*, user) -> dict:

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "axes",
+    "tenancy",
     "creators",
     "campaigns",
     "scoring",
@@ -286,7 +287,7 @@ CONTENT_SECURITY_POLICY = {
 # --- REST framework -----------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "matchmaker.api.authentication.ApiTokenAuthentication",
+        "tenancy.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # A read-only token is refused on writes everywhere (views that set their own permission

@@ -7,16 +7,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from campaigns.models import (
-    Brand,
-    Campaign,
-    Deliverable,
-    Membership,
-    Organization,
-    Outcome,
-    RosterEntry,
-)
+from campaigns.models import Brand, Campaign, Deliverable, Outcome, RosterEntry
 from creators.models import AudienceShare, Category, Creator, FollowerSnapshot, Post
+from tenancy.models import Membership, Organization
 
 DEFAULT_PASSWORD = "correct-horse-battery"
 

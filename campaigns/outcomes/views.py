@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Campaign, Deliverable, Organization, RosterEntry
+from campaigns.models import Campaign, Deliverable, RosterEntry
 from campaigns.outcomes import selectors, services
 from campaigns.outcomes.forms import (
     DeliverableForm,
@@ -25,6 +25,7 @@ from campaigns.outcomes.forms import (
 from creators.models import ImportJob
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
+from tenancy.models import Organization
 
 SORT_KEYS = (
     "cost",

@@ -9,8 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from campaigns.models import ApiToken
-from campaigns.tokens import api_token_create, api_token_revoke
+from tenancy.models import ApiToken
+from tenancy.tokens import api_token_create, api_token_revoke
 
 
 class TokenForm(forms.Form):

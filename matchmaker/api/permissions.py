@@ -5,7 +5,7 @@ a token only when it was given the staff scope."""
 
 from rest_framework import permissions
 
-from campaigns.models import ApiToken
+from tenancy.models import ApiToken
 
 READ_ONLY_MESSAGE = (
     "This API token is read-only: it can read but not change anything. "

@@ -15,15 +15,14 @@ from campaigns.models import (
     Brand,
     Campaign,
     Deliverable,
-    Membership,
     Objective,
-    Organization,
     Outcome,
     RosterEntry,
     Stage,
     StageChange,
 )
 from matchmaker.demo.catalogue import Catalogue
+from tenancy.models import Membership, Organization
 
 DEMO_PASSWORD = "matchmaker-demo"
 PIPELINE = [

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.test import APIClient
 
-from campaigns.tokens import api_token_create
 from scoring.models import CreatorMetrics, MatchScore
+from tenancy.tokens import api_token_create
 from tests import factories as f
 
 

@@ -72,7 +72,7 @@ def keep_test_connection():
 def test_schemathesis_finds_no_server_errors_or_schema_violations(
     world, scored, api_for, keep_test_connection
 ):
-    from campaigns.tokens import api_token_create
+    from tenancy.tokens import api_token_create
 
     _, raw = api_token_create(user=world.editor_a, name="fuzz")
     headers = {"Authorization": f"Bearer {raw}"}

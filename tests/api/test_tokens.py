@@ -11,8 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from campaigns.models import ApiToken
-from campaigns.tokens import api_token_create, api_token_revoke
+from tenancy.models import ApiToken
+from tenancy.tokens import api_token_create, api_token_revoke
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

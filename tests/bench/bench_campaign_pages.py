@@ -25,10 +25,11 @@ def _ensure_campaign(n: int):
     """An org/brand/campaign owned by the bench user, with a MatchScore for n catalogue creators."""
     from django.contrib.auth import get_user_model
 
-    from campaigns.models import Brand, Campaign, Membership, Organization
+    from campaigns.models import Brand, Campaign
     from creators.models import Creator
     from matchmaker.lib.bulk import insert_frame
     from scoring.models import COMPONENTS, MatchScore
+    from tenancy.models import Membership, Organization
 
     user, _ = get_user_model().objects.get_or_create(username=f"{pages.PREFIX}_user")
     org, _ = Organization.objects.get_or_create(

@@ -106,8 +106,9 @@ def _write_plan() -> None:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
-    from campaigns.models import Campaign, Deliverable, Membership, RosterEntry
+    from campaigns.models import Campaign, Deliverable, RosterEntry
     from creators.models import Category, Creator
+    from tenancy.models import Membership
 
     rng = random.Random(9)
     logins = []

@@ -17,10 +17,11 @@ import time
 
 from django.db import connection, transaction
 
-from campaigns.models import Brand, Campaign, Organization
+from campaigns.models import Brand, Campaign
 from creators.models import Creator
 from matchmaker.demo.catalogue import build_catalogue
 from scoring import services
+from tenancy.models import Organization
 from tests.bench.run import BenchContext, Result
 
 

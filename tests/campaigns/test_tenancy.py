@@ -2,7 +2,8 @@
 
 import pytest
 
-from campaigns.models import Brand, Campaign, Organization, RosterEntry
+from campaigns.models import Brand, Campaign, RosterEntry
+from tenancy.models import Organization
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -13,11 +13,11 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from campaigns.models import Deliverable, Outcome, Stage
-from campaigns.tokens import api_token_create
 from creators.importing.services import import_job_create, import_job_run
 from creators.importing.values import parse_distinct, url_parser
 from creators.models import Creator, ImportStatus, Post
 from matchmaker.lib.urls import stored_urls_repair
+from tenancy.tokens import api_token_create
 from tests import factories as f
 
 HOSTILE = [

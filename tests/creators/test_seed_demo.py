@@ -8,10 +8,11 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from campaigns.models import Campaign, Membership, Organization, Outcome, RosterEntry, StageChange
+from campaigns.models import Campaign, Outcome, RosterEntry, StageChange
 from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
 from scoring.metrics.sketches import unpack_sample
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
+from tenancy.models import Membership, Organization
 
 N = 300
 

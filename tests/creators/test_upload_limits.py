@@ -12,8 +12,8 @@ from django.core.files.uploadhandler import TemporaryFileUploadHandler
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from campaigns.tokens import api_token_create
 from creators.models import ImportJob
+from tenancy.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 

@@ -61,7 +61,7 @@ def prepare() -> dict[str, str]:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from campaigns.tokens import api_token_create
+    from tenancy.tokens import api_token_create
 
     call_command("seed_demo", creators=CREATORS, seed=SEED, stdout=io.StringIO())
     users = get_user_model().objects

@@ -16,9 +16,10 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
-from campaigns.models import ApiToken, Deliverable, Outcome, RosterEntry
+from campaigns.models import Deliverable, Outcome, RosterEntry
 from creators.models import ImportJob
 from scoring.models import ScoreRun
+from tenancy.models import ApiToken
 from tests import factories as f
 
 # Django's own admin and documentation routes have their own tests (admin: staff only).

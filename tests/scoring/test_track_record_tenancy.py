@@ -10,9 +10,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from campaigns.models import Campaign, Stage
-from campaigns.tokens import api_token_create
 from scoring.models import MatchScore
 from scoring.services import recompute_campaign_matches
+from tenancy.tokens import api_token_create
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -5,10 +5,11 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from campaigns.models import Campaign, Organization
+from campaigns.models import Campaign
 from creators.models import Creator
 from matchmaker.demo.catalogue import build_catalogue
 from matchmaker.demo.workspace import DEMO_PASSWORD, build_workspace
+from tenancy.models import Organization
 
 
 class Command(BaseCommand):

@@ -13,8 +13,8 @@ authentication all the same.)
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_save, pre_save
 
-from campaigns.models import ApiToken
-from campaigns.tokens import api_tokens_revoke_all
+from tenancy.models import ApiToken
+from tenancy.tokens import api_tokens_revoke_all
 
 _PENDING = "_api_tokens_revoke_because"
 

@@ -3,7 +3,7 @@
 A token reads `mm_<prefix>_<secret>`; only sha256 of the whole token is stored, the prefix
 finds the row without scanning, and the hash comparison is constant-time. A token may be
 read-only, may expire, and carries staff rights only when created with the staff scope; a
-password change or a deactivation revokes every token of the user (campaigns/signals.py).
+password change or a deactivation revokes every token of the user (tenancy/signals.py).
 """
 
 import hashlib
@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from campaigns.models import ApiToken
+from tenancy.models import ApiToken
 
 TOKEN_PREFIX = "mm"
 MAX_ACTIVE_TOKENS = 20

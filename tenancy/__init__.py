@@ -1,0 +1,1 @@
+"""Organisations, their members and roles, personal API tokens: what every app scopes by."""
