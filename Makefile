@@ -16,7 +16,7 @@ help:
 	@echo "make demo        set up everything, seed demo data and serve http://$(HOST)"
 	@echo "make reset-demo  delete the demo data (the embedded PostgreSQL's cluster and uploads)"
 	@echo "make test        the whole test suite (embedded PostgreSQL unless DATABASE_URL; Redis if REDIS_URL)"
-	@echo "make lint        ruff check and format check"
+	@echo "make lint        ruff check and format check, import contracts (lint-imports)"
 	@echo "make fuzz        schemathesis against the API as two organisations (set DATABASE_URL)"
 	@echo "make bench       benchmarks on PostgreSQL (set DATABASE_URL), table printed and saved in var/bench/"
 
@@ -78,6 +78,7 @@ fuzz: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix .
