@@ -142,3 +142,15 @@ def roster_board(*, campaign) -> dict:
         "committed_pct": min(100, int(committed * 100 / budget)) if budget else 0,
         "entry_count": len(entries),
     }
+
+
+def creator_roster_entries(*, creator, user) -> list[RosterEntry]:
+    """The creator's roster entries in the user's organisations' campaigns, newest first, with
+    their deliverables and outcomes (the creator profile lists them)."""
+    return list(
+        RosterEntry.objects.for_user(user)
+        .filter(creator=creator)
+        .select_related("campaign", "campaign__brand")
+        .prefetch_related("deliverables__outcomes")
+        .order_by("-created_at")
+    )

@@ -1,27 +1,23 @@
-"""Reads for the creator pages: the discovery list (lean, one query per page) and the profile."""
+"""Catalogue reads: the filtered creator list (lean, one query per page), category choices and
+a creator's profile. Ranking them for a campaign is campaigns.discovery's."""
 
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import (
     Case,
     DecimalField,
     Exists,
-    F,
-    FloatField,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce
 
-from campaigns.models import RosterEntry
 from creators.models import AudienceShare, AudienceSketch, Category, Creator
-from scoring.models import MatchScore
 
 # The columns the discovery table and CSV show (only() keeps rows lean).
 LIST_FIELDS = (
@@ -45,21 +41,6 @@ LIST_FIELDS = (
     "metrics__price_is_estimate",
 )
 
-# The catalogue score sort as the metrics index orders it (scoring.CreatorMetrics, "metrics_
-# catalogue_order"): scores are >= 0, so -1 puts creators without one last.
-CATALOGUE_ORDER = (Coalesce("metrics__catalogue_score", Value(-1.0)).desc(), "id")
-
-# ER and growth sort as their metrics indexes order them ("metrics_er_order",
-# "metrics_growth_order"): missing values last.
-SORT_ORDER = {
-    "score": (F("score").desc(nulls_last=True), "id"),
-    "er": (Coalesce("metrics__er_median", Value(-1.0)).desc(), "id"),
-    "followers": (F("followers").desc(), "id"),
-    "price": (F("price").asc(nulls_last=True), "id"),
-    "growth": (Coalesce("metrics__growth_30d", Value(-1e9)).desc(), "id"),
-}
-
-
 CATEGORY_CHOICES_KEY = "creators:category-choices"
 # Categories change rarely (staff edit them in the admin; demo seeding adds them): saving or
 # deleting one clears the cached list (creators.signals), and the list expires anyway.
@@ -79,10 +60,9 @@ def forget_category_choices(**_signal) -> None:
     cache.delete(CATEGORY_CHOICES_KEY)
 
 
-def discovery_creators(*, filters: dict) -> QuerySet:
-    """Creators matching cleaned DiscoveryFilterForm data, annotated with `price` (quoted, else
-    estimated) and `score` (the chosen campaign's MatchScore total, else the catalogue score:
-    ER percentile within platform x tier weighted by authenticity/100), sorted."""
+def catalogue_creators(*, filters: dict) -> QuerySet:
+    """Creators matching the catalogue filters of cleaned discovery filter data, lean (only the
+    listed columns), annotated with `price` (quoted, else estimated); not sorted."""
     qs = Creator.objects.select_related("metrics").only(*LIST_FIELDS)
     qs = qs.with_followers_between(filters.get("min_followers"), filters.get("max_followers"))
     if filters.get("platform"):
@@ -128,72 +108,7 @@ def discovery_creators(*, filters: dict) -> QuerySet:
     )
     if filters.get("max_price") is not None:
         qs = qs.filter(price__lte=filters["max_price"])
-    campaign = filters.get("campaign")
-    if campaign is not None:
-        qs = qs.annotate(
-            score=Subquery(
-                MatchScore.objects.filter(campaign=campaign, creator_id=OuterRef("pk")).values(
-                    "total"
-                )[:1],
-                output_field=FloatField(),
-            )
-        )
-    else:
-        # Stored and indexed by the metrics recompute (er_percentile x authenticity / 100).
-        qs = qs.annotate(score=F("metrics__catalogue_score"))
-    sort = filters.get("sort") or "score"
-    if sort == "new_audience":
-        if campaign is None:
-            sort = "score"
-        else:
-            return _by_new_audience(qs, campaign)
-    if sort == "score" and campaign is None:
-        return qs.order_by(*CATALOGUE_ORDER)
-    return qs.order_by(*SORT_ORDER[sort])
-
-
-# "Adds most new audience" ranks this many sketch-holding candidates (the best by score first):
-# the gain is computed in Python from follower samples, so it is bounded per page view.
-NEW_AUDIENCE_CANDIDATES = 200
-
-
-def _by_new_audience(qs: QuerySet, campaign) -> QuerySet:
-    """Order by the followers each creator would add that the campaign's roster does not
-    already reach (scoring.overlap_selectors.new_audience_gain), largest first. Creators without
-    an audience sample (overlap unknown) and those past the candidate bound follow, by score."""
-    from scoring.overlap_selectors import new_audience_gain
-
-    with_sample = qs.filter(
-        Exists(AudienceSketch.objects.filter(creator_id=OuterRef("pk"), sample_size__gt=0))
-    )
-    candidates = list(
-        with_sample.order_by(*SORT_ORDER["score"]).values_list("pk", flat=True)[
-            :NEW_AUDIENCE_CANDIDATES
-        ]
-    )
-    gains = new_audience_gain(campaign, candidates)
-    known = sorted(
-        (cid for cid in candidates if gains.get(cid) is not None), key=lambda c: -gains[c]
-    )
-    position = Case(
-        *[When(pk=cid, then=Value(i)) for i, cid in enumerate(known)],
-        default=Value(None),
-        output_field=IntegerField(),
-    )
-    return qs.annotate(new_audience_position=position).order_by(
-        F("new_audience_position").asc(nulls_last=True), *SORT_ORDER["score"]
-    )
-
-
-def shortlisted_ids(*, campaign, creator_ids: list[int]) -> set[int]:
-    """Which of these creators are already on the campaign's roster."""
-    if campaign is None or not creator_ids:
-        return set()
-    return set(
-        RosterEntry.objects.filter(campaign=campaign, creator_id__in=creator_ids).values_list(
-            "creator_id", flat=True
-        )
-    )
+    return qs
 
 
 @dataclass
@@ -207,7 +122,6 @@ class Profile:
     snapshot_series: list
     snapshot_count: int
     post_count: int
-    roster_entries: list
     reasons: list
     spikes: list
     has_sketch: bool
@@ -246,11 +160,13 @@ def _spikes(raw) -> list[dict]:
     return spikes
 
 
-def creator_profile(*, creator: Creator, user) -> Profile:
-    """Everything the profile page shows; the roster entries are the user's own orgs' only."""
-    from scoring.models import CreatorMetrics
-
-    metrics = CreatorMetrics.objects.filter(creator=creator).first()
+def creator_profile(*, creator: Creator) -> Profile:
+    """Everything the profile page shows of the catalogue (the page adds the user's roster
+    entries: campaigns.selectors.creator_roster_entries)."""
+    try:
+        metrics = creator.metrics  # scoring's CreatorMetrics, by its one-to-one relation
+    except ObjectDoesNotExist:
+        metrics = None
     audience: dict[str, list] = {"country": [], "age": [], "gender": []}
     sample = None
     for share in creator.audience_shares.filter(dimension__in=list(audience)).order_by(
@@ -273,13 +189,6 @@ def creator_profile(*, creator: Creator, user) -> Profile:
     snapshot_series = [
         {"date": s["date"].isoformat(), "followers": s["followers"]} for s in snapshots
     ]
-    roster_entries = list(
-        RosterEntry.objects.for_user(user)
-        .filter(creator=creator)
-        .select_related("campaign", "campaign__brand")
-        .prefetch_related("deliverables__outcomes")
-        .order_by("-created_at")
-    )
     return Profile(
         creator=creator,
         metrics=metrics,
@@ -290,7 +199,6 @@ def creator_profile(*, creator: Creator, user) -> Profile:
         snapshot_series=snapshot_series,
         snapshot_count=creator.snapshots.count(),
         post_count=creator.posts.count(),
-        roster_entries=roster_entries,
         reasons=_reasons(getattr(metrics, "authenticity_reasons", None)),
         spikes=_spikes(getattr(metrics, "growth_spikes", None)),
         # exists(): the sketch row holds binary blobs the page does not need.

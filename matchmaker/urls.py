@@ -4,8 +4,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns.discovery import urls as discovery_urls
+from creators import urls as creators_urls
 from matchmaker import health, views
 from matchmaker.api import account
+
+# /creators/ holds the catalogue's pages and discovery's, which ranks the catalogue for campaigns
+# (campaigns/discovery/), under one namespace.
+CREATORS_PAGES = ([*discovery_urls.urlpatterns, *creators_urls.urlpatterns], "creators")
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -25,7 +31,7 @@ urlpatterns = [
     path("accounts/tokens/", account.tokens, name="account"),
     path("accounts/tokens/<int:pk>/revoke/", account.token_revoke, name="account_token_revoke"),
     path("admin/", admin.site.urls),
-    path("creators/", include("creators.urls")),
+    path("creators/", include(CREATORS_PAGES)),
     path("campaigns/", include("campaigns.urls")),
     path("scoring/", include("scoring.urls")),
     path("api/", include("matchmaker.api.urls")),

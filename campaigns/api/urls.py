@@ -3,8 +3,10 @@
 from django.urls import path
 
 from campaigns.api import outcomes, views
+from campaigns.discovery import api as discovery
 
 urlpatterns = [
+    path("creators/", discovery.CreatorList.as_view(), name="api-creator-list"),
     path("campaigns/", views.CampaignList.as_view(), name="api-campaign-list"),
     path("campaigns/<int:pk>/", views.CampaignDetail.as_view(), name="api-campaign-detail"),
     path("campaigns/<int:pk>/matches/", views.MatchList.as_view(), name="api-campaign-matches"),

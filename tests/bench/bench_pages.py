@@ -144,9 +144,9 @@ def _sql_ms(query: str, runs: int = 15) -> float:
     from django.contrib.auth import get_user_model
     from django.http import QueryDict
 
-    from creators.forms import DiscoveryFilterForm
-    from creators.selectors import discovery_creators
-    from creators.views import MAX_PAGE, PAGE_SIZE
+    from campaigns.discovery.forms import DiscoveryFilterForm
+    from campaigns.discovery.selectors import discovery_creators
+    from campaigns.discovery.views import MAX_PAGE, PAGE_SIZE
     from matchmaker.lib.pagination import CappedPaginator
 
     user = get_user_model().objects.get(username=f"{PREFIX}_user")

@@ -197,7 +197,7 @@ def test_sort_by_new_audience_for_a_campaign(world, client_for):
 
 
 def test_count_stops_at_the_last_page_shown(world, client_for, monkeypatch):
-    from creators import views
+    from campaigns.discovery import views
 
     monkeypatch.setattr(views, "MAX_PAGE", 2)
     for i in range(60):

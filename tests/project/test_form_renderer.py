@@ -10,8 +10,8 @@ from django.forms.renderers import DjangoTemplates
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
+from campaigns.discovery.forms import DiscoveryFilterForm
 from campaigns.forms import CampaignForm
-from creators.forms import DiscoveryFilterForm
 from matchmaker.lib.form_renderer import FastRenderer
 
 

@@ -1,4 +1,4 @@
-"""The discovery filter form: a GET form, so the filter state lives in the URL."""
+"""Discovery's filter form: a GET form, so the filter state lives in the URL."""
 
 from django import forms
 

@@ -1,4 +1,5 @@
-"""Creator pages: discovery (filter, sort, paginate, export, shortlist in place) and profile."""
+"""Discovery pages under /creators/: the list (filter, sort, paginate, export, shortlist in
+place) and a creator's profile."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -6,9 +7,11 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from campaigns.discovery.forms import SORTS, DiscoveryFilterForm
+from campaigns.discovery.selectors import discovery_creators, shortlisted_ids
 from campaigns.models import Campaign
+from campaigns.selectors import creator_roster_entries
 from campaigns.services import roster_entry_add
-from creators.forms import SORTS, DiscoveryFilterForm
 from creators.models import Creator
 from creators.rows import (
     VALUES,
@@ -18,7 +21,7 @@ from creators.rows import (
     light_rows,
     metrics_of,
 )
-from creators.selectors import creator_profile, discovery_creators, shortlisted_ids
+from creators.selectors import creator_profile
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
@@ -173,12 +176,15 @@ def shortlist(request, pk: int):
 @require_GET
 def detail(request, pk: int):
     creator = get_object_or_404(Creator, pk=pk)
-    profile = creator_profile(creator=creator, user=request.user)
+    profile = creator_profile(creator=creator)
+    roster_entries = creator_roster_entries(creator=creator, user=request.user)
     charts = {
         "posts": profile.post_series,
         "followers": profile.snapshot_series,
         "spikes": profile.spikes,
     }
     return render(
-        request, "creators/detail.html", {"p": profile, "creator": creator, "charts": charts}
+        request,
+        "creators/detail.html",
+        {"p": profile, "creator": creator, "charts": charts, "roster_entries": roster_entries},
     )

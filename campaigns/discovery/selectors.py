@@ -1,0 +1,107 @@
+"""Discovery reads: catalogue creators scored and ranked for a campaign, and which of them are
+on its roster already."""
+
+from django.db.models import (
+    Case,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+
+from campaigns.models import RosterEntry
+from creators.models import AudienceSketch
+from creators.selectors import catalogue_creators
+from scoring.models import MatchScore
+from scoring.overlap_selectors import new_audience_gain
+
+# The catalogue score sort as the metrics index orders it (scoring.CreatorMetrics, "metrics_
+# catalogue_order"): scores are >= 0, so -1 puts creators without one last.
+CATALOGUE_ORDER = (Coalesce("metrics__catalogue_score", Value(-1.0)).desc(), "id")
+
+# ER and growth sort as their metrics indexes order them ("metrics_er_order",
+# "metrics_growth_order"): missing values last.
+SORT_ORDER = {
+    "score": (F("score").desc(nulls_last=True), "id"),
+    "er": (Coalesce("metrics__er_median", Value(-1.0)).desc(), "id"),
+    "followers": (F("followers").desc(), "id"),
+    "price": (F("price").asc(nulls_last=True), "id"),
+    "growth": (Coalesce("metrics__growth_30d", Value(-1e9)).desc(), "id"),
+}
+
+
+def discovery_creators(*, filters: dict) -> QuerySet:
+    """Creators matching cleaned DiscoveryFilterForm data, annotated with `price` (quoted, else
+    estimated) and `score` (the chosen campaign's MatchScore total, else the catalogue score:
+    ER percentile within platform x tier weighted by authenticity/100), sorted."""
+    qs = catalogue_creators(filters=filters)
+    campaign = filters.get("campaign")
+    if campaign is not None:
+        qs = qs.annotate(
+            score=Subquery(
+                MatchScore.objects.filter(campaign=campaign, creator_id=OuterRef("pk")).values(
+                    "total"
+                )[:1],
+                output_field=FloatField(),
+            )
+        )
+    else:
+        # Stored and indexed by the metrics recompute (er_percentile x authenticity / 100).
+        qs = qs.annotate(score=F("metrics__catalogue_score"))
+    sort = filters.get("sort") or "score"
+    if sort == "new_audience":
+        if campaign is None:
+            sort = "score"
+        else:
+            return _by_new_audience(qs, campaign)
+    if sort == "score" and campaign is None:
+        return qs.order_by(*CATALOGUE_ORDER)
+    return qs.order_by(*SORT_ORDER[sort])
+
+
+# "Adds most new audience" ranks this many sketch-holding candidates (the best by score first):
+# the gain is computed in Python from follower samples, so it is bounded per page view.
+NEW_AUDIENCE_CANDIDATES = 200
+
+
+def _by_new_audience(qs: QuerySet, campaign) -> QuerySet:
+    """Order by the followers each creator would add that the campaign's roster does not
+    already reach (scoring.overlap_selectors.new_audience_gain), largest first. Creators without
+    an audience sample (overlap unknown) and those past the candidate bound follow, by score."""
+    with_sample = qs.filter(
+        Exists(AudienceSketch.objects.filter(creator_id=OuterRef("pk"), sample_size__gt=0))
+    )
+    candidates = list(
+        with_sample.order_by(*SORT_ORDER["score"]).values_list("pk", flat=True)[
+            :NEW_AUDIENCE_CANDIDATES
+        ]
+    )
+    gains = new_audience_gain(campaign, candidates)
+    known = sorted(
+        (cid for cid in candidates if gains.get(cid) is not None), key=lambda c: -gains[c]
+    )
+    position = Case(
+        *[When(pk=cid, then=Value(i)) for i, cid in enumerate(known)],
+        default=Value(None),
+        output_field=IntegerField(),
+    )
+    return qs.annotate(new_audience_position=position).order_by(
+        F("new_audience_position").asc(nulls_last=True), *SORT_ORDER["score"]
+    )
+
+
+def shortlisted_ids(*, campaign, creator_ids: list[int]) -> set[int]:
+    """Which of these creators are already on the campaign's roster."""
+    if campaign is None or not creator_ids:
+        return set()
+    return set(
+        RosterEntry.objects.filter(campaign=campaign, creator_id__in=creator_ids).values_list(
+            "creator_id", flat=True
+        )
+    )

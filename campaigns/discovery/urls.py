@@ -1,0 +1,13 @@
+"""Discovery's page routes; matchmaker/urls.py mounts them under /creators/ in the "creators"
+namespace with the catalogue's own (creators/urls.py), so their URLs and names stay."""
+
+from django.urls import path
+
+from campaigns.discovery import views
+
+urlpatterns: list = [
+    path("", views.discovery, name="discovery"),
+    path("export.csv", views.export, name="export"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/shortlist/", views.shortlist, name="shortlist"),
+]
