@@ -4,33 +4,9 @@ Every view and API endpoint starts from `Model.objects.for_user(user)`; an objec
 scope is a 404 (tenancy/querysets.py says why).
 """
 
-from django.db import connection, models
+from django.db import models
 
-from tenancy.models import Membership
-from tenancy.querysets import WRITE_ROLES, organisation_ids
-
-
-def campaign_choices(user) -> list[tuple[int, str, str, bool]]:
-    """(id, name, brand name, writable) of every campaign the user can read, by name.
-
-    The same scope as Campaign.objects.for_user(user) with the write flag of for_user(user,
-    write=True), in one plain query: building the ORM's subquery form cost the discovery page
-    about 2 ms of CPU per view, more than the database took to answer it."""
-    if not getattr(user, "is_authenticated", False):
-        return []
-    # Imported here: campaigns.models imports this module for the querysets.
-    from campaigns.models import Brand, Campaign
-
-    sql = (
-        f"SELECT c.id, c.name, b.name, m.role IN ({', '.join(['%s'] * len(WRITE_ROLES))}) "
-        f"FROM {Campaign._meta.db_table} c "
-        f"JOIN {Brand._meta.db_table} b ON b.id = c.brand_id "
-        f"JOIN {Membership._meta.db_table} m ON m.organization_id = b.organization_id "
-        f"WHERE m.user_id = %s ORDER BY c.name, c.id"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*WRITE_ROLES, user.pk])
-        return [(pk, name, brand, bool(writable)) for pk, name, brand, writable in cursor]
+from tenancy.querysets import organisation_ids
 
 
 class BrandQuerySet(models.QuerySet):

@@ -1,10 +1,11 @@
 """Reads that span several models or apps, scoped to the user."""
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import Campaign, RosterEntry, StageChange
-from tenancy.models import Organization
+from campaigns.models import Brand, Campaign, RosterEntry, StageChange
+from tenancy.models import Membership, Organization
+from tenancy.querysets import WRITE_ROLES
 
 
 def home_overview(*, user) -> dict:
@@ -154,3 +155,23 @@ def creator_roster_entries(*, creator, user) -> list[RosterEntry]:
         .prefetch_related("deliverables__outcomes")
         .order_by("-created_at")
     )
+
+
+def campaign_choices(user) -> list[tuple[int, str, str, bool]]:
+    """(id, name, brand name, writable) of every campaign the user can read, by name.
+
+    The same scope as Campaign.objects.for_user(user) with the write flag of for_user(user,
+    write=True), in one plain query: building the ORM's subquery form cost the discovery page
+    about 2 ms of CPU per view, more than the database took to answer it."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    sql = (
+        f"SELECT c.id, c.name, b.name, m.role IN ({', '.join(['%s'] * len(WRITE_ROLES))}) "
+        f"FROM {Campaign._meta.db_table} c "
+        f"JOIN {Brand._meta.db_table} b ON b.id = c.brand_id "
+        f"JOIN {Membership._meta.db_table} m ON m.organization_id = b.organization_id "
+        f"WHERE m.user_id = %s ORDER BY c.name, c.id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*WRITE_ROLES, user.pk])
+        return [(pk, name, brand, bool(writable)) for pk, name, brand, writable in cursor]

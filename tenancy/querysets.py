@@ -6,6 +6,7 @@ keeps only the organisations where the user may change things (owners and editor
 querysets scope through `organisation_ids`.
 """
 
+from django.apps import apps
 from django.db import models
 
 WRITE_ROLES = ("owner", "editor")
@@ -13,9 +14,9 @@ WRITE_ROLES = ("owner", "editor")
 
 def organisation_ids(user, *, write: bool = False) -> models.QuerySet:
     """A subquery of the ids of the organisations `user` belongs to (may write to)."""
-    # Imported here: tenancy.models imports this module for OrganizationQuerySet.
-    from tenancy.models import Membership
-
+    # By name, not imported: tenancy.models imports this module (OrganizationQuerySet), and an
+    # import back, even one deferred into this function, would close an import circle.
+    Membership = apps.get_model("tenancy", "Membership")
     if not getattr(user, "is_authenticated", False):
         return Membership.objects.none().values("organization_id")
     memberships = Membership.objects.filter(user=user)

@@ -3,7 +3,7 @@
 from django import forms
 
 from campaigns.models import Campaign
-from campaigns.querysets import campaign_choices
+from campaigns.selectors import campaign_choices
 from creators.models import Category, Platform
 from creators.selectors import category_choices
 

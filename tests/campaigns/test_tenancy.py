@@ -45,7 +45,7 @@ def test_campaign_choices_and_writable_flag_match_the_querysets(world):
     (campaign pages) agree with for_user and for_user(write=True), for every kind of user."""
     from django.contrib.auth.models import AnonymousUser
 
-    from campaigns.querysets import campaign_choices
+    from campaigns.selectors import campaign_choices
 
     f.MembershipFactory(user=world.editor_a, organization=world.org_b, role="viewer")
     f.CampaignFactory(brand=world.brand_a, name="Another")
