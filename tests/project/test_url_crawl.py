@@ -1,7 +1,7 @@
 """Crawl every URL pattern of the project as an anonymous user and as a user of organisation A,
 with URL arguments taken from organisation B's objects.
 
-Routes are discovered from the resolver, so pages other engineers add are crawled automatically.
+Routes are discovered from the resolver, so a page added later is crawled automatically.
 Expectations: anonymous users are sent to the login page (API: 401/403); organisation A's user
 gets 404 for anything organisation B owns, never a 500, and never a page showing B's private
 names. Each problem is listed with its route in the failure message.
