@@ -12,7 +12,7 @@ from rest_framework.test import APIClient
 from campaigns.models import Campaign, Stage
 from campaigns.tokens import api_token_create
 from scoring.models import MatchScore
-from scoring.services import recompute_campaign_matches
+from scoring.services.matches import recompute_campaign_matches
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -15,6 +15,7 @@ from matchmaker.celery import delay_on_commit
 from scoring.metrics import optimiser, overlap, sketches
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
 from scoring.overlap_selectors import audiences, roster_creator_ids
+from scoring.runs import score_run_fail, score_run_start
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,7 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
             return None
         roster = roster_creator_ids(campaign)
         ids = list(dict.fromkeys(roster + _candidate_ids(campaign, top_n)))
-        run = ScoreRun.objects.create(
-            kind=ScoreRun.Kind.OVERLAPS,
-            campaign=campaign,
-            scope={"creator_ids": ids},
-            status=ScoreRun.Status.RUNNING,
-            started_at=timezone.now(),
-            attempts=1,
-        )
+        run = score_run_start(ScoreRun.Kind.OVERLAPS, campaign=campaign, scope={"creator_ids": ids})
     try:
         auds = sorted(audiences(ids, with_samples=True), key=lambda a: a.creator_id)
         pairs = overlap.overlap_matrix(auds)
@@ -100,15 +94,14 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
             run.save()
     except Exception as exc:
         log.exception("Overlap recompute failed for campaign %s", campaign_id)
-        ScoreRun.objects.filter(pk=run.pk).update(
-            status=ScoreRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        score_run_fail(run, exc)
         raise
     return run
 
 
 def enqueue_overlap_recompute(campaign_id: int) -> None:
     """Queue `scoring.tasks.recompute_overlaps` on commit."""
+    # Imported here: scoring.tasks imports this module to run the recompute it queues.
     from scoring.tasks import recompute_overlaps
 
     delay_on_commit(recompute_overlaps, campaign_id)
