@@ -62,7 +62,7 @@ NO_STATS = pd.DataFrame(
 
 def test_creator_metrics_ranks_the_cohort_and_assembles_the_row():
     profiles = _profiles([(1, 20_000, 150.0), (2, 20_000, None), (3, None, None)])
-    out = creator_metrics(profiles, _posts({1: 200, 2: 400}), NO_SNAPSHOTS, NO_STATS)
+    out = creator_metrics(profiles, _posts({1: 200, 2: 400, 3: 50}), NO_SNAPSHOTS, NO_STATS)
     row = out.set_index("creator_id")
     assert list(out["creator_id"]) == [1, 2, 3]
     assert list(row["tier"]) == ["micro", "micro", "nano"]  # no followers: 0, the lowest tier
@@ -71,7 +71,7 @@ def test_creator_metrics_ranks_the_cohort_and_assembles_the_row():
     assert np.isnan(row.loc[3, "er_median"])  # undefined for zero followers
     # instagram x micro holds creators 1 and 2: ranks 1 and 2 of 2.
     assert row.loc[1, "er_percentile"] == 0.0 and row.loc[2, "er_percentile"] == 1.0
-    assert list(row["er_posts_used"]) == [4, 4, 0]
+    assert list(row["er_posts_used"]) == [4, 4, 4]
     assert not row.loc[1, "price_is_estimate"]
     assert row.loc[1, "estimated_price"] == 150.0
     assert row.loc[2, "price_is_estimate"]
