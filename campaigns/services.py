@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
-from scoring.overlap_services import enqueue_overlap_recompute
+from scoring.services.overlaps import enqueue_overlap_recompute
 from scoring.tasks import recompute_campaign_matches
 
 # Brand defaults copied into a new campaign unless the caller gives its own.

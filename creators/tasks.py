@@ -1,15 +1,11 @@
 """Celery tasks of the creators app (thin: the work is in the services)."""
 
-import logging
-
 from celery import shared_task
 from django.utils import timezone
 
 from creators.importing.services import import_job_run
 from creators.models import ImportJob, ImportStatus
-from matchmaker.celery import MAX_DELIVERIES, delivery_count, single_flight
-
-logger = logging.getLogger(__name__)
+from matchmaker.celery import delivery_count, give_up_redelivered, single_flight
 
 GAVE_UP = (
     "The import stopped its worker {n} times without finishing (for example, it ran out of "
@@ -25,15 +21,17 @@ def run_import(self, job_id: int) -> str:
     fails the job after MAX_DELIVERIES."""
     deliveries = delivery_count(self)
     with single_flight("creators.run_import", job_id):
-        if deliveries > MAX_DELIVERIES:
-            logger.error("import job %s: delivered %d times, giving up", job_id, deliveries)
-            ImportJob.objects.filter(
-                pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
-            ).update(
-                status=ImportStatus.FAILED,
-                message=GAVE_UP.format(n=deliveries - 1),
-                finished_at=timezone.now(),
-            )
+        unfinished = ImportJob.objects.filter(
+            pk=job_id, status__in=[ImportStatus.PENDING, ImportStatus.RUNNING]
+        )
+        if give_up_redelivered(
+            deliveries,
+            unfinished,
+            what=f"import job {job_id}",
+            status=ImportStatus.FAILED,
+            message=GAVE_UP.format(n=deliveries - 1),
+            finished_at=timezone.now(),
+        ):
             return ImportJob.objects.get(pk=job_id).status
         return import_job_run(job_id=job_id).status
 

@@ -1,5 +1,6 @@
 """The Celery application. Configuration lives in settings.py under the CELERY_ prefix."""
 
+import logging
 import os
 import zlib
 from collections.abc import Iterator
@@ -8,6 +9,8 @@ from contextlib import contextmanager
 from celery import Celery
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "matchmaker.settings")
+
+logger = logging.getLogger(__name__)
 
 app = Celery("matchmaker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
@@ -87,3 +90,16 @@ def delivery_count(task) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout=2 * 24 * 60 * 60)
         return 1
+
+
+def give_up_redelivered(deliveries: int, unfinished, *, what: str, **failed) -> bool:
+    """For a task whose message was delivered `deliveries` times (delivery_count): past
+    MAX_DELIVERIES it has killed its worker each time, so it is not run again. Then the rows it
+    left unfinished (`unfinished`, a queryset of job or run rows) are updated with `failed`
+    (their failed status and the reason), and True says the caller should return at once.
+    The rows are passed in so that this knows no app's model."""
+    if deliveries <= MAX_DELIVERIES:
+        return False
+    logger.error("%s: delivered %d times, giving up", what, deliveries)
+    unfinished.update(**failed)
+    return True

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from scoring.models import COMPONENTS
+from scoring.components import COMPONENTS
 from scoring.weights import effective_weights, validate_weights
 
 LABELS = {

@@ -7,6 +7,7 @@ from django.db.models.functions import Coalesce
 
 from campaigns.models import Campaign
 from creators.models import Creator
+from scoring.components import COMPONENTS, DEFINITIONS
 
 
 class ScoreRun(models.Model):
@@ -162,17 +163,6 @@ class CreatorMetrics(models.Model):
         return f"Metrics of {self.creator_id} ({self.tier})"
 
 
-# The match score's components, in the order the pages show them (DESIGN 4.5).
-COMPONENTS = (
-    "audience_fit",
-    "niche_fit",
-    "engagement",
-    "authenticity",
-    "cost_efficiency",
-    "track_record",
-)
-
-
 class MatchScore(models.Model):
     """How well a creator fits a campaign, from the last completed run of that campaign.
 
@@ -269,8 +259,6 @@ class MatchScore(models.Model):
         (`weights` overrides it, for a caller that has the run already), contribution = value
         x weight. What a row stored in `components` (older rows) wins: it is what that run
         computed."""
-        from scoring.services import DEFINITIONS
-
         if weights is None:
             weights = (self.run.weights if self.run_id and self.run else None) or {}
         stored = self.components or {}

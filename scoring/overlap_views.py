@@ -13,7 +13,7 @@ from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from scoring.metrics.optimiser import OptimiserError
 from scoring.overlap_selectors import campaign_overlap, roster_creator_ids
-from scoring.overlap_services import OPTIMISER_TOP_N, _candidate_ids, roster_optimise
+from scoring.services.overlaps import OPTIMISER_TOP_N, _candidate_ids, roster_optimise
 
 CHOICES_SHOWN = 100
 

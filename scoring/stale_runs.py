@@ -1,7 +1,7 @@
 """Runs whose worker is gone: marked failed, so pages stop waiting and offer Recompute again.
 
 A recompute task is acks_late: a worker that dies leaves its message in Redis and the task runs
-again, marking the dead run abandoned (scoring.tasks). What that cannot save is a message Redis
+again, marking the dead run abandoned (scoring.runs). What that cannot save is a message Redis
 itself lost (a restart without persistence): the run then stays "running", the campaign page
 shows "Computing matches..." and hides the Recompute button until the nightly recompute.
 

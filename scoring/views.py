@@ -4,8 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
 from campaigns.models import Campaign
-from scoring import services
 from scoring.forms import CampaignWeightsForm
+from scoring.services.matches import campaign_weights_update
 
 
 @login_required
@@ -17,9 +17,7 @@ def campaign_weights(request, pk: int):
     if request.method == "POST":
         form = CampaignWeightsForm(request.POST, campaign=campaign)
         if form.is_valid():
-            services.campaign_weights_update(
-                campaign=campaign, weights=form.weights, user=request.user
-            )
+            campaign_weights_update(campaign=campaign, weights=form.weights, user=request.user)
             saved = True
             form = CampaignWeightsForm(campaign=campaign)
     else:

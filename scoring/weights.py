@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scoring.models import COMPONENTS
+from scoring.components import COMPONENTS
 
 # DESIGN 4.5: awareness leans on audience fit/reach, engagement on ER, conversions on cost
 # and track record. Each row sums to 1 so contributions read as shares of the total.

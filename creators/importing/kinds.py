@@ -45,7 +45,7 @@ from creators.models import (
     Creator,
     Post,
 )
-from matchmaker.lib.bulk import copy_buffer, frame_to_copy_buffer
+from matchmaker.lib.pgcopy import copy_buffer, frame_to_copy_buffer
 from scoring.metrics.sketches import sketch_values
 
 MASS_FOLLOWING = 1000
@@ -932,7 +932,7 @@ def _enqueue_overlap_recompute(creator_ids: set[int]) -> None:
     one of these creators on the roster or among the top matches the recompute takes. Each gets
     an overlap recompute queued on commit, so a failed import queues nothing."""
     from campaigns.models import Campaign
-    from scoring.overlap_services import OVERLAP_TOP_N, enqueue_overlap_recompute
+    from scoring.services.overlaps import OVERLAP_TOP_N, enqueue_overlap_recompute
 
     ids = sorted(creator_ids)
     on_roster = Campaign.objects.filter(roster__creator_id__in=ids)

@@ -1,6 +1,6 @@
 """Fast inserts for demo-sized frames: PostgreSQL COPY fed by pandas' C CSV writer.
 
-matchmaker.lib.bulk.copy_frame writes row by row in Python, which is fine for imports but too
+matchmaker.lib.pgcopy.copy_frame writes row by row in Python, which is fine for imports but too
 slow for millions of demo rows; the demo frames hold no empty strings and no binary columns, so
 DataFrame.to_csv (NULL = empty field) is a faithful COPY input.
 """

@@ -164,7 +164,7 @@ class CampaignOptimiser(APIView):
     @extend_schema(parameters=[OptimiserQuerySerializer], responses=ProposalSerializer)
     def get(self, request, pk: int):
         from scoring.metrics.optimiser import OptimiserError
-        from scoring.overlap_services import (
+        from scoring.services.overlaps import (
             OPTIMISER_TOP_N,
             optimiser_candidate_ids,
             roster_optimise,
@@ -223,7 +223,7 @@ class CampaignWeights(APIView):
 
     @extend_schema(request=WeightsSerializer, responses=WeightsSerializer)
     def put(self, request, pk: int):
-        from scoring.services import campaign_weights_update
+        from scoring.services.matches import campaign_weights_update
 
         campaign = scoped_object(Campaign, request, pk=pk)
         body = WeightsSerializer(data=request.data)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from scoring.models import COMPONENTS
+from scoring.components import COMPONENTS
 
 
 def match_total(components: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:

@@ -148,7 +148,7 @@ def test_matches_are_ranked_with_components(world, scored, api_for):
 
 def test_match_detail_explains_every_component(world, scored, api_for):
     from scoring.models import MatchScore
-    from scoring.services import recompute_campaign_matches
+    from scoring.services.matches import recompute_campaign_matches
 
     recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     match = MatchScore.objects.filter(campaign=world.campaign_a).order_by("rank").first()

@@ -27,7 +27,7 @@ def _ensure_campaign(n: int):
 
     from campaigns.models import Brand, Campaign
     from creators.models import Creator
-    from matchmaker.lib.bulk import insert_frame
+    from matchmaker.lib.pgcopy import insert_frame
     from scoring.models import COMPONENTS, MatchScore
     from tenancy.models import Membership, Organization
 

@@ -29,7 +29,7 @@ from django.db import connection, transaction
 from creators.importing import services
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import Creator, ImportJob, ImportStatus
-from matchmaker.lib.bulk import COPY_NULL, frame_to_copy_buffer
+from matchmaker.lib.pgcopy import COPY_NULL, frame_to_copy_buffer
 from tests.bench.run import BenchContext, Result
 
 PREFIX = "benchimp"

@@ -37,7 +37,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def _ensure_catalogue(n: int) -> None:
     """n creators with metrics under the PREFIX handles, inserted by COPY unless already there."""
     from creators.models import Creator
-    from matchmaker.lib.bulk import insert_frame
+    from matchmaker.lib.pgcopy import insert_frame
     from scoring.models import CreatorMetrics
 
     mine = Creator.objects.filter(handle__startswith=PREFIX)

@@ -20,7 +20,8 @@ from django.db import connection, transaction
 from campaigns.models import Brand, Campaign
 from creators.models import Creator
 from matchmaker.demo.catalogue import build_catalogue
-from scoring import services
+from scoring.services.matches import recompute_campaign_matches
+from scoring.services.metrics import recompute_creator_metrics
 from tenancy.models import Organization
 from tests.bench.run import BenchContext, Result
 
@@ -60,13 +61,11 @@ def run(ctx: BenchContext) -> list[Result]:
         )
         only_matches = os.environ.get("BENCH_RECOMPUTE_ONLY") == "matches"
         metrics_s = _median_seconds(
-            lambda: services.recompute_creator_metrics(), repeats=1 if only_matches else 3
+            lambda: recompute_creator_metrics(), repeats=1 if only_matches else 3
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE scoring_creatormetrics")  # as autovacuum would after a run
-        matches_s = _median_seconds(
-            lambda: services.recompute_campaign_matches(campaign_id=campaign.pk)
-        )
+        matches_s = _median_seconds(lambda: recompute_campaign_matches(campaign_id=campaign.pk))
         candidates = campaign.match_scores.count()
         creators = Creator.objects.count()  # the bench database may hold other modules' creators
         transaction.set_rollback(True)

@@ -8,7 +8,7 @@ import pytest
 from campaigns.models import Campaign, Stage
 from campaigns.outcomes.services import deliverable_create, outcome_record
 from scoring.models import MatchScore
-from scoring.services import recompute_campaign_matches
+from scoring.services.matches import recompute_campaign_matches
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

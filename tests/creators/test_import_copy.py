@@ -1,4 +1,4 @@
-"""The COPY writer the importer stages rows with (matchmaker.lib.bulk): what goes in comes back
+"""The COPY writer the importer stages rows with (matchmaker.lib.pgcopy): what goes in comes back
 out of PostgreSQL unchanged: NULL vs empty string, a literal \\N, quotes, line breaks, booleans,
 floats to the last bit, integers with gaps, timestamps."""
 
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from django.db import connection
 
-from matchmaker.lib.bulk import copy_frame
+from matchmaker.lib.pgcopy import copy_frame
 
 pytestmark = pytest.mark.django_db
 

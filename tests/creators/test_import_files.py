@@ -24,7 +24,7 @@ from creators.models import (
 )
 from creators.tasks import run_import
 from scoring.models import MatchScore, ScoreRun
-from scoring.overlap_services import OVERLAP_TOP_N
+from scoring.services.overlaps import OVERLAP_TOP_N
 from tests.factories import CampaignFactory, CreatorFactory, RosterEntryFactory
 
 DATA = Path(__file__).resolve().parent.parent / "data"

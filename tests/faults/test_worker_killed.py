@@ -14,9 +14,11 @@ from django.db import connection
 from creators.importing.services import import_job_create
 from creators.models import Creator, FollowerSnapshot, ImportJob, ImportStatus
 from creators.tasks import run_import
-from scoring import selectors, services
+from scoring import selectors
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
-from scoring.tasks import ABANDONED, recompute_campaign_matches, recompute_creator_metrics
+from scoring.runs import ABANDONED
+from scoring.services import matches, metrics
+from scoring.tasks import recompute_campaign_matches, recompute_creator_metrics
 from tests import factories as f
 from tests.faults.conftest import (
     DEADLINE,
@@ -106,8 +108,8 @@ def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, worke
     first = [f.CreatorFactory(followers=20_000 + i) for i in range(5)]
     for creator in first:
         f.PostFactory(creator=creator, likes=500, comments=20)
-    services.recompute_creator_metrics()
-    previous = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    metrics.recompute_creator_metrics()
+    previous = matches.recompute_campaign_matches(campaign_id=campaign.pk)
     before = _matches(campaign)
     assert {c for c, _ in before} == {c.pk for c in first}
     assert {r for _, r in before} == {previous.pk}
@@ -116,7 +118,7 @@ def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, worke
     # the same (campaign, creator) makes the worker wait on that insert, after it has already
     # deleted the previous run's rows and written part of its own, inside its transaction.
     late = f.CreatorFactory(followers=30_000)
-    assert services.campaign_candidates(campaign).filter(pk=late.pk).exists()
+    assert matches.campaign_candidates(campaign).filter(pk=late.pk).exists()
     columns = [field.column for field in MatchScore._meta.concrete_fields if not field.primary_key]
     values = ["%s" if c == "creator_id" else c for c in columns]
     blocker.execute(
@@ -159,7 +161,7 @@ def test_creator_metrics_recompute_killed_keeps_previous_metrics(workers, blocke
     creators = [f.CreatorFactory(followers=10_000 * (i + 1)) for i in range(4)]
     for creator in creators:
         f.PostFactory(creator=creator, likes=300, comments=10)
-    previous = services.recompute_creator_metrics()
+    previous = metrics.recompute_creator_metrics()
     before = sorted(CreatorMetrics.objects.values_list("creator_id", "run_id", "er_median"))
     assert len(before) == 4 and {r for _, r, _ in before} == {previous.pk}
 

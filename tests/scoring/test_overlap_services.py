@@ -13,7 +13,7 @@ from scoring.metrics import sketches
 from scoring.metrics.optimiser import OptimiserError
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
 from scoring.overlap_selectors import campaign_overlap, new_audience_gain
-from scoring.overlap_services import (
+from scoring.services.overlaps import (
     audience_sketches_rebuild,
     recompute_overlaps,
     roster_optimise,

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from scoring import services
-from scoring.models import COMPONENTS, CreatorMetrics, MatchScore, ScoreRun
+from scoring.components import COMPONENTS, DEFINITIONS
+from scoring.models import CreatorMetrics, MatchScore, ScoreRun
+from scoring.services import matches, metrics
 from tests import factories as f
 
 
@@ -23,7 +24,7 @@ def _catalogue():
 @pytest.mark.django_db
 def test_creator_metrics_stored_in_one_run():
     a, _b = _catalogue()
-    run = services.recompute_creator_metrics()
+    run = metrics.recompute_creator_metrics()
     assert run.status == ScoreRun.Status.SUCCEEDED and run.items_done == 3
     ma = CreatorMetrics.objects.get(creator=a)
     assert ma.er_median == pytest.approx(1050 / 20_000)
@@ -42,7 +43,7 @@ def test_creator_metrics_store_spikes_reasons_and_nulls():
     f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 1), followers=10_000)
     f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 2), followers=20_000)
     bare = f.CreatorFactory(followers=0, following=None)
-    services.recompute_creator_metrics()
+    metrics.recompute_creator_metrics()
     m = CreatorMetrics.objects.get(creator=spiky)
     assert m.growth_spikes == [{"date": "2026-05-02", "growth": 1.0, "explained": False}]
     assert [r["signal"] for r in m.authenticity_reasons] == ["mass_following", "growth_spike"]
@@ -59,7 +60,7 @@ def test_creator_metrics_store_spikes_reasons_and_nulls():
 def test_catalogue_score_is_percentile_times_authenticity():
     a, _b = _catalogue()
     lonely = f.CreatorFactory(followers=5_000, platform="youtube")  # no posts, no averages
-    services.recompute_creator_metrics()
+    metrics.recompute_creator_metrics()
     ma = CreatorMetrics.objects.get(creator=a)
     assert ma.catalogue_score == pytest.approx(ma.er_percentile * ma.authenticity_score / 100)
     ml = CreatorMetrics.objects.get(creator=lonely)
@@ -69,12 +70,12 @@ def test_catalogue_score_is_percentile_times_authenticity():
 @pytest.mark.django_db
 def test_campaign_matches_ranked_and_components_add_up(world):
     a, b = _catalogue()
-    services.recompute_creator_metrics()
+    metrics.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.keywords = ["vegan"]
     campaign.excluded_keywords = ["car"]
     campaign.save()
-    run = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    run = matches.recompute_campaign_matches(campaign_id=campaign.pk)
     rows = {m.creator_id: m for m in MatchScore.objects.filter(campaign=campaign)}
     assert set(rows) == {a.pk, b.pk} and run.items_done == 2
     assert rows[a.pk].rank == 1 and rows[b.pk].excluded and not rows[a.pk].excluded
@@ -94,16 +95,16 @@ def test_campaign_matches_ranked_and_components_add_up(world):
 @pytest.mark.django_db
 def test_failure_half_way_keeps_previous_run(world, monkeypatch):
     _catalogue()
-    services.recompute_creator_metrics()
-    first = services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    metrics.recompute_creator_metrics()
+    first = matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     before = list(MatchScore.objects.values_list("creator_id", "total", "run_id"))
 
     def broken(frame, **kw):  # the old rows are already deleted by now
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_store_matches", broken)
+    monkeypatch.setattr(matches, "_store_matches", broken)
     with pytest.raises(RuntimeError):
-        services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+        matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     assert list(MatchScore.objects.values_list("creator_id", "total", "run_id")) == before
     assert all(r == first.pk for *_, r in before)
     assert ScoreRun.objects.latest("created_at").status == ScoreRun.Status.FAILED
@@ -125,7 +126,7 @@ def test_track_record_counts_engagements_as_results_do_and_missing_stays_missing
             campaign=past, creator=creator, prediction={"engagements": 1000.0}
         )
         f.OutcomeFactory(deliverable=f.DeliverableFactory(entry=entry), **values)
-    services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     rows = {m.creator_id: m for m in MatchScore.objects.filter(campaign=world.campaign_a)}
     shared = rows[sharer.pk]
     assert shared.track_record == pytest.approx((2 / 3 + 1.5) / 4)
@@ -144,14 +145,14 @@ def test_stored_inputs_equal_the_pandas_frame(world):
     f.AudienceShareFactory(creator=b, dimension="country", bucket="de", share=0.4)  # any case
     f.AudienceShareFactory(creator=b, dimension="country", bucket="US", share=0.6)
     f.AudienceShareFactory(creator=b, dimension="gender", bucket="f", share=1.0)  # not targeted
-    services.recompute_creator_metrics()
+    metrics.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.target_countries = ["DE"]
     campaign.target_age_buckets = ["18-24"]
     campaign.keywords = ["vegan"]
     campaign.save()
-    run = services.recompute_campaign_matches(campaign_id=campaign.pk)
-    frame = services.compute_campaign_matches(campaign).set_index("creator_id")
+    run = matches.recompute_campaign_matches(campaign_id=campaign.pk)
+    frame = matches.compute_campaign_matches(campaign).set_index("creator_id")
     stored = {
         m.creator_id: m for m in MatchScore.objects.filter(campaign=campaign).select_related("run")
     }
@@ -201,7 +202,7 @@ def test_stored_inputs_equal_the_pandas_frame(world):
 @pytest.mark.django_db
 def test_missing_metrics_are_stored_as_missing_and_estimated(world):
     lonely = f.CreatorFactory(followers=20_000)  # no metrics computed yet
-    services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     m = MatchScore.objects.get(campaign=world.campaign_a, creator=lonely)
     breakdown = m.breakdown()
     assert breakdown["engagement"]["inputs"] == {"er_median": None}
@@ -218,11 +219,11 @@ def test_why_page_shows_definitions_of_recomputed_matches(world, client_for):
     from django.utils.html import escape
 
     a, _b = _catalogue()
-    services.recompute_creator_metrics()
-    services.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
+    metrics.recompute_creator_metrics()
+    matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     url = reverse("campaigns:match_why", args=[world.campaign_a.pk, a.pk])
     body = client_for(world.viewer_a).get(url).content.decode()
-    for definition in services.DEFINITIONS.values():
+    for definition in DEFINITIONS.values():
         assert escape(definition) in body
 
 
@@ -251,7 +252,7 @@ def test_breakdown_reads_rows_that_stored_their_weights_as_stored(world):
         "contribution": 0.1,
         "inputs": {"n": 1},
         "estimated": False,
-        "definition": services.DEFINITIONS["engagement"],
+        "definition": DEFINITIONS["engagement"],
     }
 
 
@@ -260,11 +261,11 @@ def test_why_page_shows_weights_contributions_inputs_and_estimates(world, client
     from django.urls import reverse
 
     a, _b = _catalogue()
-    services.recompute_creator_metrics()
+    metrics.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.weights = {"engagement": 3, "niche_fit": 1}
     campaign.save()
-    run = services.recompute_campaign_matches(campaign_id=campaign.pk)
+    run = matches.recompute_campaign_matches(campaign_id=campaign.pk)
     assert run.weights["engagement"] == pytest.approx(0.75)
     m = MatchScore.objects.get(campaign=campaign, creator=a)
     url = reverse("campaigns:match_why", args=[campaign.pk, a.pk])

@@ -11,7 +11,7 @@ from rest_framework.test import APIClient
 
 from campaigns.models import Campaign, Stage
 from scoring.models import MatchScore
-from scoring.services import recompute_campaign_matches
+from scoring.services.matches import recompute_campaign_matches
 from tenancy.tokens import api_token_create
 from tests import factories as f
 

@@ -56,10 +56,11 @@ class Command(BaseCommand):
 
     def _score(self) -> None:
         """Rank the demo once: creator metrics, then every campaign's matches."""
-        from scoring import services
+        from scoring.services.matches import recompute_campaign_matches
+        from scoring.services.metrics import recompute_creator_metrics
 
         started = time.monotonic()
-        services.recompute_creator_metrics()
+        recompute_creator_metrics()
         for campaign_id in Campaign.objects.values_list("id", flat=True):
-            services.recompute_campaign_matches(campaign_id=campaign_id)
+            recompute_campaign_matches(campaign_id=campaign_id)
         self.stdout.write(f"Scored in {time.monotonic() - started:.1f} s.")

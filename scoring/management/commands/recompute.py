@@ -4,7 +4,8 @@ in-process, printing the runs."""
 from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
-from scoring import services
+from scoring.services.matches import recompute_campaign_matches
+from scoring.services.metrics import recompute_creator_metrics
 
 
 class Command(BaseCommand):
@@ -17,10 +18,10 @@ class Command(BaseCommand):
         if campaign is not None:
             if not Campaign.objects.filter(pk=campaign).exists():
                 raise CommandError(f"No campaign with id {campaign}.")
-            run = services.recompute_campaign_matches(campaign_id=campaign)
+            run = recompute_campaign_matches(campaign_id=campaign)
             self.stdout.write(f"Campaign {campaign}: {run.items_done} matches (run {run.pk}).")
             return
-        run = services.recompute_creator_metrics()
+        run = recompute_creator_metrics()
         self.stdout.write(f"Creator metrics: {run.items_done} creators (run {run.pk}).")
         if run.rows_skipped:
             self.stdout.write(f"{run.rows_skipped} stored row(s) skipped:")
@@ -30,5 +31,5 @@ class Command(BaseCommand):
                     f" {row['column']} {row['value']}, {row['reason']}"
                 )
         for pk in Campaign.objects.exclude(status="archived").values_list("pk", flat=True):
-            r = services.recompute_campaign_matches(campaign_id=pk)
+            r = recompute_campaign_matches(campaign_id=pk)
             self.stdout.write(f"Campaign {pk}: {r.items_done} matches (run {r.pk}).")

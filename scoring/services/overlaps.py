@@ -15,6 +15,7 @@ from matchmaker.celery import delay_on_commit
 from scoring.metrics import optimiser, overlap, sketches
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
 from scoring.overlap_selectors import audiences, roster_creator_ids
+from scoring.runs import score_run_fail, score_run_start
 
 log = logging.getLogger(__name__)
 
@@ -51,14 +52,7 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
             return None
         roster = roster_creator_ids(campaign)
         ids = list(dict.fromkeys(roster + _candidate_ids(campaign, top_n)))
-        run = ScoreRun.objects.create(
-            kind=ScoreRun.Kind.OVERLAPS,
-            campaign=campaign,
-            scope={"creator_ids": ids},
-            status=ScoreRun.Status.RUNNING,
-            started_at=timezone.now(),
-            attempts=1,
-        )
+        run = score_run_start(ScoreRun.Kind.OVERLAPS, campaign=campaign, scope={"creator_ids": ids})
     try:
         auds = sorted(audiences(ids, with_samples=True), key=lambda a: a.creator_id)
         pairs = overlap.overlap_matrix(auds)
@@ -100,15 +94,14 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
             run.save()
     except Exception as exc:
         log.exception("Overlap recompute failed for campaign %s", campaign_id)
-        ScoreRun.objects.filter(pk=run.pk).update(
-            status=ScoreRun.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
-        )
+        score_run_fail(run, exc)
         raise
     return run
 
 
 def enqueue_overlap_recompute(campaign_id: int) -> None:
     """Queue `scoring.tasks.recompute_overlaps` on commit."""
+    # Imported here: scoring.tasks imports this module to run the recompute it queues.
     from scoring.tasks import recompute_overlaps
 
     delay_on_commit(recompute_overlaps, campaign_id)
@@ -174,14 +167,14 @@ def roster_optimise(
     )
     ids = list(dict.fromkeys([*roster_fees, *_candidate_ids(campaign, top_n), *must_include]))
     scores = {
-        m.creator_id: m
-        for m in MatchScore.objects.filter(campaign=campaign, creator_id__in=ids).select_related(
-            "creator"
-        )
+        score.creator_id: score
+        for score in MatchScore.objects.filter(
+            campaign=campaign, creator_id__in=ids
+        ).select_related("creator")
     }
-    metrics = {m.creator_id: m for m in CreatorMetrics.objects.filter(creator_id__in=ids)}
-    auds = {a.creator_id: a for a in audiences(ids, with_samples=True)}
-    creators = {c.pk: c for c in Creator.objects.filter(pk__in=ids)}
+    metrics = {row.creator_id: row for row in CreatorMetrics.objects.filter(creator_id__in=ids)}
+    auds = {audience.creator_id: audience for audience in audiences(ids, with_samples=True)}
+    creators = {creator.pk: creator for creator in Creator.objects.filter(pk__in=ids)}
     engagement = campaign.objective == Objective.ENGAGEMENT
     candidates, no_fee = [], []
     for cid in ids:
@@ -192,22 +185,22 @@ def roster_optimise(
         if fee is None:
             no_fee.append(cid)
             continue
-        score, m = scores.get(cid), metrics.get(cid)
+        score, metric = scores.get(cid), metrics.get(cid)
         fit = score.audience_fit if score is not None else 1.0
-        if engagement and m is not None and m.er_median is not None:
-            value = creator.followers * fit * m.er_median
+        if engagement and metric is not None and metric.er_median is not None:
+            value = creator.followers * fit * metric.er_median
         else:
             value = (
                 score.target_reach
                 if score is not None and score.target_reach is not None
                 else creator.followers * fit
             )
-        a = auds.get(cid)
+        audience = auds.get(cid)
         sample = None
-        if a is not None and a.known:
-            sample = a.sample if a.sample is not None else a.sketch
+        if audience is not None and audience.known:
+            sample = audience.sample if audience.sample is not None else audience.sketch
         candidates.append(optimiser.Candidate(cid, fee, float(value), sample, estimated))
-    known = {c.creator_id for c in candidates}
+    known = {candidate.creator_id for candidate in candidates}
     missing = [cid for cid in must_include if cid not in known]
     if missing:
         raise optimiser.OptimiserError(
@@ -217,7 +210,9 @@ def roster_optimise(
     current = [cid for cid in roster_fees if cid in known]
     proposal.current_ids = current
     proposal.current_value = optimiser.roster_value(candidates, current)
-    proposal.current_cost = sum(c.cost for c in candidates if c.creator_id in set(current))
+    proposal.current_cost = sum(
+        candidate.cost for candidate in candidates if candidate.creator_id in set(current)
+    )
     proposal.objective = "expected engagements" if engagement else "unique target reach"
     if no_fee:
         proposal.notes.append(f"{len(no_fee)} candidates have no fee at all and were left out.")

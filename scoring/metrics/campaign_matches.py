@@ -1,0 +1,122 @@
+"""A MatchScore row per candidate of a campaign, from frames of the candidates, their stored
+metrics, categories, hashtags, audience sums and the organisation's track record: the six
+components, the weighted total and rank, and the inputs the breakdown shows."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from scoring.components import COMPONENTS
+from scoring.metrics.audience import audience_fit_from_sums
+from scoring.metrics.cost import cost_efficiency
+from scoring.metrics.match import match_total
+from scoring.metrics.niche import niche_fit
+from scoring.metrics.track_record import track_record
+
+# Columns of the frames campaign_matches() takes.
+CANDIDATE_FIELDS = ["id", "followers", "bio", "quoted_price"]
+METRICS_FIELDS = [
+    "creator_id",
+    "tier",
+    "er_median",
+    "er_percentile",
+    "authenticity_score",
+    "estimated_price",
+    "price_is_estimate",
+]
+
+
+def _flags(series: pd.Series) -> pd.Series:
+    """Booleans read from a nullable column: True/False, None where NULL."""
+    mapped = series.map({True: True, False: False, "t": True, "f": False, "True": True})
+    return mapped.astype(object).where(mapped.notna(), None)
+
+
+def campaign_matches(
+    *,
+    campaign_id: int,
+    candidates: pd.DataFrame,
+    metrics: pd.DataFrame,
+    hashtags: pd.Series,
+    categories: pd.DataFrame,
+    audience_sums: pd.DataFrame,
+    targets: dict[str, list[str]],
+    history: pd.DataFrame,
+    brand_id: int,
+    niche_ids: list[int],
+    keywords: list[str],
+    excluded_keywords: list[str],
+    weights: dict[str, float],
+) -> pd.DataFrame:
+    """MatchScore rows (without run/computed_at), one per candidate, in the candidates' order.
+
+    candidates: CANDIDATE_FIELDS indexed by id; metrics (METRICS_FIELDS but creator_id, numbers
+    as floats) and hashtags (all of a candidate's hashtags as one text) indexed like the
+    candidates, NaN where a candidate has none; categories: (creator_id, category_id) pairs;
+    audience_sums: per candidate and targeted dimension its total and inside shares; history:
+    scoring.metrics.track_record's frame. attrs["weight_share"] holds the weight shares,
+    attrs["dims"] the targeted dimensions estimated_dims_mask's bits stand for."""
+    ids = candidates.index
+    niche_in = pd.DataFrame(
+        {
+            "id": ids,
+            "text": (
+                candidates["bio"].fillna("").astype(str) + " " + hashtags.fillna("")
+            ).to_numpy(),
+        }
+    )
+    niche = niche_fit(
+        niche_in,
+        niche_ids=niche_ids,
+        keywords=keywords,
+        excluded=excluded_keywords,
+        categories=categories,
+    )
+    audience = audience_fit_from_sums(ids, audience_sums, targets)
+    record = track_record(ids, history, brand_id=brand_id)
+    followers = pd.to_numeric(candidates["followers"], errors="coerce").astype(float)
+    price = metrics["estimated_price"]
+    components = pd.DataFrame(index=ids)
+    components["audience_fit"] = audience["audience_fit"]
+    components["niche_fit"] = niche["niche_fit"]
+    # Without metrics yet, engagement and authenticity are neutral and marked estimated.
+    components["engagement"] = metrics["er_percentile"].fillna(0.5)
+    components["authenticity"] = (metrics["authenticity_score"] / 100).fillna(0.5)
+    components["cost_efficiency"] = cost_efficiency(
+        followers, metrics["er_median"], price.fillna(np.inf)
+    )
+    components["track_record"] = record["track_record"]
+    components = components.astype(float).fillna(0.5).clip(0, 1)
+    scored = match_total(components, weights)
+    out = pd.DataFrame(
+        {
+            "campaign_id": campaign_id,
+            "creator_id": ids,
+            "rank": scored["rank"].astype(int).to_numpy(),
+            "total": scored["total"].to_numpy(),
+        }
+    )
+    for name in COMPONENTS:
+        out[name] = scored[name].to_numpy()
+    out["target_reach"] = (followers * audience["audience_fit"]).to_numpy()
+    out["excluded"] = niche["excluded"].astype(bool).to_numpy()
+    # What the components were computed from (MatchScore.breakdown() shows them). The
+    # estimated audience dimensions travel as a bit mask over attrs["dims"].
+    dims = [dim for dim, buckets in targets.items() if buckets]
+    mask = np.zeros(len(ids), dtype=np.int64)
+    for bit, dim in enumerate(dims):
+        mask |= audience[f"estimated_{dim}"].to_numpy(dtype=bool).astype(np.int64) << bit
+    out["estimated_dims_mask"] = mask
+    out["category_match"] = niche["category_match"].to_numpy(dtype=float)
+    out["keyword_share"] = niche["keyword_share"].to_numpy(dtype=float)
+    out["er_median"] = metrics["er_median"].to_numpy(dtype=float)
+    out["authenticity_score"] = metrics["authenticity_score"].to_numpy(dtype=float)
+    out["price"] = price.to_numpy(dtype=float)
+    out["past_deliverables"] = record["n"].to_numpy(dtype=np.int64)
+    out["engagement_estimated"] = metrics["er_percentile"].isna().to_numpy()
+    out["price_estimated"] = (~_flags(metrics["price_is_estimate"]).eq(False)).to_numpy(dtype=bool)
+    weight_sum = sum(weights.values())
+    out.attrs["weight_share"] = {n: float(weights.get(n, 0) / weight_sum) for n in COMPONENTS}
+    out.attrs["dims"] = dims
+    return out
