@@ -8,6 +8,8 @@ class CampaignsConfig(AppConfig):
         # Register the "outcomes" import kind with the creators import machinery; revoke API
         # tokens when their user's password changes or the account is deactivated.
         from campaigns import signals
-        from campaigns.outcomes import importing  # noqa: F401
+        from campaigns.outcomes import importing
+        from creators.importing.registry import register
 
         signals.connect()
+        register(importing.KIND)
