@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from creators.importing.hooks import audience_samples_changed
 from creators.importing.kinds.common import (
     HANDLE,
     PLATFORM,
@@ -173,29 +174,8 @@ def _followers_apply(frame, ctx) -> ApplyResult:
         batch_size=500,
     )
     if result.creator_ids:
-        _enqueue_overlap_recompute(result.creator_ids)
+        audience_samples_changed.send(sender="followers", creator_ids=result.creator_ids)
     return result
-
-
-def _enqueue_overlap_recompute(creator_ids: set[int]) -> None:
-    """New audience samples change the overlaps of every campaign that computes them: those with
-    one of these creators on the roster or among the top matches the recompute takes. Each gets
-    an overlap recompute queued on commit, so a failed import queues nothing."""
-    from campaigns.models import Campaign
-    from scoring.overlap_services import OVERLAP_TOP_N, enqueue_overlap_recompute
-
-    ids = sorted(creator_ids)
-    on_roster = Campaign.objects.filter(roster__creator_id__in=ids)
-    top_matches = Campaign.objects.filter(
-        match_scores__creator_id__in=ids,
-        match_scores__excluded=False,
-        match_scores__rank__lte=OVERLAP_TOP_N,
-    )
-    campaign_ids = set(on_roster.values_list("pk", flat=True)) | set(
-        top_matches.values_list("pk", flat=True)
-    )
-    for campaign_id in sorted(campaign_ids):
-        enqueue_overlap_recompute(campaign_id)
 
 
 KIND = KindSpec(
