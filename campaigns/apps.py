@@ -6,4 +6,7 @@ class CampaignsConfig(AppConfig):
 
     def ready(self) -> None:
         # Register the "outcomes" import kind with the creators import machinery.
-        from campaigns.outcomes import importing  # noqa: F401
+        from campaigns.outcomes import importing
+        from creators.importing.registry import register
+
+        register(importing.KIND)

@@ -10,7 +10,6 @@ from itertools import islice
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
@@ -18,9 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 from creators.import_forms import ImportUploadForm, MappingForm
 from creators.importing.readers import ImportFileError, read_table
 from creators.importing.registry import get_kind
-from creators.importing.services import import_job_create, mapping_remember, resolve_mapping
+from creators.importing.services import (
+    import_job_create,
+    import_job_queue,
+    mapping_remember,
+    resolve_mapping,
+)
 from creators.models import ImportJob, ImportStatus
-from creators.tasks import run_import
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
 
@@ -103,7 +106,7 @@ def preview(request, pk: int):
                 headers=table.headers,
                 mapping={k: v for k, v in mapping.items() if v},
             )
-        transaction.on_commit(lambda: run_import.delay(job.pk))
+        import_job_queue(job=job)
         return redirect("creators:import_detail", pk=job.pk)
     context = {
         "job": job,

@@ -329,7 +329,15 @@ class ImportJob(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Empty while an uploaded file waits for its preview to be confirmed: no worker may run it.
+    queued_at = models.DateTimeField(
+        null=True, blank=True, help_text="When it was last sent to the import worker."
+    )
     started_at = models.DateTimeField(null=True, blank=True)
+    # The stale-job check (creators.stale_jobs) reads it to tell a live run from a lost one.
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the running job last reported progress."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ImportJobQuerySet.as_manager()

@@ -4,10 +4,15 @@ Tasks are acks_late, so a worker that dies leaves its message in Redis and the m
 after the visibility timeout. What acks_late cannot save is a message Redis itself lost (a Redis
 restart without persistence, a flushed database): the job then stays "pending" or "running" and
 nothing will ever run it. The beat task `requeue_stale_imports` calls
-`import_jobs_requeue_stale` every few minutes: a job pending or running for longer than
-STALE_AFTER with no message for it in the broker (queued, or delivered and not yet acknowledged)
-and no worker executing it is sent again. Sending twice is harmless: run_import is idempotent
-and single-flight per job.
+`import_jobs_requeue_stale` every few minutes, which tells a lost job by the job's own row, never
+by the broker's insides:
+- a queued job still pending STALE_AFTER after it was sent has lost its message;
+- a running job whose heartbeat (the progress it saves per chunk read) is older than STALE_AFTER,
+  and whose single-flight lock no database session holds, has lost its worker (the lock goes
+  with the worker's connection; a job busy writing, which saves no progress, still holds it).
+Both are marked waiting again and sent again. Sending twice is harmless: run_import is
+idempotent and single-flight per job. An upload waiting for its preview to be confirmed was
+never queued (queued_at is empty): it is never sent.
 
 A job still "running" past the task time limit (plus a margin) has no task left whatever the
 broker holds: the worker kills a task there, and a killed task's message is acknowledged, so
@@ -16,22 +21,23 @@ re-sending it would only run into the limit again. Such a job is marked failed, 
 
 from __future__ import annotations
 
-import base64
-import json
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from creators.models import ImportJob, ImportStatus
+from creators.tasks import run_import
+from matchmaker.celery import single_flight_held
 
 logger = logging.getLogger(__name__)
 
 STALE_AFTER = timedelta(minutes=5)
 TIME_LIMIT_MARGIN = timedelta(minutes=5)
-RUN_IMPORT = "creators.tasks.run_import"
+RUN_IMPORT_LOCK = "creators.run_import"  # the single_flight name creators.tasks.run_import holds
 REQUEUED = "Its task was lost (the queue restarted); it was queued again."
 TIMED_OUT = (
     "The import stopped before it finished: it ran past the task time limit or its worker was "
@@ -39,58 +45,19 @@ TIMED_OUT = (
 )
 
 
-def _job_id_of(message: dict) -> int | None:
-    """The job id of a run_import message in kombu's Redis format (protocol 2), else None."""
-    headers = message.get("headers") or {}
-    if headers.get("task") != RUN_IMPORT:
-        return None
-    try:
-        body = message["body"]
-        if message.get("properties", {}).get("body_encoding") == "base64":
-            body = base64.b64decode(body)
-        args = json.loads(body)[0]
-        return int(args[0])
-    except (KeyError, IndexError, TypeError, ValueError):
-        return None
-
-
-def queued_import_job_ids(app, connection) -> set[int]:
-    """Job ids with a run_import message in the broker: waiting in a queue, or delivered to a
-    worker and not acknowledged yet (the redelivery that acks_late promises)."""
-    # A connection of its own: a channel that consumed (inspect's replies) cannot be reused.
-    with connection.clone() as conn:
-        channel = conn.default_channel
-        client = channel.client
-        raw: list[bytes] = []
-        for queue in {app.conf.task_default_queue, *app.amqp.queues.keys()}:
-            for priority in channel.priority_steps:
-                raw.extend(client.lrange(channel._q_for_pri(queue, priority), 0, -1))
-        messages = [json.loads(item) for item in raw]
-        for item in client.hvals(channel.unacked_key):
-            messages.append(json.loads(item)[0])  # [message, exchange, routing key]
-    return {job_id for m in messages if (job_id := _job_id_of(m)) is not None}
-
-
-def running_import_job_ids(app, connection, timeout: float = 1.0) -> set[int]:
-    """Job ids a live worker is executing right now (its message may be gone with Redis)."""
-    with connection.clone() as conn:
-        replies = app.control.inspect(timeout=timeout, connection=conn).active() or {}
-    ids = set()
-    for tasks in replies.values():
-        for task in tasks:
-            if task.get("name") == RUN_IMPORT and task.get("args"):
-                ids.add(int(task["args"][0]))
-    return ids
-
-
 def stale_import_jobs(now=None, older_than: timedelta = STALE_AFTER):
-    """Jobs that should have run by now: pending since before the cut-off, or running and
-    started before it. Whether their task is still alive is checked separately."""
+    """Jobs that should have shown progress by now: queued and still pending since before the
+    cut-off, or running with no heartbeat since then. Whether a worker still holds a running
+    one is checked separately (its lock)."""
     cutoff = (now or timezone.now()) - older_than
-    return ImportJob.objects.filter(
-        Q(status=ImportStatus.PENDING, created_at__lt=cutoff)
-        | Q(status=ImportStatus.RUNNING, started_at__lt=cutoff)
-    ).order_by("pk")
+    return (
+        ImportJob.objects.alias(last_beat=Coalesce("heartbeat_at", "started_at"))
+        .filter(
+            Q(status=ImportStatus.PENDING, queued_at__lt=cutoff)
+            | Q(status=ImportStatus.RUNNING, last_beat__lt=cutoff)
+        )
+        .order_by("pk")
+    )
 
 
 def import_jobs_fail_timed_out(*, now=None) -> list[int]:
@@ -109,35 +76,25 @@ def import_jobs_fail_timed_out(*, now=None) -> list[int]:
 
 def import_jobs_requeue_stale(*, older_than: timedelta = STALE_AFTER, connection=None) -> list[int]:
     """Fail the jobs running past the time limit, then send run_import again for every other
-    stale job no message and no worker holds. Returns the re-sent job ids. `connection` is a
-    kombu broker connection (the app's broker by default)."""
-    from creators.tasks import run_import
-    from matchmaker.celery import app
-
+    stale job no worker holds. Returns the re-sent job ids. `connection` is a kombu broker
+    connection to send on (the app's broker by default)."""
     import_jobs_fail_timed_out()
     candidates = list(stale_import_jobs(older_than=older_than).values_list("pk", "status"))
-    if not candidates:
-        return []
-    own = connection is None
-    conn = app.connection_for_write() if own else connection
-    try:
-        live = queued_import_job_ids(app, conn) | running_import_job_ids(app, conn)
-        requeued = []
-        for pk, status in candidates:
-            if pk in live:
-                continue
-            # A running job with no task is not running any more: show it as waiting again.
-            changed = ImportJob.objects.filter(pk=pk, status=status).update(
-                status=ImportStatus.PENDING, message=REQUEUED
-            )
-            if not changed:
-                continue  # it finished meanwhile
-            result = run_import.apply_async((pk,), connection=conn)
-            ImportJob.objects.filter(pk=pk).update(task_id=result.id)
-            requeued.append(pk)
-    finally:
-        if own:
-            conn.release()
+    running = [pk for pk, status in candidates if status == ImportStatus.RUNNING]
+    held = single_flight_held(RUN_IMPORT_LOCK, running)
+    requeued = []
+    for pk, status in candidates:
+        if pk in held:
+            continue  # a live worker is on it, busy between two heartbeats
+        # A running job with no task is not running any more: show it as waiting again.
+        changed = ImportJob.objects.filter(pk=pk, status=status).update(
+            status=ImportStatus.PENDING, message=REQUEUED, queued_at=timezone.now()
+        )
+        if not changed:
+            continue  # it finished meanwhile
+        result = run_import.apply_async((pk,), connection=connection)
+        ImportJob.objects.filter(pk=pk).update(task_id=result.id)
+        requeued.append(pk)
     if requeued:
         logger.warning(
             "re-queued %d import job(s) whose task was lost: %s", len(requeued), requeued

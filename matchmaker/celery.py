@@ -52,7 +52,7 @@ def single_flight(name: str, object_id: int) -> Iterator[None]:
     """
     from django.db import DatabaseError, connection
 
-    key = (zlib.crc32(name.encode()) & 0x7FFFFFFF, int(object_id))
+    key = _lock_key(name, object_id)
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_lock(%s, %s)", key)
     try:
@@ -65,6 +65,28 @@ def single_flight(name: str, object_id: int) -> Iterator[None]:
             # The connection broke (the lock went with it) or its transaction is aborted (the
             # lock is released when the connection closes; the same session may re-take it).
             pass
+
+
+def _lock_key(name: str, object_id: int) -> tuple[int, int]:
+    return zlib.crc32(name.encode()) & 0x7FFFFFFF, int(object_id)
+
+
+def single_flight_held(name: str, object_ids: list[int]) -> set[int]:
+    """Which of `object_ids` a session holds the single_flight lock of (name, id) for: a task
+    running them on a live connection. Reads pg_locks; takes no lock itself."""
+    from django.db import connection
+
+    if not object_ids:
+        return set()
+    classid, _ = _lock_key(name, 0)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND granted "
+            "AND database = (SELECT oid FROM pg_database WHERE datname = current_database()) "
+            "AND classid = %s AND objsubid = 2 AND objid = ANY(%s)",
+            [classid, [int(i) for i in object_ids]],
+        )
+        return {int(objid) for (objid,) in cursor.fetchall()}
 
 
 MAX_DELIVERIES = 3

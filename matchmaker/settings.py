@@ -238,6 +238,9 @@ IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 1000)
 IMPORT_FILE_RETENTION_DAYS = env_int("IMPORT_FILE_RETENTION_DAYS", 30)
 IMPORT_MAX_XLSX_UNCOMPRESSED_MB = env_int("IMPORT_MAX_XLSX_UNCOMPRESSED_MB", 1024)
 IMPORT_MAX_XLSX_RATIO = env_int("IMPORT_MAX_XLSX_RATIO", 100)
+# An import that changed more than this share of the catalogue recomputes every creator's
+# metrics in one run, instead of sending its changed ids 1,000 at a time.
+IMPORT_RECOMPUTE_ALL_PERCENT = env_int("IMPORT_RECOMPUTE_ALL_PERCENT", 20)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A file over IMPORT_MAX_UPLOAD_BYTES stops being stored as it arrives, not after it is on disk.
 FILE_UPLOAD_HANDLERS = [

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from campaigns.models import Deliverable, Outcome, RosterEntry, Stage
 from campaigns.outcomes.services import REVENUE_LIMIT
-from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection, register
+from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import (
     normalise_handle,
     parse_count,
@@ -148,6 +148,7 @@ def _apply(frame: pd.DataFrame, ctx) -> ApplyResult:
 
 
 # The results page offers no "skip invalid rows": a results file is recorded whole or not at all.
-register(
-    KindSpec("outcomes", "Campaign results", FIELDS, _validate, _apply, skip_invalid_offered=False)
+# CampaignsConfig.ready() registers it.
+KIND = KindSpec(
+    "outcomes", "Campaign results", FIELDS, _validate, _apply, skip_invalid_offered=False
 )

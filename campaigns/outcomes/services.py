@@ -277,8 +277,7 @@ def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
     All or nothing: a job with rejected rows ends FAILED, lists each row's column, value and
     reason in `errors`, and writes nothing. Raises ValidationError for a file refused before
     it is stored (type, size, or content that is certainly not a table, a zip bomb)."""
-    from creators.importing.services import import_job_create
-    from creators.tasks import run_import
+    from creators.importing.services import import_job_create, import_job_queue
 
     name = (original_name or "").strip() or "results.csv"
     if not name.lower().endswith(OUTCOMES_UPLOAD_SUFFIXES):
@@ -303,5 +302,5 @@ def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
             )
         except ValueError as exc:  # empty, or content that is not a table
             raise ValidationError(str(exc), code="content") from None
-        delay_on_commit(run_import, job.pk)
+        import_job_queue(job=job)
     return job

@@ -8,7 +8,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
-from creators.importing.services import import_job_create
+from creators.importing.services import import_job_create, import_job_queue
 from creators.importing.uploads import content_problem, size_problem
 from creators.models import ImportJob, ImportKind, Platform
 from matchmaker.api.permissions import IsStaff
@@ -61,8 +61,6 @@ class ImportJobList(generics.ListCreateAPIView):
 
     @extend_schema(request=ImportUploadSerializer, responses={201: ImportJobSerializer})
     def post(self, request, *args, **kwargs):
-        from creators.tasks import run_import
-
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
         data = upload.validated_data
@@ -78,7 +76,7 @@ class ImportJobList(generics.ListCreateAPIView):
                     skip_invalid=data["skip_invalid"],
                     sheet=data.get("sheet") or "",
                 )
-                transaction.on_commit(lambda: run_import.delay(job.pk))
+                import_job_queue(job=job)
         except ValueError as exc:
             raise ValidationError({"file": [str(exc)]}) from None
         return Response(ImportJobSerializer(job).data, status=status.HTTP_201_CREATED)

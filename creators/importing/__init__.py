@@ -2,7 +2,7 @@
 
 Modules: readers (files -> row chunks), columns (header synonyms, mapping detection), values (THE
 parser of human numbers/shares/handles/platforms/countries/dates), registry (KindSpec and the
-registry of kinds), kinds (the four built-in kinds), services (import_job_create,
+registry of kinds), kinds/ (the four built-in kinds, one module each), services (import_job_create,
 import_job_run, mapping_remember). The task is creators.tasks.run_import(job_id).
 
 Registering another kind (e.g. "outcomes" from campaigns) without copying this machinery:
@@ -16,14 +16,14 @@ Registering another kind (e.g. "outcomes" from campaigns) without copying this m
     def apply(frame, ctx):      # inside the import transaction; set-based writes
         return ApplyResult(created=..., updated=..., unchanged=...)
 
-    register(KindSpec("outcomes", "Campaign results",
-                      (FieldSpec("handle", normalise_handle, True, ("username",)), ...),
-                      validate, apply))
+    OUTCOMES = KindSpec("outcomes", "Campaign results",
+                        (FieldSpec("handle", normalise_handle, True, ("username",)), ...),
+                        validate, apply)
 
 A kind may also pass chunk_writer=... (registry.ChunkWriter) to have its chunks written while
 the rest of the file is read; profiles does on PostgreSQL.
 
-Import that module from the app's AppConfig.ready(). Create jobs with
+Register it from the app's AppConfig.ready(): register(OUTCOMES). Create jobs with
 import_job_create(kind="outcomes", scope={"campaign_id": ...}, ...): the job, progress, error
 report, all-or-nothing and skip-invalid behaviour come for free.
 """

@@ -1,6 +1,7 @@
 """Reading uploaded tables: CSV (sniffed delimiter, quotes, CRLF, BOM, UTF-16, Latin-1
 fallback, decorative ==== lines skipped) and XLSX (openpyxl's sheet parser), always in chunks of
-rows so a 1M-row file never sits in memory as Python objects all at once.
+rows so a 1M-row file never sits in memory as Python objects all at once. The CSV reader is
+here; the XLSX one is in workbooks, what both share in tables.
 
 `read_table(path)` returns a `Table`: the header row and an iterator of DataFrames of strings
 (every cell as text, None for empty), each frame indexed by the 1-based line/row number in the
@@ -19,32 +20,27 @@ import codecs
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
 from itertools import chain, islice
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from defusedxml import DefusedXmlException
-from django.conf import settings
 
-CHUNK_ROWS = 50_000
+from creators.importing.tables import (
+    CHUNK_ROWS,
+    DECORATIVE,
+    ImportFileError,
+    Table,
+    max_columns,
+    rows_frame,
+    too_wide,
+)
+from creators.importing.workbooks import read_xlsx
+
+__all__ = ["ACCEPTED_SUFFIXES", "CHUNK_ROWS", "ImportFileError", "Table", "read_table"]
+
 ACCEPTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
-_DECORATIVE = re.compile(r"^[\s=\-_*#~+|]*$")
-
-
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read; the message says why, for the person who uploaded it."""
-
-
-@dataclass
-class Table:
-    headers: list[str]
-    chunks: Iterator[pd.DataFrame]
-    delimiter: str = ""  # of a CSV; empty for a workbook
-
 
 # Byte order marks, longest first (the UTF-32 LE mark starts like the UTF-16 LE one).
 _BOMS = (
@@ -99,17 +95,6 @@ def _looks_binary(head: bytes) -> bool:
     return control > max(4, len(head) // 100)
 
 
-def max_columns() -> int:
-    return settings.IMPORT_MAX_COLUMNS
-
-
-def _too_wide(what: str, columns: int) -> ImportFileError:
-    return ImportFileError(
-        f"{what} has {columns:,} columns; a file may have at most {max_columns():,} "
-        "(IMPORT_MAX_COLUMNS). Remove the columns nobody needs, or check the delimiter."
-    )
-
-
 def read_table(
     path: str | Path, *, sheet: str | None = None, chunk_rows: int = CHUNK_ROWS
 ) -> Table:
@@ -122,7 +107,7 @@ def read_table(
     if not head.strip():
         raise ImportFileError("The file is empty.")
     if head[:4] == b"PK\x03\x04":
-        return _read_xlsx(path, sheet=sheet, chunk_rows=chunk_rows)
+        return read_xlsx(path, sheet=sheet, chunk_rows=chunk_rows)
     if path.suffix.lower() == ".xlsx":
         raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
     if _wide_encoding(head) is None and _looks_binary(head):
@@ -136,7 +121,7 @@ def read_table(
 def _numbered_lines(path: Path, encoding: str) -> Iterator[tuple[int, str]]:
     with path.open(encoding=encoding, newline="") as handle:
         for number, line in enumerate(handle, start=1):
-            if _DECORATIVE.match(line):
+            if DECORATIVE.match(line):
                 continue
             yield number, line
 
@@ -163,11 +148,11 @@ def _read_csv(path: Path, head: bytes, *, chunk_rows: int) -> Table:
         delimiter = max(",;\t|", key=header.count) if any(d in header for d in ",;\t|") else ","
 
     if sample_lines[0].count(delimiter) >= _RAW_FIELDS_LIMIT * max_columns():
-        raise _too_wide("The header row", sample_lines[0].count(delimiter) + 1)
+        raise too_wide("The header row", sample_lines[0].count(delimiter) + 1)
 
     handle = path.open(encoding=encoding, newline="")
     numbered = enumerate(handle, start=1)
-    lines = ((n, line) for n, line in numbered if not _DECORATIVE.match(line))
+    lines = ((n, line) for n, line in numbered if not DECORATIVE.match(line))
 
     def header_text() -> Iterator[str]:
         # Pulls one line at a time, so after the header record `numbered` sits on the next line.
@@ -187,7 +172,7 @@ def _read_csv(path: Path, head: bytes, *, chunk_rows: int) -> Table:
         raise ImportFileError("The header row is empty.")
     if len(headers) > max_columns():
         handle.close()
-        raise _too_wide("The header row", len(headers))
+        raise too_wide("The header row", len(headers))
     if any("\x00" in h for h in headers):
         handle.close()
         position = next(i for i, h in enumerate(headers, 1) if "\x00" in h)
@@ -197,11 +182,11 @@ def _read_csv(path: Path, head: bytes, *, chunk_rows: int) -> Table:
         )
 
     def chunks() -> Iterator[pd.DataFrame]:
-        decorative = _DECORATIVE.match
+        decorative = DECORATIVE.match
         with handle:
             while raw := list(islice(numbered, chunk_rows)):
                 block = [(n, line) for n, line in raw if not decorative(line)]
-                frame = _fast_frame(headers, block, delimiter) if block else block
+                frame = _fastrows_frame(headers, block, delimiter) if block else block
                 if frame is None:
                     # A quoted field spans lines (or the quoting is unusual): the csv module
                     # reads the rest of the file, numbering each row by the line where it ends.
@@ -256,7 +241,7 @@ def _cut_lines(texts: list[str], delimiter: str, width: int) -> tuple[list[str],
     return cut, beyond
 
 
-def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str):
+def _fastrows_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str):
     """Parse a block of lines with pandas' C reader when every line is one whole record (no
     quoted line breaks, well-formed quotes) and holds no NUL (which the C reader cuts a cell
     at); None when the csv module must read it instead. Unquoted lines are cut to the header's
@@ -272,7 +257,7 @@ def _fast_frame(headers: list[str], block: list[tuple[int, str]], delimiter: str
     if widest >= max_columns():
         line_number = block[counts.index(widest)][0]
         if not quoted or widest >= _RAW_FIELDS_LIMIT * max_columns():
-            raise _too_wide(f"Line {line_number}", widest + 1)
+            raise too_wide(f"Line {line_number}", widest + 1)
         return None  # the csv module counts the fields of quoted lines exactly
     if quoted:
         well_formed = _quoted_line(delimiter).fullmatch
@@ -345,185 +330,14 @@ def _csv_module_chunks(
                 f"Line {line_numbers[-1]}: cannot be read as CSV ({exc})."
             ) from exc
         if len(row) > max_columns():
-            raise _too_wide(f"Line {line_numbers[-1]}", len(row))
+            raise too_wide(f"Line {line_numbers[-1]}", len(row))
         if not any(cell.strip() for cell in row):
             continue
         rows.append(row[: len(headers)])
         numbers.append(line_numbers[-1])
         if len(rows) >= chunk_rows:
-            yield _frame(headers, rows, numbers)
+            yield rows_frame(headers, rows, numbers)
             rows, numbers = [], []
             line_numbers.clear()
     if rows:
-        yield _frame(headers, rows, numbers)
-
-
-def _frame(headers: list[str], rows: list[list], numbers: list[int]) -> pd.DataFrame:
-    width = len(headers)
-    fixed = [(list(r) + [None] * width)[:width] for r in rows]
-    frame = pd.DataFrame(
-        fixed, columns=range(width), index=pd.Index(numbers, name="row"), dtype=object
-    )
-    frame.columns = headers
-    return frame.where(frame.notna() & (frame.astype(str).map(str.strip) != ""), None)
-
-
-def workbook_problem(file) -> str | None:
-    """Why a workbook (a path or a binary file object at 0) is refused before openpyxl opens
-    it, or None: a part that inflates more than IMPORT_MAX_XLSX_RATIO times (past 1 MB: small
-    parts compress any way they like), or parts that inflate past IMPORT_MAX_XLSX_UNCOMPRESSED_MB
-    together. The sizes are the archive's own; Python's zipfile never inflates a part past its
-    stated size (it fails the part's checksum instead), so they bound the work."""
-    try:
-        with zipfile.ZipFile(file) as archive:
-            parts = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return None  # damaged: opening it says so
-    finally:
-        if hasattr(file, "seek"):
-            file.seek(0)
-    ratio = settings.IMPORT_MAX_XLSX_RATIO
-    limit_mb = settings.IMPORT_MAX_XLSX_UNCOMPRESSED_MB
-    for part in parts:
-        inflation = part.file_size / max(part.compress_size, 1)
-        if part.file_size > 1024 * 1024 and inflation > ratio:
-            size_mb, packed_kb = part.file_size / 1024 / 1024, part.compress_size / 1024
-            return (
-                f"The workbook's part {part.filename} inflates {inflation:,.0f} times "
-                f"({size_mb:,.0f} MB from {packed_kb:,.0f} KB); at most {ratio:,} times is read "
-                "(IMPORT_MAX_XLSX_RATIO). It looks like a zip bomb; save the sheet again from "
-                "the spreadsheet program, or upload it as CSV."
-            )
-    total = sum(part.file_size for part in parts)
-    if total > limit_mb * 1024 * 1024:
-        return (
-            f"The workbook inflates to {total / 1024 / 1024:,.0f} MB; at most {limit_mb:,} MB is "
-            "read (IMPORT_MAX_XLSX_UNCOMPRESSED_MB). Split it, or upload it as CSV."
-        )
-    return None
-
-
-def _sheet_rows(worksheet) -> Iterator[tuple[int, list[tuple[int, object]]]]:
-    """(row number, [(column, value)]) for each row the sheet's XML holds, in file order.
-
-    openpyxl's read-only rows trust the sheet's <dimension>: A1:XFD1048576 in a 1.5 KB file
-    pads every row to 16,384 cells and yields a million empty rows after the last real one.
-    Its sheet parser (what those rows are made from) yields only the cells written, each with
-    its row and column, so nothing is padded and the last row read is the last one there."""
-    from openpyxl.worksheet._reader import WorkSheetParser
-
-    book = worksheet.parent
-    with worksheet._get_source() as source:
-        parser = WorkSheetParser(
-            source,
-            worksheet._shared_strings,
-            data_only=True,
-            epoch=book.epoch,
-            date_formats=book._date_formats,
-            timedelta_formats=book._timedelta_formats,
-        )
-        for number, cells in parser.parse():
-            yield number, [(cell["column"], cell["value"]) for cell in cells]
-
-
-_ENTITIES = (
-    "The workbook's XML declares entities or a document type, which are refused (they can "
-    "expand without bound or read other files). Save it again from the spreadsheet program."
-)
-
-
-def _xml_errors(rows: Iterator):
-    """The rows, with the XML's own errors said in words."""
-    try:
-        yield from rows
-    except DefusedXmlException as exc:
-        raise ImportFileError(_ENTITIES) from exc
-    except (SyntaxError, ValueError, KeyError, TypeError) as exc:  # ParseError is a SyntaxError
-        raise ImportFileError(f"The sheet cannot be read ({exc}).") from exc
-
-
-def _text_cell(value) -> object:
-    return None if value is None else (value if isinstance(value, str) else str(value))
-
-
-def _read_xlsx(path: Path, *, sheet: str | None, chunk_rows: int) -> Table:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    problem = workbook_problem(path)
-    if problem:
-        raise ImportFileError(problem)
-    # A file object, not the path: openpyxl refuses a path whose name does not end in .xlsx.
-    handle = path.open("rb")
-    try:
-        workbook = openpyxl.load_workbook(handle, read_only=True, data_only=True)
-    except (
-        zipfile.BadZipFile,
-        InvalidFileException,
-        KeyError,
-        OSError,
-        ValueError,  # DefusedXmlException is one, and openpyxl wraps it in another
-        TypeError,
-        SyntaxError,
-    ) as exc:
-        handle.close()
-        if isinstance(exc, DefusedXmlException) or isinstance(exc.__cause__, DefusedXmlException):
-            raise ImportFileError(_ENTITIES) from exc
-        raise ImportFileError("The file is not a readable .xlsx workbook.") from exc
-
-    def close() -> None:
-        workbook.close()
-        handle.close()
-
-    if sheet:
-        if sheet not in workbook.sheetnames:
-            close()
-            raise ImportFileError(
-                f"No sheet named {sheet!r}; the workbook has: {', '.join(workbook.sheetnames)}."
-            )
-        worksheet = workbook[sheet]
-    else:
-        worksheet = workbook.worksheets[0]
-    rows = _xml_errors(_sheet_rows(worksheet))
-    headers: list[str] | None = None
-    for _, cells in rows:
-        texts = {column: str(value).strip() for column, value in cells if value is not None}
-        texts = {column: text for column, text in texts.items() if text}
-        if texts and not all(_DECORATIVE.match(t) for t in texts.values()):
-            width = max(texts)
-            if width > max_columns():
-                close()
-                raise _too_wide("The header row", width)
-            headers = [texts.get(column, "") for column in range(1, width + 1)]
-            break
-    if headers is None:
-        close()
-        raise ImportFileError("The sheet is empty: it has no header row.")
-    width = len(headers)
-
-    def chunks() -> Iterator[pd.DataFrame]:
-        batch: list[list] = []
-        numbers: list[int] = []
-        try:
-            for number, cells in rows:
-                values: list = [None] * width
-                filled = False
-                for column, value in cells:
-                    if value is None or (isinstance(value, str) and not value.strip()):
-                        continue
-                    filled = True  # a cell past the header's width makes the row not blank
-                    if column <= width:
-                        values[column - 1] = _text_cell(value)
-                if not filled:
-                    continue
-                batch.append(values)
-                numbers.append(number)
-                if len(batch) >= chunk_rows:
-                    yield _frame(headers, batch, numbers)
-                    batch, numbers = [], []
-            if batch:
-                yield _frame(headers, batch, numbers)
-        finally:
-            close()
-
-    return Table(headers=headers, chunks=chunks())
+        yield rows_frame(headers, rows, numbers)

@@ -1,6 +1,7 @@
 """The registry of import kinds. A KindSpec says which fields a kind reads (with synonyms and
 required flags and the parser of each), how rows are checked and normalised as a DataFrame, and
-how the clean rows are written. See the package docstring for how to register a kind."""
+how the clean rows are written. Each app registers its kinds from its AppConfig.ready() (the
+built-in ones: CreatorsConfig); see the package docstring."""
 
 from __future__ import annotations
 
@@ -109,7 +110,6 @@ def register(spec: KindSpec) -> KindSpec:
 
 
 def get_kind(name: str) -> KindSpec:
-    _load_builtin()
     try:
         return _KINDS[name]
     except KeyError:
@@ -119,11 +119,4 @@ def get_kind(name: str) -> KindSpec:
 
 
 def kinds() -> dict[str, KindSpec]:
-    _load_builtin()
     return dict(_KINDS)
-
-
-def _load_builtin() -> None:
-    # The built-in kinds register themselves on import; other apps import their module from
-    # AppConfig.ready() (or at the top of their own code) to register theirs.
-    from creators.importing import kinds as _  # noqa: F401

@@ -1,4 +1,4 @@
-"""Import services: create a job for an uploaded file, and run it.
+"""Import services: create a job for an uploaded file, queue it, and run it.
 
 import_job_run writes every clean row in ONE transaction: a failure or a killed worker leaves
 the catalogue as it was, and rerunning the job starts over cleanly. All-or-nothing unless the job
@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
@@ -42,8 +43,8 @@ from creators.importing.registry import (
 )
 from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
-from creators.models import ImportJob, ImportStatus, SavedMapping
-from matchmaker.celery import delay_on_commit
+from creators.models import Creator, ImportJob, ImportStatus, SavedMapping
+from matchmaker.celery import app, delay_on_commit
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
@@ -51,6 +52,10 @@ MAX_LISTED_ERRORS = 10_000
 # do not overlap anything. At most PIPELINE_QUEUE prepared chunks wait for the writer.
 PIPELINE_CHUNK_ROWS = 10_000
 PIPELINE_QUEUE = 2
+# The recompute of what an import changed is sent by task name: the catalogue does not import
+# the scoring app. At most RECOMPUTE_BATCH ids go in one message.
+RECOMPUTE_METRICS = "scoring.tasks.recompute_creator_metrics"
+RECOMPUTE_BATCH = 1000
 
 
 def import_job_create(
@@ -88,6 +93,18 @@ def import_job_create(
     job.file.save(Path(original_name).name, file, save=False)
     job.save()
     return job
+
+
+def import_job_queue(*, job: ImportJob) -> None:
+    """Send the job to the import worker once the current transaction commits. Until a job is
+    queued (a catalogue upload waiting for its preview to be confirmed) nothing runs it, the
+    stale-job check (creators.stale_jobs) included."""
+    # Imported here: creators.tasks imports this module for import_job_run.
+    from creators.tasks import run_import
+
+    job.queued_at = timezone.now()
+    ImportJob.objects.filter(pk=job.pk).update(queued_at=job.queued_at)
+    delay_on_commit(run_import, job.pk)
 
 
 def resolve_mapping(
@@ -195,7 +212,7 @@ def import_job_run(*, job_id: int) -> ImportJob:
             return job
         job.status = ImportStatus.RUNNING
         job.attempts += 1
-        job.started_at = timezone.now()
+        job.started_at = job.heartbeat_at = timezone.now()
         job.rows_read = job.rows_created = job.rows_updated = job.rows_unchanged = (
             job.rows_rejected
         ) = 0
@@ -293,7 +310,11 @@ def _parsed_chunks(
             first = False
         parsed = parse_chunk(raw, mapping, spec)
         job.rows_read += len(raw)
-        ImportJob.objects.filter(pk=job.pk).update(rows_read=job.rows_read)
+        # Progress is the heartbeat: a running job whose heartbeat stops has lost its worker.
+        job.heartbeat_at = timezone.now()
+        ImportJob.objects.filter(pk=job.pk).update(
+            rows_read=job.rows_read, heartbeat_at=job.heartbeat_at
+        )
         yield parsed
     if first:
         raise ImportFileError("The file has a header row but no data rows.")
@@ -427,10 +448,21 @@ def _enqueue_changed(result: ApplyResult) -> None:
     """After the commit: recompute the metrics of the creators the import changed. The rows are
     committed by then, so a recompute that cannot be sent (or, in-process, fails) is logged and
     leaves the job's outcome as it is (matchmaker.celery.delay_on_commit)."""
-    from scoring.tasks import recompute_creator_metrics
+    if not result.creator_ids:
+        return
+    for creator_ids in recompute_batches(result.creator_ids, catalogue=Creator.objects.count()):
+        delay_on_commit(app.signature(RECOMPUTE_METRICS), creator_ids)
 
-    if result.creator_ids:
-        delay_on_commit(recompute_creator_metrics, sorted(result.creator_ids))
+
+def recompute_batches(creator_ids: set[int], *, catalogue: int) -> list[list[int] | None]:
+    """The recompute messages for the creators an import changed: sorted batches of at most
+    RECOMPUTE_BATCH ids, or one None (recompute all) once they are more than
+    IMPORT_RECOMPUTE_ALL_PERCENT of the catalogue's `catalogue` creators. A million ids never
+    travel in one message, nor land in one ScoreRun's scope."""
+    if len(creator_ids) * 100 > settings.IMPORT_RECOMPUTE_ALL_PERCENT * catalogue:
+        return [None]
+    ids = sorted(creator_ids)
+    return [ids[start : start + RECOMPUTE_BATCH] for start in range(0, len(ids), RECOMPUTE_BATCH)]
 
 
 def _estimate_rows(path: str) -> int | None:

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.files.uploadhandler import FileUploadHandler
 
-from creators.importing.readers import workbook_problem
+from creators.importing.workbooks import workbook_problem
 
 # Magic numbers of formats people upload by mistake; none can start a CSV header.
 _SIGNATURES: tuple[tuple[bytes, str], ...] = (

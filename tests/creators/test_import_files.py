@@ -11,7 +11,7 @@ from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from creators.importing.kinds import profile_stats
+from creators.importing.kinds.followers import profile_stats
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import (
     AudienceShare,

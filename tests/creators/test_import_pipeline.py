@@ -10,7 +10,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import transaction
 
-from creators.importing import kinds, services
+from creators.importing import services
+from creators.importing.kinds import profiles_writer
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import Creator, FollowerSnapshot, ImportJob, ImportStatus
 from tests.factories import CreatorFactory
@@ -98,7 +99,7 @@ def test_all_or_nothing_rolls_back_chunks_already_written(in_transaction):
 
 def test_pipelined_writes_on_another_thread_while_progress_is_saved(monkeypatch):
     seen = []
-    write = kinds._ProfilesCopyWriter.write
+    write = profiles_writer.ProfilesCopyWriter.write
 
     def write_and_look(self, payload):
         # This thread's connection is inside the import's transaction; the progress the
@@ -107,7 +108,7 @@ def test_pipelined_writes_on_another_thread_while_progress_is_saved(monkeypatch)
         seen.append((threading.current_thread().name, job.rows_read))
         write(self, payload)
 
-    monkeypatch.setattr(kinds._ProfilesCopyWriter, "write", write_and_look)
+    monkeypatch.setattr(profiles_writer.ProfilesCopyWriter, "write", write_and_look)
     job = _run(in_transaction=False, skip_invalid=True)
     assert job.status == ImportStatus.SUCCEEDED
     assert {name for name, _ in seen} == {"import-writer"}
@@ -116,7 +117,7 @@ def test_pipelined_writes_on_another_thread_while_progress_is_saved(monkeypatch)
 
 def test_a_failing_writer_fails_the_job_and_writes_nothing(monkeypatch):
     calls = []
-    insert = kinds._profiles_insert_new
+    insert = profiles_writer._profiles_insert_new
 
     def insert_then_fail(*args):
         calls.append(1)
@@ -124,7 +125,7 @@ def test_a_failing_writer_fails_the_job_and_writes_nothing(monkeypatch):
             raise RuntimeError("disk full")
         return insert(*args)
 
-    monkeypatch.setattr(kinds, "_profiles_insert_new", insert_then_fail)
+    monkeypatch.setattr(profiles_writer, "_profiles_insert_new", insert_then_fail)
     with pytest.raises(RuntimeError, match="disk full"):
         _run(in_transaction=False, skip_invalid=True)
     job = ImportJob.objects.get()

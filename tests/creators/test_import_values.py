@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import settings as hyp_settings
 from hypothesis import strategies as st
 
-from creators.importing.kinds import _text
+from creators.importing.kinds.common import text_parser
 from creators.importing.values import (
     normalise_country,
     normalise_handle,
@@ -99,7 +99,7 @@ def test_parse_distinct_fast_paths_and_text_fields():
     results, errors = parse_distinct(parse_count, values)
     assert list(results[:5]) == [48_500_000, 383_100, None, 0, 2] and results[5] == 0
     assert "not a number" in errors[2] and "not a finite number" in errors[6]
-    text = _text(5)
+    text = text_parser(5)
     results, errors = parse_distinct(text, np.array([" ab ", "   ", "toolong"], dtype=object))
     assert list(results) == ["ab", None, None]
     assert errors == {2: "longer than 5 characters"}

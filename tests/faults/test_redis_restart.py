@@ -2,7 +2,8 @@
 
 Redis here keeps nothing on disk, so a restart loses every queued message, acks_late or not.
 The loss is detected: the beat task `requeue_stale_imports` finds import jobs that should have
-run by now, sees no message and no worker for them, marks them waiting again and re-sends them.
+run by now (queued and still pending, or running with a stopped heartbeat and no worker holding
+their lock), marks them waiting again and re-sends them; it reads the job rows, not the broker.
 The test runs its own redis-server, so restarting it disturbs no one.
 """
 
@@ -19,7 +20,7 @@ from django.utils import timezone
 
 from creators.importing.services import import_job_create
 from creators.models import Creator, ImportJob, ImportStatus
-from creators.stale_jobs import REQUEUED, import_jobs_requeue_stale, queued_import_job_ids
+from creators.stale_jobs import REQUEUED, import_jobs_requeue_stale
 from creators.tasks import run_import
 from matchmaker.celery import app
 from tests.conftest import require_service
@@ -100,33 +101,43 @@ def test_beat_schedule_runs_the_stale_job_check():
     assert entry["schedule"] <= 10 * 60
 
 
+def _queued_messages(redis_url: str) -> int:
+    """Messages waiting in the default queue (a list of that name in kombu's Redis layout)."""
+    return redis.Redis.from_url(redis_url).llen(app.conf.task_default_queue)
+
+
 def test_jobs_lost_in_a_redis_restart_are_detected_and_re_sent(workers, own_redis):
     queued = _profiles_job("queued_", 12)
     # A job whose worker was running it when Redis went away, and has since died too (started
-    # within the task time limit: past it, the job is failed instead, test_stale_import_jobs).
+    # within the task time limit: past it, the job is failed instead, test_stale_import_jobs);
+    # its last heartbeat is as old as its start.
     orphan = _profiles_job("orphan_", 7)
     ImportJob.objects.filter(pk=orphan.pk).update(
-        status=ImportStatus.RUNNING, attempts=1, started_at=timezone.now() - timedelta(minutes=20)
+        status=ImportStatus.RUNNING,
+        attempts=1,
+        queued_at=timezone.now() - timedelta(minutes=21),
+        started_at=timezone.now() - timedelta(minutes=20),
     )
     with app.connection_for_write(own_redis.url) as conn:
+        ImportJob.objects.filter(pk=queued.pk).update(queued_at=timezone.now())
         run_import.apply_async((queued.pk,), connection=conn)
-        assert queued_import_job_ids(app, conn) == {queued.pk}
-        # Queued and not lost: nothing to do for it; the orphan has no message: re-sent.
-        assert import_jobs_requeue_stale(older_than=timedelta(0), connection=conn) == [orphan.pk]
-        assert queued_import_job_ids(app, conn) == {queued.pk, orphan.pk}
+        # Queued a moment ago: nothing to do for it; the orphan's heartbeat stopped: re-sent.
+        assert import_jobs_requeue_stale(connection=conn) == [orphan.pk]
+        assert _queued_messages(own_redis.url) == 2
 
     own_redis.stop()
     own_redis.start()
 
     with app.connection_for_write(own_redis.url) as conn:
-        assert queued_import_job_ids(app, conn) == set(), "the restart should have lost the queue"
-        # Not old enough yet: a job just created may simply not have been sent yet.
+        assert _queued_messages(own_redis.url) == 0, "the restart should have lost the queue"
+        # Not old enough yet: a job just queued may simply not have been taken yet.
         assert import_jobs_requeue_stale(older_than=timedelta(hours=1), connection=conn) == []
         resent = import_jobs_requeue_stale(older_than=timedelta(0), connection=conn)
         assert resent == [queued.pk, orphan.pk]
-        assert queued_import_job_ids(app, conn) == {queued.pk, orphan.pk}
-        # Idempotent: the next check finds their messages and sends nothing more.
-        assert import_jobs_requeue_stale(older_than=timedelta(0), connection=conn) == []
+        assert _queued_messages(own_redis.url) == 2
+        # Idempotent: re-sent just now, they are not stale again yet; nothing more is sent.
+        assert import_jobs_requeue_stale(connection=conn) == []
+        assert _queued_messages(own_redis.url) == 2
     for job in (queued, orphan):
         job.refresh_from_db()
         assert job.status == ImportStatus.PENDING and job.message == REQUEUED and job.task_id

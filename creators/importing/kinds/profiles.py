@@ -1,0 +1,127 @@
+"""The profiles kind: one row per creator, written by the COPY writer (profiles_writer)."""
+
+from __future__ import annotations
+
+import re
+
+from creators.importing.kinds.common import (
+    HANDLE,
+    PLATFORM,
+    language,
+    platform_column,
+    reject_duplicates,
+    text_parser,
+)
+from creators.importing.kinds.profiles_writer import ProfilesCopyWriter
+from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
+from creators.importing.values import (
+    normalise_country,
+    parse_count,
+    parse_number,
+    parse_share,
+    url_parser,
+)
+
+
+def _email(value):
+    text = text_parser(254)(value)
+    if text and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", text):
+        raise ValueError(f"not an e-mail address: {text!r}")
+    return text
+
+
+def _price(value):
+    number = parse_number(
+        value.replace("$", "").replace("€", "").replace("£", "")
+        if isinstance(value, str)
+        else value
+    )
+    if number is not None and not 0 <= number < 1e10:
+        raise ValueError(f"price out of range: {value!r}")
+    return None if number is None else round(number, 2)
+
+
+PROFILE_FIELDS = (
+    HANDLE,
+    PLATFORM,
+    FieldSpec(
+        "followers",
+        parse_count,
+        True,
+        (
+            "follower_count",
+            "followers_count",
+            "subscribers",
+            "subscriber_count",
+            "fans",
+            "audience_size",
+            "followers_total",
+        ),
+    ),
+    FieldSpec(
+        "display_name",
+        text_parser(200),
+        False,
+        ("name", "full_name", "display", "creator_name", "channel_name"),
+    ),
+    FieldSpec("following", parse_count, False, ("following_count", "follows", "followings")),
+    FieldSpec(
+        "posts_count",
+        parse_count,
+        False,
+        ("posts", "media_count", "post_count", "videos", "video_count", "number_of_posts"),
+    ),
+    FieldSpec(
+        "avg_likes",
+        parse_number,
+        False,
+        ("average_likes", "likes_avg", "mean_likes", "avg_likes_per_post"),
+    ),
+    FieldSpec(
+        "avg_comments", parse_number, False, ("average_comments", "comments_avg", "mean_comments")
+    ),
+    FieldSpec("avg_views", parse_number, False, ("average_views", "views_avg", "mean_views")),
+    FieldSpec(
+        "reported_engagement_rate",
+        parse_share,
+        False,
+        ("engagement_rate", "er", "engagement", "eng_rate", "engagement_rate_pct", "er_pct"),
+    ),
+    FieldSpec("country", normalise_country, False, ("location", "country_code", "nation")),
+    FieldSpec("language", language, False, ("lang", "language_code")),
+    FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about")),
+    FieldSpec("contact_email", _email, False, ("email", "e_mail", "contact")),
+    FieldSpec("quoted_price", _price, False, ("price", "rate", "price_per_post", "fee")),
+    FieldSpec("profile_url", url_parser(300), False, ("link", "profile_link")),
+)
+PROFILE_VALUE_FIELDS = [f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform")]
+
+
+def _profiles_validate(frame, ctx):
+    rejections: list[Rejection] = []
+    frame = platform_column(frame, ctx, rejections)
+    frame = reject_duplicates(frame, ["platform", "handle"], rejections, "handle")
+    return frame, rejections
+
+
+def _profiles_apply(frame, ctx) -> ApplyResult:
+    """The whole frame at once, through the chunk writer (a run inside a caller's transaction
+    cannot use the writer's own connection)."""
+    writer = ProfilesCopyWriter(ctx, PROFILE_VALUE_FIELDS)
+    if len(frame):
+        writer.write(writer.prepare(frame))
+    return writer.result()
+
+
+def _chunk_writer(ctx) -> ProfilesCopyWriter:
+    return ProfilesCopyWriter(ctx, PROFILE_VALUE_FIELDS)
+
+
+KIND = KindSpec(
+    "profiles",
+    "Profiles",
+    PROFILE_FIELDS,
+    _profiles_validate,
+    _profiles_apply,
+    chunk_writer=_chunk_writer,
+)
