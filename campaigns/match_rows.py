@@ -1,19 +1,21 @@
-"""The ranked matches table's rows, built as strings in Python.
+"""The ranked matches table's rows: what they read and what every row of a page shares.
 
-Fifty rows of ten cells each through template tags was most of the campaign page's server time
-with 100k scored candidates. Text from data goes through `html.escape`; numbers are formatted here.
+Fifty rows of ten cells each through Django template tags was most of the campaign page's server
+time with 100k scored candidates, so the rows are a Jinja2 partial
+(templates/jinja2/campaigns/partials/match_rows.html), fed plain values, not model instances.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
-from html import escape
+from functools import cached_property
 from types import SimpleNamespace
 
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
-from campaigns.templatetags.campaign_tags import bar_width, humanise, score100
+from campaigns.templatetags.campaign_tags import humanise
 from creators.models import Platform
+from matchmaker.lib.partials import render_jinja2
 
+ROWS_TEMPLATE = "campaigns/partials/match_rows.html"
 _PLATFORMS = dict(Platform.choices)
 
 
@@ -26,58 +28,10 @@ class MatchRowContext:
     can_edit: bool
     csrf_token: str = ""
 
-
-def component_cells(match, components) -> str:
-    """One bar cell per score component; the label is escaped, width and score come from numbers."""
-    cells = []
-    for name, label in _labels(components):
-        value = getattr(match, name, None)
-        score = score100(value)
-        cells.append(
-            f'<td title="{label}: {score}"><div class="bar" role="img" '
-            f'aria-label="{label} {score} of 100"><span class="{bar_width(value)}"></span></div></td>'
-        )
-    return "".join(cells)
-
-
-@lru_cache(maxsize=8)
-def _labels(components: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    """(name, escaped label) per component: the same six for every row of every page."""
-    return tuple((name, escape(humanise(name))) for name in components)
-
-
-def _roster_cell(match, ctx: MatchRowContext, handle: str) -> str:
-    if match.on_roster:  # annotated by campaigns.selectors.campaign_matches_page
-        return '<span class="badge badge-good">On roster</span>'
-    if not ctx.can_edit:
-        return ""
-    action = f"{ctx.base_url}matches/{match.creator_id}/shortlist/"
-    return (
-        f'<form method="post" action="{action}" hx-post="{action}" '
-        f'hx-target="#shortlist-{match.creator_id}" hx-swap="innerHTML">'
-        f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(ctx.csrf_token)}">'
-        f'<button type="submit" class="button small" aria-label="Shortlist @{handle}">'
-        "Shortlist</button></form>"
-    )
-
-
-def match_row(match, ctx: MatchRowContext) -> str:
-    """One <tr>: rank, creator (platform, country, brand-safety flag), followers, total, bars."""
-    creator = match.creator
-    handle = escape(creator.handle)
-    where = escape(_PLATFORMS.get(creator.platform, creator.platform))
-    if creator.country:
-        where += f" · {escape(creator.country)}"
-    flag = ' <span class="badge badge-bad">Brand-safety hit</span>' if match.excluded else ""
-    return (
-        f'<tr><td class="num">{match.rank}</td>'
-        f'<td><a href="{ctx.base_url}matches/{match.creator_id}/">@{handle}</a> '
-        f'<span class="muted small">{where}</span>{flag}</td>'
-        f'<td class="num">{creator.followers:,}</td>'
-        f'<td class="num"><strong>{score100(match.total)}</strong></td>'
-        f"{component_cells(match, ctx.components)}"
-        f'<td id="shortlist-{match.creator_id}">{_roster_cell(match, ctx, handle)}</td></tr>'
-    )
+    @cached_property
+    def labels(self) -> tuple[tuple[str, str], ...]:
+        """(name, label) per score component: computed once per page, not per cell."""
+        return tuple((name, humanise(name)) for name in self.components)
 
 
 # What a row shows, read with values(): building 50 MatchScore and 50 Creator instances (with
@@ -92,7 +46,7 @@ def row_values(components) -> tuple[str, ...]:
 
 
 def light_rows(values, components) -> list[SimpleNamespace]:
-    """values() dicts as rows with the attributes match_row reads (match.creator.handle...)."""
+    """values() dicts as rows with the attributes the row template reads (match.creator.handle...)."""
     rows = []
     for value in values:
         creator = SimpleNamespace(
@@ -109,4 +63,5 @@ def light_rows(values, components) -> list[SimpleNamespace]:
 
 
 def match_rows(matches, ctx: MatchRowContext) -> SafeString:
-    return mark_safe("".join(match_row(match, ctx) for match in matches))
+    """The <tr> of every row (light rows) of a page of matches."""
+    return render_jinja2(ROWS_TEMPLATE, {"rows": matches, "ctx": ctx, "platforms": _PLATFORMS})
