@@ -1,9 +1,11 @@
 """Discovery pages under /creators/: the list (filter, sort, paginate, export, shortlist in
 place) and a creator's profile."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404, render
+from django.middleware.csrf import get_token
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
@@ -13,18 +15,12 @@ from campaigns.models import Campaign
 from campaigns.selectors import creator_roster_entries
 from campaigns.services import roster_entry_add
 from creators.models import Creator
-from creators.rows import (
-    VALUES,
-    RowContext,
-    discovery_row,
-    discovery_rows,
-    light_rows,
-    metrics_of,
-)
+from creators.rows import VALUES, RowContext, discovery_rows, light_rows, metrics_of
 from creators.selectors import creator_profile
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
+from matchmaker.lib.redirects import safe_next
 from scoring.overlap_selectors import new_audience_gain
 
 PAGE_SIZE = 25
@@ -80,6 +76,8 @@ def discovery(request):
             editable_campaigns=form.editable_campaigns,
             campaign=campaign,
             show_new_audience=filters["sort"] == "new_audience",
+            csrf_token=get_token(request) if form.editable_campaigns else "",
+            next_url=request.get_full_path(),
         )
         context.update(
             page=page,
@@ -147,7 +145,8 @@ def export(request):
 @login_required
 @require_POST
 def shortlist(request, pk: int):
-    """Add a creator to one of the user's editable campaigns; answers with the updated row."""
+    """Add a creator to one of the user's editable campaigns; answers htmx with the updated row,
+    a plain form post with a redirect back to the discovery page it came from."""
     creator = get_object_or_404(Creator, pk=pk)
     try:
         campaign_id = int(request.POST.get("campaign", ""))
@@ -159,8 +158,14 @@ def shortlist(request, pk: int):
         Campaign.objects.for_user(request.user, write=True), pk=campaign_id
     )
     roster_entry_add(campaign=campaign, creator=creator, user=request.user)
-    row = discovery_creators(filters={"campaign": campaign}).get(pk=creator.pk)
-    row.is_shortlisted = True
+    back = safe_next(request, reverse("creators:discovery"))
+    if not wants_partial(request):
+        messages.success(request, f"{creator} added to the shortlist of “{campaign.name}”.")
+        return redirect(back)
+    rows = light_rows(
+        discovery_creators(filters={"campaign": campaign}).filter(pk=creator.pk).values(*VALUES)
+    )
+    rows[0].is_shortlisted = True
     row_context = RowContext.build(
         creators_base=reverse("creators:discovery"),
         editable_campaigns=Campaign.objects.for_user(request.user, write=True)
@@ -168,8 +173,10 @@ def shortlist(request, pk: int):
         .values_list("pk", "name"),
         campaign=campaign,
         shortlisted_to=campaign,
+        csrf_token=get_token(request),
+        next_url=back,
     )
-    return HttpResponse(discovery_row(row, row_context))
+    return HttpResponse(discovery_rows(rows, row_context))
 
 
 @login_required

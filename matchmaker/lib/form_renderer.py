@@ -76,8 +76,17 @@ def _field(context: dict) -> str:
     if field.is_hidden:
         return str(field)
     errors = field.errors
-    help_text = f'<small class="help">{field.help_text}</small>' if field.help_text else ""
-    messages = "".join(f'<small class="error" role="alert">{_text(e)}</small>' for e in errors)
+    # The ids the widget's aria-describedby names (BoundField.aria_describedby).
+    help_id = f' id="{_text(field.auto_id)}_helptext"' if field.auto_id else ""
+    error_id = f' id="{_text(field.auto_id)}_error"' if field.auto_id else ""
+    help_text = f'<small class="help"{help_id}>{field.help_text}</small>' if field.help_text else ""
+    messages = (
+        f'<div class="errors"{error_id}>'
+        + "".join(f'<small class="error" role="alert">{_text(e)}</small>' for e in errors)
+        + "</div>"
+        if errors
+        else ""
+    )
     return (
         f'<div class="field{" field-error" if errors else ""}">\n'
         f'  <label for="{_text(field.id_for_label)}">{_text(field.label)}</label>\n'

@@ -2,6 +2,7 @@
 widget it builds, with awkward values (markup in values and labels, booleans in attrs, groups)."""
 
 import datetime
+import re
 
 import pytest
 from django import forms
@@ -107,3 +108,42 @@ def test_the_projects_forms_render_as_before(world):
 
 def test_settings_use_the_fast_renderer():
     assert settings.FORM_RENDERER == "matchmaker.lib.form_renderer.FastRenderer"
+
+
+@pytest.mark.parametrize("fast", [True, False], ids=["fast", "template"])
+def test_aria_describedby_points_at_help_and_errors(fast):
+    """Every id a widget's aria-describedby names is on the help text or the errors of its group,
+    built in Python and by templates/partials/field.html (the parity test compares the two)."""
+    form = Awkward(data={"text": "x" * 30, "number": "-1"}, renderer=FastRenderer())
+    form.is_valid()
+
+    def group(name):
+        field = form[name]
+        return (
+            field.as_field_group()
+            if fast
+            else render_to_string("partials/field.html", {"field": field})
+        )
+
+    for name in ("text", "number", "blank"):
+        html = group(name)
+        named = re.search(r'aria-describedby="([^"]*)"', html)
+        expected = [
+            *([f"id_{name}_helptext"] if form.fields[name].help_text else []),
+            *([f"id_{name}_error"] if form.errors.get(name) else []),
+        ]
+        assert (named.group(1).split() if named else []) == expected, name
+        for target in expected:
+            assert html.count(f'id="{target}"') == 1, (name, target)
+    assert '<small class="help" id="id_text_helptext">x</small>' in group("text")
+    assert '<div class="errors" id="id_number_error"><small class="error" role="alert">' in group(
+        "number"
+    )
+
+
+def test_no_ids_without_auto_id():
+    form = Awkward(data={"text": "x" * 30}, auto_id=False, renderer=FastRenderer())
+    form.is_valid()
+    group = form["text"].as_field_group()
+    assert "aria-describedby" not in group and "_helptext" not in group and "_error" not in group
+    assert group == render_to_string("partials/field.html", {"field": form["text"]}).strip()

@@ -1,0 +1,27 @@
+"""The Jinja2 environment of the hot row partials (templates/jinja2/): static(), url() and the
+number filters of the Django templates, so a Jinja2 row prints what a Django template would."""
+
+from django.templatetags.static import static
+from django.urls import reverse
+from jinja2 import Environment
+
+from campaigns.templatetags.campaign_tags import bar_width, humanise, score100
+from creators.templatetags.numbers import compact, money, pct
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def environment(**options) -> Environment:
+    env = Environment(**options)
+    env.globals.update(static=static, url=url)
+    env.filters.update(
+        compact=compact,
+        pct=pct,
+        money=money,
+        score100=score100,
+        bar_width=bar_width,
+        humanise=humanise,
+    )
+    return env
