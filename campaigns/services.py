@@ -5,13 +5,14 @@ Services take objects the caller has already scoped (views use `for_user(user, w
 each runs in one transaction and enqueues follow-up work on commit.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
+from matchmaker.lib.numbers import parse_decimal
 from scoring.overlap_services import enqueue_overlap_recompute
 
 # Brand defaults copied into a new campaign unless the caller gives its own.
@@ -187,12 +188,12 @@ def roster_entry_remove(*, entry: RosterEntry, user) -> None:
 
 
 def _parse_fee(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
     try:
-        fee = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        fee = parse_decimal(value)
+    except ValueError:
         raise ValidationError(f"The agreed fee {value!r} is not a number.") from None
+    if fee is None:
+        return None
     if fee < 0:
         raise ValidationError("The agreed fee cannot be negative.")
     return fee.quantize(Decimal("0.01"))
