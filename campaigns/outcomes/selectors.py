@@ -18,13 +18,8 @@ READING_KEYS = m.SUM_FIELDS
 
 def latest_outcomes(deliverable_ids) -> dict[int, Outcome]:
     """deliverable id -> its latest reading."""
-    latest: dict[int, Outcome] = {}
-    rows = Outcome.objects.filter(deliverable_id__in=list(deliverable_ids)).order_by(
-        "deliverable_id", "recorded_at", "id"
-    )
-    for o in rows:
-        latest[o.deliverable_id] = o  # ordered ascending: the last one wins
-    return latest
+    rows = Outcome.objects.filter(deliverable_id__in=list(deliverable_ids))
+    return {outcome.deliverable_id: outcome for outcome in rows.latest_per_deliverable()}
 
 
 def _reading(o: Outcome | None) -> dict[str, Any]:
