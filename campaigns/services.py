@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
+from matchmaker.celery import delay_on_commit
 from matchmaker.lib.numbers import parse_decimal
 from scoring.overlap_services import enqueue_overlap_recompute
 
@@ -53,7 +54,12 @@ def _enqueue_match_recompute(campaign_id: int) -> None:
         from scoring.tasks import recompute_campaign_matches
     except ImportError:  # scoring tasks not installed in this build: nothing to queue
         return
-    transaction.on_commit(lambda: recompute_campaign_matches.delay(campaign_id))
+    delay_on_commit(recompute_campaign_matches, campaign_id)
+
+
+def campaign_matches_enqueue(*, campaign: Campaign, user) -> None:
+    """Queue a recompute of the campaign's matches (the page's Recompute button)."""
+    _enqueue_match_recompute(campaign.id)
 
 
 def _check_fields(fields: dict[str, Any], allowed: frozenset, what: str) -> None:

@@ -166,12 +166,7 @@ def match_why(request, pk: int, creator_id: int):
 def recompute(request, pk: int):
     """Queue a recompute of the campaign's matches, then show its progress."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
-    try:
-        from scoring.tasks import recompute_campaign_matches
-    except ImportError:
-        messages.error(request, "Scoring is not available in this installation.")
-        return redirect("campaigns:detail", pk=pk)
-    recompute_campaign_matches.delay(campaign.id)
+    services.campaign_matches_enqueue(campaign=campaign, user=request.user)
     if wants_partial(request):
         return render(
             request,
