@@ -73,14 +73,7 @@ def _apply_campaign_fields(campaign: Campaign, fields: dict[str, Any]) -> Any:
     niches = fields.pop("niches", None)
     for name, value in fields.items():
         setattr(campaign, name, value)
-    if (
-        campaign.min_followers is not None
-        and campaign.max_followers is not None
-        and campaign.max_followers < campaign.min_followers
-    ):
-        raise ValidationError(
-            "The follower range is reversed: max followers must be at least min followers."
-        )
+    # The follower range is the model constraint's, checked by the caller's full_clean().
     if campaign.budget is not None and campaign.budget < 0:
         raise ValidationError("The budget cannot be negative.")
     return niches
