@@ -90,10 +90,8 @@ class CampaignForm(forms.ModelForm):
             del self.fields["brand"]
 
     def clean(self):
+        # The follower range is checked by the model's constraint (its message shows here).
         data = super().clean()
-        low, high = data.get("min_followers"), data.get("max_followers")
-        if low is not None and high is not None and high < low:
-            self.add_error("max_followers", "Max followers must be at least min followers.")
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The campaign cannot end before it starts.")

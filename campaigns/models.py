@@ -109,9 +109,13 @@ class Campaign(models.Model):
             models.CheckConstraint(
                 condition=Q(min_followers__gte=0), name="campaign_min_followers_non_negative"
             ),
+            # The one statement of the follower-range rule: forms and services show its message.
             models.CheckConstraint(
                 condition=Q(max_followers__gte=F("min_followers")),
                 name="campaign_follower_range_ordered",
+                violation_error_message=(
+                    "Max followers must be at least min followers (the follower range is reversed)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)

@@ -52,3 +52,8 @@ class OutcomeQuerySet(models.QuerySet):
                 user, write=write
             )
         )
+
+    def latest_per_deliverable(self) -> "OutcomeQuerySet":
+        """Each deliverable's latest reading (highest recorded_at, then id): its result. A later
+        reading supersedes an earlier one, never adds to it. Served by the outcome_latest index."""
+        return self.order_by("deliverable_id", "-recorded_at", "-id").distinct("deliverable_id")

@@ -5,13 +5,15 @@ Services take objects the caller has already scoped (views use `for_user(user, w
 each runs in one transaction and enqueues follow-up work on commit.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
+from matchmaker.celery import delay_on_commit
+from matchmaker.lib.numbers import parse_decimal
 from scoring.services.overlaps import enqueue_overlap_recompute
 from scoring.tasks import recompute_campaign_matches
 
@@ -49,7 +51,12 @@ ROSTER_EDITABLE_FIELDS = frozenset({"agreed_fee", "notes", "owner"})
 
 def _enqueue_match_recompute(campaign_id: int) -> None:
     """Queue the campaign's match recompute once the surrounding transaction commits."""
-    transaction.on_commit(lambda: recompute_campaign_matches.delay(campaign_id))
+    delay_on_commit(recompute_campaign_matches, campaign_id)
+
+
+def campaign_matches_enqueue(*, campaign: Campaign, user) -> None:
+    """Queue a recompute of the campaign's matches (the page's Recompute button)."""
+    _enqueue_match_recompute(campaign.id)
 
 
 def _check_fields(fields: dict[str, Any], allowed: frozenset, what: str) -> None:
@@ -63,14 +70,7 @@ def _apply_campaign_fields(campaign: Campaign, fields: dict[str, Any]) -> Any:
     niches = fields.pop("niches", None)
     for name, value in fields.items():
         setattr(campaign, name, value)
-    if (
-        campaign.min_followers is not None
-        and campaign.max_followers is not None
-        and campaign.max_followers < campaign.min_followers
-    ):
-        raise ValidationError(
-            "The follower range is reversed: max followers must be at least min followers."
-        )
+    # The follower range is the model constraint's, checked by the caller's full_clean().
     if campaign.budget is not None and campaign.budget < 0:
         raise ValidationError("The budget cannot be negative.")
     return niches
@@ -184,12 +184,12 @@ def roster_entry_remove(*, entry: RosterEntry, user) -> None:
 
 
 def _parse_fee(value: Any) -> Decimal | None:
-    if value is None or value == "":
-        return None
     try:
-        fee = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        fee = parse_decimal(value)
+    except ValueError:
         raise ValidationError(f"The agreed fee {value!r} is not a number.") from None
+    if fee is None:
+        return None
     if fee < 0:
         raise ValidationError("The agreed fee cannot be negative.")
     return fee.quantize(Decimal("0.01"))

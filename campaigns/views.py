@@ -20,24 +20,17 @@ from campaigns import selectors, services
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
+from campaigns.permissions import can_edit
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
-from scoring.tasks import recompute_campaign_matches
 
 MATCHES_PER_PAGE = 50
 # The ranking shows its best 2,000 creators (40 pages), as discovery shows 40 pages: the count
 # reads up to that many rows per view (10,000 at 200 pages was most of the page's database time
 # at 100k candidates), and narrower filters (minimum score, country) reach the rest.
 MAX_MATCH_PAGES = 40
-
-
-def _can_edit(user, campaign) -> bool:
-    writable = getattr(campaign, "writable", None)  # annotated by _readable()
-    if writable is not None:
-        return writable
-    return Campaign.objects.for_user(user, write=True).filter(pk=campaign.pk).exists()
 
 
 def _readable(user):
@@ -127,12 +120,12 @@ def campaign_detail(request, pk: int):
     page.object_list = light_rows(page.object_list, COMPONENTS)
     query = request.GET.copy()
     query.pop("page", None)
-    can_edit = _can_edit(request.user, campaign)
+    editable = can_edit(request.user, campaign)
     row_context = MatchRowContext(
         base_url=reverse("campaigns:detail", args=[campaign.pk]),
         components=tuple(COMPONENTS),
-        can_edit=can_edit,
-        csrf_token=get_token(request) if can_edit else "",
+        can_edit=editable,
+        csrf_token=get_token(request) if editable else "",
     )
     context = {
         "campaign": campaign,
@@ -140,7 +133,7 @@ def campaign_detail(request, pk: int):
         "page": page,
         "rows_html": match_rows(page, row_context),
         "components": COMPONENTS,
-        "can_edit": can_edit,
+        "can_edit": editable,
         "query": query.urlencode(),
         **_run_context(campaign),
     }
@@ -173,7 +166,7 @@ def match_why(request, pk: int, creator_id: int):
 def recompute(request, pk: int):
     """Queue a recompute of the campaign's matches, then show its progress."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
-    recompute_campaign_matches.delay(campaign.id)
+    services.campaign_matches_enqueue(campaign=campaign, user=request.user)
     if wants_partial(request):
         return render(
             request,
@@ -190,7 +183,7 @@ def run_status(request, pk: int):
     campaign = get_object_or_404(_readable(request.user), pk=pk)
     context = {
         "campaign": campaign,
-        "can_edit": _can_edit(request.user, campaign),
+        "can_edit": can_edit(request.user, campaign),
         **_run_context(campaign),
     }
     response = render(request, "campaigns/_run_status.html", context)
@@ -225,7 +218,7 @@ def _board_context(request, campaign) -> dict:
     return {
         "campaign": campaign,
         "board": selectors.roster_board(campaign=campaign),
-        "can_edit": _can_edit(request.user, campaign),
+        "can_edit": can_edit(request.user, campaign),
         "stages": Stage.choices,
         "members": _members(campaign),
     }

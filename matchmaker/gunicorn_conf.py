@@ -3,11 +3,8 @@
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
-# Sync workers, 2 x cores + 1. Measured on 2 cores with PostgreSQL on the same host at 100k
-# creators: one page hammered by 8 closed-loop clients runs best with cores + 1 (3 workers:
-# discovery p95 79-87 ms; 5 workers: 85-95 ms), but the realistic mix of 16 users (short pages
-# queued behind slow searches and writes) needs the extra processes (3 workers: p95 120-130 ms;
-# 5 workers: 92-94 ms). Production traffic is the mix.
+# Sync workers, 2 x cores + 1: short pages must not queue behind slow searches and writes
+# (measured in README.md, "Latest results").
 workers = int(os.environ.get("GUNICORN_WORKERS", (os.cpu_count() or 1) * 2 + 1))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))

@@ -2,7 +2,7 @@
 in ScoringConfig.ready()."""
 
 from campaigns.models import Campaign
-from scoring.overlap_services import OVERLAP_TOP_N, enqueue_overlap_recompute
+from scoring.services.overlaps import OVERLAP_TOP_N, enqueue_overlap_recompute
 
 
 def overlaps_enqueue_for_creators(sender, *, creator_ids: set[int], **kwargs) -> None:

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.models import Campaign
+from campaigns.permissions import can_edit
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from scoring.metrics.optimiser import OptimiserError
@@ -47,10 +48,6 @@ def _campaign(request, pk, write=False):
     return get_object_or_404(
         Campaign.objects.for_user(request.user, write=write).select_related("brand"), pk=pk
     )
-
-
-def _can_edit(request, campaign) -> bool:
-    return Campaign.objects.for_user(request.user, write=True).filter(pk=campaign.pk).exists()
 
 
 @login_required
@@ -102,7 +99,7 @@ def campaign_optimiser_view(request, pk):
         "current_rows": current_rows,
         "new_ids": new_ids,
         "error": error,
-        "can_edit": _can_edit(request, campaign),
+        "can_edit": can_edit(request.user, campaign),
     }
     template = (
         "scoring/partials/optimiser.html" if wants_partial(request) else "scoring/optimiser.html"

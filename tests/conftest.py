@@ -14,6 +14,7 @@ import shutil
 from dataclasses import dataclass
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from tests import factories as f
 
@@ -139,3 +140,14 @@ def celery_in_process(request, settings):
         yield
     finally:
         app.conf.task_always_eager = before
+
+
+@pytest.fixture
+def rejects():
+    """rejects(make): `make()` breaks a database constraint (IntegrityError, rolled back)."""
+
+    def check(make) -> None:
+        with pytest.raises(IntegrityError), transaction.atomic():
+            make()
+
+    return check

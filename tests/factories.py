@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from campaigns.models import Brand, Campaign, Deliverable, Outcome, RosterEntry
 from creators.models import AudienceShare, Category, Creator, FollowerSnapshot, Post
+from scoring.models import CreatorMetrics, MatchScore
 from tenancy.models import Membership, Organization
 
 DEFAULT_PASSWORD = "correct-horse-battery"
@@ -142,3 +143,33 @@ class OutcomeFactory(factory.django.DjangoModelFactory):
 
     deliverable = factory.SubFactory(DeliverableFactory)
     recorded_at = factory.LazyFunction(timezone.now)
+
+
+class CreatorMetricsFactory(factory.django.DjangoModelFactory):
+    """A creator's computed metrics as a recompute stores them; give the numbers a test reads."""
+
+    class Meta:
+        model = CreatorMetrics
+
+    creator = factory.SubFactory(CreatorFactory)
+    computed_at = factory.LazyFunction(timezone.now)
+    tier = "micro"
+
+
+class MatchScoreFactory(factory.django.DjangoModelFactory):
+    """A creator's score for a campaign; every component 0.5 unless the test says otherwise."""
+
+    class Meta:
+        model = MatchScore
+
+    campaign = factory.SubFactory(CampaignFactory)
+    creator = factory.SubFactory(CreatorFactory)
+    computed_at = factory.LazyFunction(timezone.now)
+    rank = factory.Sequence(lambda n: n + 1)
+    total = 0.5
+    audience_fit = 0.5
+    niche_fit = 0.5
+    engagement = 0.5
+    authenticity = 0.5
+    cost_efficiency = 0.5
+    track_record = 0.5

@@ -17,13 +17,8 @@ from django.utils import timezone
 from campaigns.models import Deliverable, Outcome, RosterEntry, Stage
 from campaigns.outcomes.services import REVENUE_LIMIT
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
-from creators.importing.values import (
-    normalise_handle,
-    parse_count,
-    parse_datetime,
-    parse_number,
-    url_parser,
-)
+from creators.importing.values import normalise_handle, parse_count, parse_datetime, url_parser
+from matchmaker.lib.numbers import parse_number
 
 COUNT_FIELDS = (
     "reach",

@@ -11,20 +11,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campaigns.models import COMMITTED_STAGES, Campaign, Deliverable, Outcome, RosterEntry
-from scoring.metrics import outcomes as m
+from scoring.metrics import outcomes as outcome_metrics
 
-READING_KEYS = m.SUM_FIELDS
+READING_KEYS = outcome_metrics.SUM_FIELDS
 
 
 def latest_outcomes(deliverable_ids) -> dict[int, Outcome]:
     """deliverable id -> its latest reading."""
-    latest: dict[int, Outcome] = {}
-    rows = Outcome.objects.filter(deliverable_id__in=list(deliverable_ids)).order_by(
-        "deliverable_id", "recorded_at", "id"
-    )
-    for o in rows:
-        latest[o.deliverable_id] = o  # ordered ascending: the last one wins
-    return latest
+    rows = Outcome.objects.filter(deliverable_id__in=list(deliverable_ids))
+    return {outcome.deliverable_id: outcome for outcome in rows.latest_per_deliverable()}
 
 
 def _reading(o: Outcome | None) -> dict[str, Any]:
@@ -50,7 +45,10 @@ def campaign_unique_reach(campaign: Campaign) -> float | None:
 
 def emv_cpm_for(organization) -> dict[str, float]:
     """The per-platform CPM used for EMV: the org's own values over the visible defaults."""
-    return {**m.DEFAULT_EMV_CPM, **{k: float(v) for k, v in (organization.emv_cpm or {}).items()}}
+    return {
+        **outcome_metrics.DEFAULT_EMV_CPM,
+        **{k: float(v) for k, v in (organization.emv_cpm or {}).items()},
+    }
 
 
 @dataclass
@@ -75,7 +73,9 @@ class CampaignResults:
 
 def _entry_emv(deliverables, latest, cpm: dict[str, float]) -> float | None:
     values = [
-        m.emv(latest[d.pk].impressions, cpm.get(d.platform)) for d in deliverables if d.pk in latest
+        outcome_metrics.emv(latest[d.pk].impressions, cpm.get(d.platform))
+        for d in deliverables
+        if d.pk in latest
     ]
     values = [v for v in values if v is not None]
     return sum(values) if values else None
@@ -98,10 +98,10 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     for e in entries:
         dels = list(e.deliverables.all())
         readings = [_reading(latest.get(d.pk)) for d in dels]
-        totals = m.sum_readings(readings)
+        totals = outcome_metrics.sum_readings(readings)
         all_readings.extend(readings)
         cost = e.agreed_fee if e.stage in COMMITTED_STAGES else None
-        metrics = m.cost_metrics(
+        metrics = outcome_metrics.cost_metrics(
             cost=cost,
             totals=totals,
             followers=e.creator.followers,
@@ -115,15 +115,15 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     unique = campaign_unique_reach(campaign)
     emvs = [c.metrics["emv"] for c in creators if c.metrics["emv"] is not None]
     followers = sum(c.entry.creator.followers for c in creators) or None
-    totals = m.cost_metrics(
+    totals = outcome_metrics.cost_metrics(
         cost=spend,
-        totals=m.sum_readings(all_readings),
+        totals=outcome_metrics.sum_readings(all_readings),
         followers=followers,
         unique_reach=unique,
         emv_value=sum(emvs) if emvs else None,
     )
     error = {
-        key: m.prediction_error(
+        key: outcome_metrics.prediction_error(
             [(c.predicted.get(key), c.metrics[key]) for c in creators if c.predicted]
         )
         for key in ("reach", "engagements", "conversions")
@@ -153,8 +153,12 @@ def results_timeline(deliverable_ids) -> list[dict[str, Any]]:
     for r in rows:
         current[r["deliverable_id"]] = r
         day = r["recorded_at"].date().isoformat()
-        totals = m.sum_readings(current.values())
-        points[day] = {"day": day, "reach": totals["reach"], "engagements": m.engagements(totals)}
+        totals = outcome_metrics.sum_readings(current.values())
+        points[day] = {
+            "day": day,
+            "reach": totals["reach"],
+            "engagements": outcome_metrics.engagements(totals),
+        }
     return list(points.values())
 
 
@@ -170,8 +174,13 @@ def organization_calibration(campaigns) -> list[dict[str, Any]]:
     latest = latest_outcomes([d.pk for e in entries for d in e.deliverables.all()])
     pairs = []
     for e in entries:
-        totals = m.sum_readings(_reading(latest.get(d.pk)) for d in e.deliverables.all())
-        for key, actual in (("reach", totals["reach"]), ("engagements", m.engagements(totals))):
+        totals = outcome_metrics.sum_readings(
+            _reading(latest.get(d.pk)) for d in e.deliverables.all()
+        )
+        for key, actual in (
+            ("reach", totals["reach"]),
+            ("engagements", outcome_metrics.engagements(totals)),
+        ):
             predicted = e.prediction.get(key)
             if predicted is not None and actual is not None:
                 pairs.append(
@@ -230,9 +239,13 @@ def organization_overview(user) -> dict[str, Any]:
             )
     rows = list(per_creator.values())
     for row in rows:
-        row["cpe"] = m.ratio(row["cost"], row["engagements"]) if row["costed"] else None
+        row["cpe"] = (
+            outcome_metrics.ratio(row["cost"], row["engagements"]) if row["costed"] else None
+        )
         row["engagements_per_1k"] = (
-            m.ratio(row["engagements"], row["cost"], 1000.0) if row["costed"] else None
+            outcome_metrics.ratio(row["engagements"], row["cost"], 1000.0)
+            if row["costed"]
+            else None
         )
     best = sorted(
         (r for r in rows if r["engagements_per_1k"] is not None),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +20,7 @@ from django.utils import timezone
 from campaigns.models import Campaign, Deliverable, Objective, Outcome, RosterEntry, Stage
 from matchmaker.celery import delay_on_commit
 from matchmaker.lib.dates import date_problem
+from matchmaker.lib.numbers import is_blank, parse_decimal
 
 # A post is typically seen by this share of the creator's followers when no target reach is known.
 TYPICAL_REACH_RATE = 0.30
@@ -47,13 +48,17 @@ REVENUE_LIMIT = float(
 )
 
 
-def _clean_count(name: str, value: Any) -> int | None:
-    if value is None or value == "":
-        return None
+def _number(name: str, value: Any) -> Decimal | None:
     try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
+        return parse_decimal(value)
+    except ValueError:
         raise ValidationError(f"{name}: {value!r} is not a number.") from None
+
+
+def _clean_count(name: str, value: Any) -> int | None:
+    number = _number(name, value)
+    if number is None:
+        return None
     if number < 0:
         raise ValidationError(f"{name}: {value} cannot be negative.")
     if number != number.to_integral_value():
@@ -64,12 +69,9 @@ def _clean_count(name: str, value: Any) -> int | None:
 
 
 def _clean_money(name: str, value: Any) -> Decimal | None:
-    if value is None or value == "":
+    number = _number(name, value)
+    if number is None:
         return None
-    try:
-        number = Decimal(str(value).replace(",", "").strip())
-    except InvalidOperation:
-        raise ValidationError(f"{name}: {value!r} is not a number.") from None
     if number < 0:
         raise ValidationError(f"{name}: {value} cannot be negative.")
     return number.quantize(Decimal("0.01"))
@@ -141,7 +143,7 @@ def _build_outcome(
     if unknown:
         raise ValidationError(f"Unknown result fields: {', '.join(sorted(unknown))}.")
     counts = {name: _clean_count(name, values.get(name)) for name in READING_FIELDS}
-    if all(v is None for v in counts.values()) and values.get("revenue") in (None, ""):
+    if all(v is None for v in counts.values()) and is_blank(values.get("revenue")):
         raise ValidationError("A result needs at least one number.")
     _check_date("recorded_at", recorded_at)
     revenue = _clean_money("revenue", values.get("revenue"))
@@ -255,10 +257,9 @@ def organization_emv_cpm_update(*, organization, cpm: Mapping[str, Any], user) -
     for platform, value in cpm.items():
         if platform not in Platform.values:
             raise ValidationError(f"Unknown platform {platform!r} for the EMV CPM.")
-        if value is None or value == "":
-            continue
         number = _clean_money(f"CPM for {platform}", value)
-        clean[platform] = float(number)
+        if number is not None:
+            clean[platform] = float(number)
     organization.emv_cpm = clean
     organization.save(update_fields=["emv_cpm"])
     return organization

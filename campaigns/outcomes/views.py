@@ -22,6 +22,7 @@ from campaigns.outcomes.forms import (
     OutcomeForm,
     OutcomesUploadForm,
 )
+from campaigns.permissions import can_edit
 from creators.models import ImportJob
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
@@ -99,9 +100,8 @@ def campaign_results(request, pk: int):
     campaign = get_object_or_404(
         Campaign.objects.for_user(request.user).select_related("brand__organization"), pk=pk
     )
-    can_edit = Campaign.objects.for_user(request.user, write=True).filter(pk=pk).exists()
     results = selectors.campaign_results(campaign)
-    context = _context(request, campaign, results, can_edit)
+    context = _context(request, campaign, results, can_edit(request.user, campaign))
     template = (
         "campaigns/results/_body.html" if wants_partial(request) else "campaigns/results/page.html"
     )
@@ -206,7 +206,7 @@ def results_upload(request, pk: int, job_id: int):
         "job": job,
         "upload_errors": job.errors[:UPLOAD_ERRORS_SHOWN],
         "upload_errors_hidden": max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN),
-        "can_edit": Campaign.objects.for_user(request.user, write=True).filter(pk=pk).exists(),
+        "can_edit": can_edit(request.user, campaign),
     }
     if wants_partial(request):
         return render(request, "campaigns/results/_upload_status.html", context)
@@ -309,11 +309,11 @@ def overview(request):
 def emv_settings(request, org_id: int):
     """The organisation's per-platform EMV CPMs: everyone in it sees them, owners/editors edit."""
     organization = get_object_or_404(Organization.objects.for_user(request.user), pk=org_id)
-    can_edit = Organization.objects.for_user(request.user, write=True).filter(pk=org_id).exists()
+    editable = can_edit(request.user, organization)
     current = selectors.emv_cpm_for(organization)
     form = EmvCpmForm(request.POST or None, current=current)
     if request.method == "POST":
-        if not can_edit:
+        if not editable:
             raise Http404("No organisation you can edit.")
         if form.is_valid():
             try:
@@ -327,5 +327,5 @@ def emv_settings(request, org_id: int):
     return render(
         request,
         "campaigns/outcomes/emv_settings.html",
-        {"organization": organization, "form": form, "can_edit": can_edit, "current": current},
+        {"organization": organization, "form": form, "can_edit": editable, "current": current},
     )

@@ -1,14 +1,14 @@
-"""THE one parser of human-written values in imported files.
+"""The parsers of human-written values in imported files.
 
-Numbers like "48.5M", "383.1K", "1.2B", "12,345"; shares like " 3.4% " or 0.034; handles
-(with @, or as profile URLs); platform names; countries by name or ISO code; dates.
+Counts and shares (" 3.4% " or 0.034) over the one number parser, matchmaker.lib.numbers
+("48.5M", "1.2B", "12,345"); handles (with @, or as profile URLs); platform names; countries by
+name or ISO code; dates; links; yes/no.
 Each parser returns None for an empty cell and raises ValueError with a readable reason for
 a value it cannot understand, so the caller can report the row and the reason.
 """
 
 from __future__ import annotations
 
-import math
 import re
 from datetime import UTC, datetime
 
@@ -17,44 +17,11 @@ import pandas as pd
 
 from creators.models import Platform
 from matchmaker.lib.dates import date_problem
+from matchmaker.lib.numbers import BLANKS, SUFFIXES, is_blank, parse_number
 from matchmaker.lib.urls import is_http_url, with_scheme
 
-_SUFFIX = {"K": 1e3, "M": 1e6, "B": 1e9, "BN": 1e9, "MM": 1e6}
-# A decimal with an optional exponent (spreadsheets write 2E+12) and an optional suffix.
-_NUMBER = re.compile(r"^([+-]?\d+(?:\.\d+)?(?:E[+-]?\d+)?)\s*(K|M|B|BN|MM)?$", re.IGNORECASE)
-
-
-def _blank(value) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, float) and math.isnan(value):
-        return True
-    return isinstance(value, str) and value.strip() in {"", "-", "n/a", "N/A", "NA", "null", "None"}
-
-
-def parse_number(value) -> float | None:
-    """A count or amount: 12,345 / 48.5M / 383.1K / 1.2B / 1 234 / 2E+12. None when empty."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise ValueError(f"not a number: {value!r}")
-    if isinstance(value, int | float):
-        if math.isinf(value):
-            raise ValueError(f"not a finite number: {value!r}")
-        return float(value)
-    text = str(value).strip().replace("\u00a0", "").replace(" ", "").replace("_", "")
-    # Thousands separators: "12,345" and "1,234,567"; a lone comma decimal like "3,4" is a decimal.
-    if re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?([KMB]|BN|MM)?", text, re.IGNORECASE):
-        text = text.replace(",", "")
-    elif re.fullmatch(r"[+-]?\d+,\d+([KMB])?", text, re.IGNORECASE):
-        text = text.replace(",", ".")
-    match = _NUMBER.match(text)
-    if not match:
-        raise ValueError(f"not a number: {str(value)[:40]!r}")
-    number = float(match.group(1)) * _SUFFIX.get((match.group(2) or "").upper(), 1.0)
-    if math.isinf(number):
-        raise ValueError(f"not a finite number: {str(value)[:40]!r}")
-    return number
+# The vectorised column parser below scales by the same suffixes as the one scalar parser.
+_SUFFIX = {suffix: float(scale) for suffix, scale in SUFFIXES.items()}
 
 
 def parse_count(value) -> int | None:
@@ -71,7 +38,7 @@ def parse_count(value) -> int | None:
 
 def parse_share(value) -> float | None:
     """A fraction 0..1 from "3.4%", " 3.4 % ", 0.034 or 3.4 (a bare number > 1 is a percent)."""
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     percent = text.endswith("%")
@@ -96,7 +63,7 @@ _HANDLE = re.compile(r"^[a-z0-9._\-]{1,100}$")
 
 def normalise_handle(value) -> str | None:
     """Lower-case handle without @, from "@Name", "name" or a profile URL."""
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     match = _URL.match(text)
@@ -119,7 +86,7 @@ _PLATFORMS = {
 
 def normalise_platform(value) -> str | None:
     """One of creators.Platform values from a name or abbreviation ("IG", "X", "YouTube")."""
-    if _blank(value):
+    if is_blank(value):
         return None
     key = str(value).strip().lower()
     if key in _PLATFORMS:
@@ -150,7 +117,7 @@ _COUNTRY_NAMES = {
 
 def normalise_country(value) -> str | None:
     """ISO 3166-1 alpha-2 code from a code ("de", "GBR" is not accepted) or an English name."""
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip()
     if re.fullmatch(r"[A-Za-z]{2}", text):
@@ -165,7 +132,7 @@ def normalise_country(value) -> str | None:
 def parse_datetime(value) -> datetime | None:
     """An aware datetime (UTC when no zone is given) from ISO text, common date forms or epoch,
     within the plausible window of matchmaker.lib.dates (2004 to tomorrow)."""
-    if _blank(value):
+    if is_blank(value):
         return None
     if isinstance(value, datetime):
         stamp = pd.Timestamp(value)
@@ -204,7 +171,7 @@ def url_parser(limit: int):
     that is not a URL, is a row error."""
 
     def parse(value) -> str | None:
-        if _blank(value):
+        if is_blank(value):
             return None
         text = with_scheme(str(value).strip())
         if len(text) > limit:
@@ -225,7 +192,7 @@ def url_parser(limit: int):
 
 def parse_bool(value) -> bool | None:
     """yes/no, true/false, 1/0, x."""
-    if _blank(value):
+    if is_blank(value):
         return None
     text = str(value).strip().lower()
     if text in {"1", "1.0", "true", "yes", "y", "x", "t"}:
@@ -244,7 +211,7 @@ def parse_bool(value) -> bool | None:
 _FAST_NUMBER = r"([+-]?[0-9]+(?:\.[0-9]+)?)(K|M|B|BN|MM)?"
 _FAST_SHARE = r"([+-]?[0-9]+(?:\.[0-9]+)?)([ \t]*%)?"
 _FAST_HANDLE = r"@?[A-Za-z0-9._\-]{1,100}"
-_BLANKS = ["", "-", "n/a", "N/A", "NA", "null", "None"]
+_BLANKS = sorted(BLANKS)
 
 
 def _stripped(values: pd.Series) -> pd.Series:

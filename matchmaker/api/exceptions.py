@@ -1,6 +1,6 @@
 """One error body for every API failure: {"error": {"code", "message", "fields"}}."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import NON_FIELD_ERRORS, ObjectDoesNotExist, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from rest_framework import exceptions, status
@@ -31,7 +31,10 @@ def _django_validation_fields(exc: DjangoValidationError) -> tuple[str, dict]:
             name: [str(m) for e in errs for m in e.messages]
             for name, errs in exc.error_dict.items()
         }
-        return "Some fields are invalid.", fields
+        # A model constraint's message is about the whole object: it is the message, as DRF's
+        # non_field_errors are in _flatten.
+        non_field = fields.pop(NON_FIELD_ERRORS, None)
+        return (" ".join(non_field) if non_field else "Some fields are invalid."), fields
     return " ".join(exc.messages), {}
 
 

@@ -123,13 +123,12 @@ def _history(*, organization_id: int) -> pd.DataFrame:
     if entries.empty:
         return pd.DataFrame(columns=columns)
     outcomes = _values_frame(
-        Outcome.objects.filter(deliverable__entry__in=entries["id"].tolist()).order_by(
-            "deliverable_id", "-recorded_at", "-id"
-        ),
+        Outcome.objects.filter(
+            deliverable__entry__in=entries["id"].tolist()
+        ).latest_per_deliverable(),
         ["deliverable__entry_id", "deliverable_id", *ENGAGEMENT_FIELDS],
     )
-    latest = outcomes.drop_duplicates("deliverable_id")
-    latest = latest.assign(actual=engagements_column(latest))
+    latest = outcomes.assign(actual=engagements_column(outcomes))
     per_entry = latest.groupby("deliverable__entry_id")["actual"].sum(min_count=1)
     entries["predicted"] = pd.to_numeric(
         entries["prediction"].map(lambda p: (p or {}).get("engagements")), errors="coerce"

@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 import pytest
 from rest_framework.test import APIClient
 
-from scoring.models import CreatorMetrics, MatchScore
 from tenancy.tokens import api_token_create
 from tests import factories as f
 
@@ -31,7 +30,7 @@ def scored(world):
     creators = []
     for i, (followers, er) in enumerate([(20_000, 0.05), (45_000, 0.03), (90_000, 0.01)]):
         creator = f.CreatorFactory(followers=followers, handle=f"api_creator{i}")
-        CreatorMetrics.objects.create(
+        f.CreatorMetricsFactory(
             creator=creator,
             computed_at=now,
             tier="micro",
@@ -42,7 +41,7 @@ def scored(world):
             authenticity_reasons=[{"sentence": "Comments look organic.", "contribution": 5}],
             growth_30d=0.01,
         )
-        MatchScore.objects.create(
+        f.MatchScoreFactory(
             campaign=world.campaign_a,
             creator=creator,
             computed_at=now,

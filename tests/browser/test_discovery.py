@@ -5,7 +5,6 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring.models import CreatorMetrics
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -14,7 +13,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def test_filter_and_shortlist_without_reload(world, login_page, live_server):
     for handle, country in (("berlin_bakes", "DE"), ("paris_plates", "FR"), ("munich_meals", "DE")):
         creator = f.CreatorFactory(handle=handle, country=country)
-        CreatorMetrics.objects.create(
+        f.CreatorMetricsFactory(
             creator=creator,
             computed_at=timezone.now(),
             tier="micro",

@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from scoring.models import COMPONENTS, CreatorMetrics, MatchScore
+from scoring.models import COMPONENTS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -24,7 +24,7 @@ def seed(world):
         (("berlin_bakes", "DE"), ("paris_plates", "FR"), ("munich_meals", "DE")), start=1
     ):
         creator = f.CreatorFactory(handle=handle, country=country)
-        CreatorMetrics.objects.create(
+        f.CreatorMetricsFactory(
             creator=creator,
             computed_at=now,
             tier="micro",
@@ -33,7 +33,7 @@ def seed(world):
             authenticity_score=80,
         )
         value = 0.9 - rank * 0.1
-        MatchScore.objects.create(
+        f.MatchScoreFactory(
             campaign=world.campaign_a,
             creator=creator,
             computed_at=now,

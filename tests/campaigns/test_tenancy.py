@@ -72,3 +72,13 @@ def test_campaign_choices_and_writable_flag_match_the_querysets(world):
     assert (world.campaign_b.pk, world.campaign_b.name, world.brand_b.name, False) in (
         campaign_choices(world.editor_a)
     )
+
+
+def test_can_edit_is_for_owners_and_editors_of_the_objects_organisation(world):
+    from campaigns.permissions import can_edit
+
+    for obj in (world.org_a, world.campaign_a):
+        assert can_edit(world.owner_a, obj) and can_edit(world.editor_a, obj)
+        assert not can_edit(world.viewer_a, obj) and not can_edit(world.owner_b, obj)
+    annotated = Campaign.objects.with_writable(world.viewer_a).get(pk=world.campaign_a.pk)
+    assert can_edit(world.viewer_a, annotated) is False

@@ -247,13 +247,16 @@ def test_shortlist_button_adds_to_roster_for_editors_only(client_for, world):
     assert entry.stage == "shortlisted"
 
 
-def test_recompute_requires_write_and_status_partial_polls(client_for, world, monkeypatch):
+def test_recompute_requires_write_and_status_partial_polls(
+    client_for, world, monkeypatch, django_capture_on_commit_callbacks
+):
     queued = []
     monkeypatch.setattr(tasks.recompute_campaign_matches, "delay", queued.append)
     url = reverse("campaigns:recompute", args=[world.campaign_a.pk])
     assert client_for(world.viewer_a).post(url).status_code == 404
     assert client_for(world.editor_a).get(url).status_code == 405
-    response = client_for(world.editor_a).post(url, HTTP_HX_REQUEST="true")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.editor_a).post(url, HTTP_HX_REQUEST="true")
     assert response.status_code == 200 and queued == [world.campaign_a.pk]
     assert 'hx-trigger="every 2s"' in response.content.decode()
     status = client_for(world.viewer_a).get(

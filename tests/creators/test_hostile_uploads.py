@@ -33,11 +33,6 @@ PROFILES = (["handle", "followers"], [["anna", 1500], ["bob", 2500]])
 RESULTS = (["handle", "post_url", "reach"], [["lena", "https://instagram.com/p/A", 700]])
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 class Clock:
     def __enter__(self):
         self.start = time.monotonic()

@@ -10,12 +10,10 @@ import io
 from datetime import UTC, datetime
 
 import pytest
-from django.core.files.base import ContentFile
 from openpyxl import Workbook
 
 from campaigns.models import Outcome, Stage
 from creators.importing import registry
-from creators.importing.services import import_job_create, import_job_run
 from creators.models import Creator, ImportJob, ImportStatus, Post
 from matchmaker.lib.dates import window_text
 from scoring.models import CreatorMetrics, ScoreRun
@@ -25,11 +23,6 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BAD_DATES = [datetime(9999, 12, 31), datetime(1, 1, 1)]
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
 
 
 def _file(header: list[str], rows: list[list], fmt: str) -> tuple[bytes, str]:
@@ -49,13 +42,6 @@ def _file(header: list[str], rows: list[list], fmt: str) -> tuple[bytes, str]:
     return data.getvalue(), "file.xlsx"
 
 
-def _run(kind: str, content: bytes, name: str, **options):
-    job = import_job_create(
-        kind=kind, file=ContentFile(content), original_name=name, platform="instagram", **options
-    )
-    return import_job_run(job_id=job.pk)
-
-
 def _shown(value: datetime, fmt: str) -> str:
     """The cell as the reader hands it over: the text typed, or the workbook's date as text."""
     return value.strftime("%Y-%m-%d") if fmt == "csv" else str(value)
@@ -63,14 +49,14 @@ def _shown(value: datetime, fmt: str) -> str:
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("bad", BAD_DATES, ids=["9999-12-31", "0001-01-01"])
-def test_posts_dated_out_of_range_are_rejected_and_the_recompute_runs(fmt, bad):
+def test_posts_dated_out_of_range_are_rejected_and_the_recompute_runs(fmt, bad, run_import):
     creator = f.CreatorFactory(handle="datey", followers=20_000)
     content, name = _file(
         ["handle", "post_id", "posted_at", "likes"],
         [["datey", "p1", datetime(2025, 3, 1), 100], ["datey", "p2", bad, 200]],
         fmt,
     )
-    job = _run("posts", content, name)
+    job = run_import("posts", content, name, platform="instagram")
     assert job.status == ImportStatus.FAILED
     assert "1 row(s) rejected, nothing imported" in job.message
     assert job.errors == [
@@ -91,7 +77,7 @@ def test_posts_dated_out_of_range_are_rejected_and_the_recompute_runs(fmt, bad):
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 @pytest.mark.parametrize("bad", BAD_DATES, ids=["9999-12-31", "0001-01-01"])
-def test_results_dated_out_of_range_are_rejected(world, fmt, bad):
+def test_results_dated_out_of_range_are_rejected(world, fmt, bad, run_import):
     entry = f.RosterEntryFactory(
         campaign=world.campaign_a, creator=f.CreatorFactory(handle="lena"), stage=Stage.COMPLETED
     )
@@ -104,7 +90,9 @@ def test_results_dated_out_of_range_are_rejected(world, fmt, bad):
         ],
         fmt,
     )
-    job = _run("outcomes", content, name, scope={"campaign_id": world.campaign_a.pk})
+    job = run_import(
+        "outcomes", content, name, scope={"campaign_id": world.campaign_a.pk}, platform="instagram"
+    )
     assert job.status == ImportStatus.FAILED
     assert [(e["row"], e["column"], e["value"]) for e in job.errors] == [
         (3, "date", _shown(bad, fmt))
@@ -113,7 +101,7 @@ def test_results_dated_out_of_range_are_rejected(world, fmt, bad):
     assert not Outcome.objects.exists()
 
 
-def test_a_profiles_import_that_wrote_says_so_although_a_stored_bad_date_was_there():
+def test_a_profiles_import_that_wrote_says_so_although_a_stored_bad_date_was_there(run_import):
     """The issue's second case: a creator with a post dated 9999-12-31 stored before dates were
     checked. A profiles import updating that creator wrote its change and was reported failed
     ("nothing was written") because the recompute it enqueued failed on that post."""
@@ -121,7 +109,9 @@ def test_a_profiles_import_that_wrote_says_so_although_a_stored_bad_date_was_the
     bad = f.PostFactory(creator=creator, posted_at=datetime(9999, 12, 31, tzinfo=UTC))
     f.PostFactory(creator=creator, likes=300, comments=30)
 
-    job = _run("profiles", b"handle,followers\nlegacy,12000\n", "profiles.csv")
+    job = run_import(
+        "profiles", b"handle,followers\nlegacy,12000\n", "profiles.csv", platform="instagram"
+    )
 
     assert job.status == ImportStatus.SUCCEEDED, job.message
     assert job.message == "0 created, 1 updated, 0 unchanged"
@@ -135,7 +125,7 @@ def test_a_profiles_import_that_wrote_says_so_although_a_stored_bad_date_was_the
     assert CreatorMetrics.objects.get(creator=creator).er_posts_used == 1
 
 
-def test_an_import_that_wrote_says_so_when_its_follow_up_cannot_be_sent(monkeypatch):
+def test_an_import_that_wrote_says_so_when_its_follow_up_cannot_be_sent(monkeypatch, run_import):
     from scoring import tasks
 
     def broker_down(*args, **kwargs):
@@ -143,12 +133,17 @@ def test_an_import_that_wrote_says_so_when_its_follow_up_cannot_be_sent(monkeypa
 
     monkeypatch.setattr(tasks.recompute_creator_metrics, "delay", broker_down)
     f.CreatorFactory(handle="poster", followers=20_000)
-    job = _run("posts", b"handle,post_id,posted_at,likes\nposter,p1,2025-03-01,10\n", "posts.csv")
+    job = run_import(
+        "posts",
+        b"handle,post_id,posted_at,likes\nposter,p1,2025-03-01,10\n",
+        "posts.csv",
+        platform="instagram",
+    )
     assert job.status == ImportStatus.SUCCEEDED, job.message
     assert job.rows_created == 1 and Post.objects.count() == 1
 
 
-def test_a_crash_before_the_commit_is_reported_as_nothing_written(monkeypatch):
+def test_a_crash_before_the_commit_is_reported_as_nothing_written(monkeypatch, run_import):
     def crash(frame, ctx):
         Creator.objects.create(platform="instagram", handle="half", followers=1)
         raise RuntimeError("the disk is full")
@@ -158,7 +153,7 @@ def test_a_crash_before_the_commit_is_reported_as_nothing_written(monkeypatch):
         registry._KINDS, "profiles", dataclasses.replace(spec, apply=crash, chunk_writer=None)
     )
     with pytest.raises(RuntimeError):
-        _run("profiles", b"handle,followers\nhalf,10\n", "profiles.csv")
+        run_import("profiles", b"handle,followers\nhalf,10\n", "profiles.csv", platform="instagram")
     assert not Creator.objects.filter(handle="half").exists()
     failed = ImportJob.objects.get()
     assert failed.status == ImportStatus.FAILED
@@ -166,7 +161,9 @@ def test_a_crash_before_the_commit_is_reported_as_nothing_written(monkeypatch):
 
 
 @pytest.mark.parametrize("stop", [SystemExit(1), KeyboardInterrupt()], ids=["exit", "ctrl-c"])
-def test_a_process_stopped_mid_import_leaves_the_job_failed_not_running(monkeypatch, stop):
+def test_a_process_stopped_mid_import_leaves_the_job_failed_not_running(
+    monkeypatch, stop, run_import
+):
     """A request's worker timing out (gunicorn aborts it: SystemExit) or Ctrl-C on the command
     line stop the import mid-way; the job must not stay "running" forever."""
     from creators.importing import services
@@ -176,7 +173,9 @@ def test_a_process_stopped_mid_import_leaves_the_job_failed_not_running(monkeypa
 
     monkeypatch.setattr(services, "parse_chunk", stopped)
     with pytest.raises(type(stop)):
-        _run("profiles", b"handle,followers\nstopped,10\n", "profiles.csv")
+        run_import(
+            "profiles", b"handle,followers\nstopped,10\n", "profiles.csv", platform="instagram"
+        )
     job = ImportJob.objects.get()
     assert job.status == ImportStatus.FAILED and job.finished_at is not None
     assert "nothing was written" in job.message

@@ -5,11 +5,10 @@ refused as "looks binary"; a revenue of 2e12 was "not a number" instead of too l
 import codecs
 
 import pytest
-from django.core.files.base import ContentFile
 
 from campaigns.models import Outcome, Stage
 from creators.importing.readers import ImportFileError, read_table
-from creators.importing.services import NUL_REASON, import_job_create, import_job_run
+from creators.importing.services import NUL_REASON
 from creators.importing.values import parse_count, parse_number
 from creators.models import Creator, ImportStatus
 from tests import factories as f
@@ -17,23 +16,11 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def _run(kind: str, content: bytes, name: str = "file.csv", **options):
-    job = import_job_create(
-        kind=kind, file=ContentFile(content), original_name=name, platform="instagram", **options
-    )
-    return import_job_run(job_id=job.pk)
-
-
 @pytest.mark.parametrize("padding", [0, 70_000], ids=["near the top", "past the first 64 KB"])
-def test_a_nul_byte_in_a_cell_is_a_row_error(padding):
+def test_a_nul_byte_in_a_cell_is_a_row_error(padding, run_import):
     filler = "".join(f"filler{i},,{i}\n" for i in range(padding // 12))
     content = f"handle,display_name,followers\n{filler}anna,be\0fore,10\n".encode()
-    job = _run("profiles", content)
+    job = run_import("profiles", content, platform="instagram")
     assert job.status == ImportStatus.FAILED
     row = 2 + padding // 12
     assert job.errors == [
@@ -41,7 +28,7 @@ def test_a_nul_byte_in_a_cell_is_a_row_error(padding):
     ]
     assert not Creator.objects.exists()
     # With skip invalid rows, the others are imported and the value is never cut.
-    job = _run("profiles", content, skip_invalid=True)
+    job = run_import("profiles", content, skip_invalid=True, platform="instagram")
     assert job.status == ImportStatus.SUCCEEDED and job.rows_rejected == 1
     assert not Creator.objects.filter(display_name="be").exists()
 
@@ -62,9 +49,9 @@ def test_a_nul_byte_in_the_header_is_named(tmp_path):
     ],
     ids=["LE with BOM", "BE with BOM", "LE without BOM"],
 )
-def test_a_utf16_csv_is_read(encoding, bom):
+def test_a_utf16_csv_is_read(encoding, bom, run_import):
     text = "handle\tdisplay_name\tfollowers\r\nanna\tAnna Müller\t1500\r\nbob\tBöb 🙂\t2500\r\n"
-    job = _run("profiles", bom + text.encode(encoding))
+    job = run_import("profiles", bom + text.encode(encoding), platform="instagram")
     assert job.status == ImportStatus.SUCCEEDED, job.message
     assert dict(Creator.objects.values_list("handle", "display_name")) == {
         "anna": "Anna Müller",
@@ -87,15 +74,16 @@ def test_numbers_in_exponent_notation_are_numbers():
         parse_number("2e")
 
 
-def test_a_revenue_of_2e12_is_too_large_not_not_a_number(world):
+def test_a_revenue_of_2e12_is_too_large_not_not_a_number(world, run_import):
     entry = f.RosterEntryFactory(
         campaign=world.campaign_a, creator=f.CreatorFactory(handle="lena"), stage=Stage.COMPLETED
     )
     f.DeliverableFactory(entry=entry, post_url="https://instagram.com/p/A")
-    job = _run(
+    job = run_import(
         "outcomes",
         b"handle,post_url,revenue\nlena,https://instagram.com/p/A,2e12\n",
         scope={"campaign_id": world.campaign_a.pk},
+        platform="instagram",
     )
     assert job.status == ImportStatus.FAILED
     assert job.errors == [

@@ -34,8 +34,7 @@ REJECTED = [
 
 
 @pytest.fixture(autouse=True)
-def small_chunks(settings, tmp_path, monkeypatch):
-    settings.MEDIA_ROOT = tmp_path
+def small_chunks(monkeypatch):
     monkeypatch.setattr(services, "PIPELINE_CHUNK_ROWS", 3)
     monkeypatch.setattr(services, "CHUNK_ROWS", 3)
     CreatorFactory(handle="old_same", followers=100)

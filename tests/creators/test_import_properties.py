@@ -22,11 +22,6 @@ PROPERTY = settings(
 )
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def _run(content: bytes, **options):
     try:
         job = import_job_create(

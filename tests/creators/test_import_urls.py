@@ -8,12 +8,10 @@ check existed is repaired by the migration, and never rendered as a link."""
 import numpy as np
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from campaigns.models import Deliverable, Outcome, Stage
-from creators.importing.services import import_job_create, import_job_run
 from creators.importing.values import parse_distinct, url_parser
 from creators.models import Creator, ImportStatus, Post
 from matchmaker.lib.urls import stored_urls_repair
@@ -26,22 +24,6 @@ HOSTILE = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
-def _import(kind: str, text: str, **options):
-    job = import_job_create(
-        kind=kind,
-        file=ContentFile(text.encode()),
-        original_name=f"{kind}.csv",
-        platform="instagram",
-        **options,
-    )
-    return import_job_run(job_id=job.pk)
-
-
 def _rejected(job, column: str, value: str) -> None:
     assert job.status == ImportStatus.FAILED
     assert [(e["row"], e["column"], e["value"]) for e in job.errors] == [(3, column, value)]
@@ -50,27 +32,33 @@ def _rejected(job, column: str, value: str) -> None:
 
 @pytest.mark.django_db(transaction=True)  # the pipelined COPY writer, as in production
 @pytest.mark.parametrize("url", HOSTILE, ids=["javascript", "data"])
-def test_profiles_import_refuses_a_non_http_profile_url(url):
-    job = _import(
+def test_profiles_import_refuses_a_non_http_profile_url(url, run_import):
+    job = run_import(
         "profiles",
         f'handle,followers,profile_url\ngood,10,instagram.com/good\nbad,20,"{url}"\n',
+        platform="instagram",
     )
     _rejected(job, "profile_url", url)
     assert not Creator.objects.exists()
-    job = _import("profiles", "handle,followers,profile_url\ngood,10,instagram.com/good\n")
+    job = run_import(
+        "profiles",
+        "handle,followers,profile_url\ngood,10,instagram.com/good\n",
+        platform="instagram",
+    )
     assert job.status == ImportStatus.SUCCEEDED
     assert Creator.objects.get().profile_url == "https://instagram.com/good"  # scheme assumed
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", HOSTILE, ids=["javascript", "data"])
-def test_posts_import_refuses_a_non_http_post_url(url):
+def test_posts_import_refuses_a_non_http_post_url(url, run_import):
     f.CreatorFactory(handle="poster")
-    job = _import(
+    job = run_import(
         "posts",
         "handle,post_id,posted_at,url\n"
         "poster,p1,2025-03-01,https://instagram.com/p/1\n"
         f'poster,p2,2025-03-02,"{url}"\n',
+        platform="instagram",
     )
     _rejected(job, "url", url)
     assert not Post.objects.exists()
@@ -78,14 +66,15 @@ def test_posts_import_refuses_a_non_http_post_url(url):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("url", HOSTILE, ids=["javascript", "data"])
-def test_results_import_refuses_a_non_http_post_url(world, url):
+def test_results_import_refuses_a_non_http_post_url(world, url, run_import):
     entry = f.RosterEntryFactory(
         campaign=world.campaign_a, creator=f.CreatorFactory(handle="lena"), stage=Stage.COMPLETED
     )
-    job = _import(
+    job = run_import(
         "outcomes",
         f'handle,post_url,reach\nlena,https://instagram.com/p/A,10\nlena,"{url}",20\n',
         scope={"campaign_id": world.campaign_a.pk},
+        platform="instagram",
     )
     _rejected(job, "post_url", url)
     assert not Outcome.objects.exists() and not Deliverable.objects.filter(entry=entry).exists()

@@ -9,11 +9,6 @@ from creators.models import Creator, ImportJob, ImportStatus, SavedMapping
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 def upload(client, content: bytes, name="people.csv", **fields):
     data = {
         "kind": "profiles",

@@ -21,11 +21,6 @@ CSV = b"handle,platform,followers\nanna,instagram,1200\nbob,instagram,3400\n"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
 
 
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-
-
 @pytest.fixture
 def web(world, client_for):
     client = client_for(world.staff)

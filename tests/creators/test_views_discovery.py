@@ -13,7 +13,6 @@ from campaigns.models import RosterEntry
 from creators.models import AudienceSketch
 from creators.templatetags.numbers import compact, money, pct
 from scoring.metrics import sketches
-from scoring.models import CreatorMetrics, MatchScore
 from tests import factories as f
 
 URL = "/creators/"
@@ -36,7 +35,7 @@ def metrics(creator, **fields):
         values.setdefault(
             "catalogue_score", values["er_percentile"] * values["authenticity_score"] / 100
         )
-    return CreatorMetrics.objects.create(creator=creator, **values)
+    return f.CreatorMetricsFactory(creator=creator, **values)
 
 
 def handles(response) -> list[str]:
@@ -140,17 +139,8 @@ def test_campaign_score_replaces_catalogue_score(world, client_for):
     metrics(a, er_percentile=0.9)
     b = f.CreatorFactory(handle="b")
     metrics(b, er_percentile=0.1)
-    common = {
-        "computed_at": timezone.now(),
-        "audience_fit": 0.5,
-        "niche_fit": 0.5,
-        "engagement": 0.5,
-        "authenticity": 0.5,
-        "cost_efficiency": 0.5,
-        "track_record": 0.5,
-    }
-    MatchScore.objects.create(campaign=world.campaign_a, creator=b, rank=1, total=0.9, **common)
-    MatchScore.objects.create(campaign=world.campaign_a, creator=a, rank=2, total=0.2, **common)
+    f.MatchScoreFactory(campaign=world.campaign_a, creator=b, rank=1, total=0.9)
+    f.MatchScoreFactory(campaign=world.campaign_a, creator=a, rank=2, total=0.2)
     client = client_for(world.viewer_a)
     response = client.get(URL, {"campaign": world.campaign_a.pk})
     assert handles(response) == ["b", "a"]

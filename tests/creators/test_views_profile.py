@@ -8,7 +8,6 @@ from decimal import Decimal
 from django.urls import reverse
 from django.utils import timezone
 
-from scoring.models import CreatorMetrics
 from tests import factories as f
 
 
@@ -35,7 +34,7 @@ def test_profile_shows_metrics_definitions_and_data(world, client_for):
         creator=creator, dimension="country", bucket="DE", share=0.62, sample_size=4800
     )
     f.AudienceShareFactory(creator=creator, dimension="age", bucket="18-24", share=0.4)
-    CreatorMetrics.objects.create(
+    f.CreatorMetricsFactory(
         creator=creator,
         computed_at=timezone.now() - timedelta(hours=2),
         tier="micro",

@@ -11,7 +11,7 @@ from campaigns.models import RosterEntry
 from creators.models import AudienceSketch
 from scoring.metrics import sketches
 from scoring.metrics.optimiser import OptimiserError
-from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
+from scoring.models import CreatorOverlap, ScoreRun
 from scoring.overlap_selectors import campaign_overlap, new_audience_gain
 from scoring.services.overlaps import (
     audience_sketches_rebuild,
@@ -26,18 +26,12 @@ def _sample(creator, ids):
 
 
 def _match(campaign, creator, rank, fit=0.5):
-    zeros = dict.fromkeys(
-        ("niche_fit", "engagement", "authenticity", "cost_efficiency", "track_record"), 0.5
-    )
-    return MatchScore.objects.create(
+    return f.MatchScoreFactory(
         campaign=campaign,
         creator=creator,
-        computed_at=timezone.now(),
         rank=rank,
-        total=0.5,
         audience_fit=fit,
         target_reach=creator.followers * fit,
-        **zeros,
     )
 
 
@@ -145,7 +139,7 @@ def test_sketch_rebuild_only_touches_other_methods(world, setup):
 def test_roster_optimise_prefers_new_audiences(world, setup):
     c = setup
     RosterEntry.objects.filter(campaign=world.campaign_a).delete()
-    CreatorMetrics.objects.create(
+    f.CreatorMetricsFactory(
         creator=c["c"], computed_at=timezone.now(), tier="nano", estimated_price=Decimal("100")
     )
     proposal = roster_optimise(campaign=world.campaign_a, budget=Decimal("200"))

@@ -236,7 +236,7 @@ def test_breakdown_reads_rows_that_stored_their_weights_as_stored(world):
         name: {"value": 0.4, "weight": 0.25, "contribution": 0.1, "inputs": {"n": 1}}
         for name in COMPONENTS
     }
-    m = MatchScore.objects.create(
+    m = f.MatchScoreFactory(
         campaign=world.campaign_a,
         creator=creator,
         computed_at=timezone.now(),
