@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("campaigns", "0003_http_urls_only"),
+        ("campaigns", "0004_tenancy_models_move"),
         ("creators", "0004_http_urls_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
