@@ -1,6 +1,7 @@
 """Overlap, unique reach and optimiser proposals for a campaign's roster (read-only: computed
 by the overlap selectors/services the pages use, for campaigns in the user's organisations)."""
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -11,6 +12,13 @@ from campaigns.models import Campaign
 from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
 from matchmaker.api.strict import Amount, StrictTypes
+from scoring.components import COMPONENTS
+from scoring.metrics.optimiser import OptimiserError
+from scoring.overlap_selectors import campaign_overlap
+from scoring.services.matches import campaign_weights_update
+from scoring.services.overlaps import OPTIMISER_TOP_N, optimiser_candidate_ids, roster_optimise
+from scoring.tasks import recompute_campaign_matches
+from scoring.weights import MAX_WEIGHT
 
 
 class PairSerializer(serializers.Serializer):
@@ -48,8 +56,6 @@ class CampaignOverlap(APIView):
 
     @extend_schema(responses=OverlapSerializer)
     def get(self, request, pk: int):
-        from scoring.overlap_selectors import campaign_overlap
-
         campaign = scoped_object(Campaign, request, pk=pk)
         data = campaign_overlap(campaign)
         pairs = []
@@ -163,13 +169,6 @@ class CampaignOptimiser(APIView):
 
     @extend_schema(parameters=[OptimiserQuerySerializer], responses=ProposalSerializer)
     def get(self, request, pk: int):
-        from scoring.metrics.optimiser import OptimiserError
-        from scoring.services.overlaps import (
-            OPTIMISER_TOP_N,
-            optimiser_candidate_ids,
-            roster_optimise,
-        )
-
         campaign = scoped_object(Campaign, request, pk=pk)
         candidate_ids = set(optimiser_candidate_ids(campaign, OPTIMISER_TOP_N))
         query = OptimiserQuerySerializer(
@@ -194,9 +193,6 @@ class CampaignOptimiser(APIView):
 def _weights_schema() -> dict:
     """What scoring.weights.validate_weights enforces, as a schema: known components only, each
     between 0 and MAX_WEIGHT, at least one above zero (a missing component weighs 0)."""
-    from scoring.models import COMPONENTS
-    from scoring.weights import MAX_WEIGHT
-
     weight = {"type": "number", "minimum": 0, "maximum": MAX_WEIGHT}
     above_zero = {**weight, "exclusiveMinimum": True}
     return {
@@ -223,8 +219,6 @@ class CampaignWeights(APIView):
 
     @extend_schema(request=WeightsSerializer, responses=WeightsSerializer)
     def put(self, request, pk: int):
-        from scoring.services.matches import campaign_weights_update
-
         campaign = scoped_object(Campaign, request, pk=pk)
         body = WeightsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -281,10 +275,6 @@ class CampaignRecompute(APIView):
 
     @extend_schema(request=None, responses={202: RecomputeSerializer})
     def post(self, request, pk: int):
-        from django.urls import reverse
-
-        from scoring.tasks import recompute_campaign_matches
-
         campaign = scoped_object(Campaign, request, pk=pk)
         result = recompute_campaign_matches.delay(campaign.pk)
         body = {
