@@ -26,12 +26,18 @@ def ping() -> str:
 def delay_on_commit(task, *args) -> None:
     """Send `task(*args)` once the current transaction commits (at once outside one).
 
+    `task` is a task or a registered task's name. A service queues its own app's task by name:
+    the tasks module imports the service, so importing the task back would close a circle.
+
     For work a committed write leaves to a worker (the recomputes it makes stale, the import
     job it created): a failure to send it (a broker error; with in-process tasks, the task's own
     error) is logged and never raised into the caller, which would otherwise report a committed
     write as failed. What was not sent is caught up: the nightly recompute, the stale import
     job check (creators/stale_jobs.py)."""
     from django.db import transaction
+
+    if isinstance(task, str):
+        task = app.signature(task)
 
     def send() -> None:
         task.delay(*args)

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign, Outcome, RosterEntry
 from creators.models import AudienceShare, Creator, Post
+from matchmaker.celery import delay_on_commit
 from matchmaker.lib.pgcopy import (
     as_floats,
     binary_columns_sql,
@@ -345,8 +346,5 @@ def campaign_weights_update(*, campaign: Campaign, weights: dict, user) -> Campa
     with transaction.atomic():
         campaign.weights = clean
         campaign.save(update_fields=["weights", "updated_at"])
-        # Imported here: scoring.tasks imports this module to run the recompute it queues.
-        from scoring.tasks import recompute_campaign_matches as task
-
-        transaction.on_commit(lambda: task.delay(campaign.pk))
+        delay_on_commit("scoring.tasks.recompute_campaign_matches", campaign.pk)
     return campaign
