@@ -101,10 +101,7 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
 
 def enqueue_overlap_recompute(campaign_id: int) -> None:
     """Queue `scoring.tasks.recompute_overlaps` on commit."""
-    # Imported here: scoring.tasks imports this module to run the recompute it queues.
-    from scoring.tasks import recompute_overlaps
-
-    delay_on_commit(recompute_overlaps, campaign_id)
+    delay_on_commit("scoring.tasks.recompute_overlaps", campaign_id)
 
 
 @transaction.atomic
