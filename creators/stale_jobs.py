@@ -29,9 +29,9 @@ from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from creators.importing.services import RUN_IMPORT
 from creators.models import ImportJob, ImportStatus
-from creators.tasks import run_import
-from matchmaker.celery import single_flight_held
+from matchmaker.celery import app, single_flight_held
 
 logger = logging.getLogger(__name__)
 
@@ -92,7 +92,7 @@ def import_jobs_requeue_stale(*, older_than: timedelta = STALE_AFTER, connection
         )
         if not changed:
             continue  # it finished meanwhile
-        result = run_import.apply_async((pk,), connection=connection)
+        result = app.signature(RUN_IMPORT).apply_async((pk,), connection=connection)
         ImportJob.objects.filter(pk=pk).update(task_id=result.id)
         requeued.append(pk)
     if requeued:

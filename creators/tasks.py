@@ -3,8 +3,10 @@
 from celery import shared_task
 from django.utils import timezone
 
+from creators.importing.retention import import_files_purge
 from creators.importing.services import import_job_run
 from creators.models import ImportJob, ImportStatus
+from creators.stale_jobs import import_jobs_requeue_stale
 from matchmaker.celery import delivery_count, give_up_redelivered, single_flight
 
 GAVE_UP = (
@@ -39,14 +41,10 @@ def run_import(self, job_id: int) -> str:
 @shared_task
 def requeue_stale_imports() -> list[int]:
     """Every few minutes (beat): re-send import jobs whose task the broker lost."""
-    from creators.stale_jobs import import_jobs_requeue_stale
-
     return import_jobs_requeue_stale()
 
 
 @shared_task
 def purge_old_import_files() -> int:
     """Daily (beat): delete uploaded files past IMPORT_FILE_RETENTION_DAYS."""
-    from creators.importing.retention import import_files_purge
-
     return import_files_purge()

@@ -44,7 +44,7 @@ from creators.importing.registry import (
 from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
 from creators.models import Creator, ImportJob, ImportStatus, SavedMapping
-from matchmaker.celery import app, delay_on_commit
+from matchmaker.celery import delay_on_commit
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
@@ -55,6 +55,8 @@ PIPELINE_QUEUE = 2
 # The recompute of what an import changed is sent by task name: the catalogue does not import
 # the scoring app. At most RECOMPUTE_BATCH ids go in one message.
 RECOMPUTE_METRICS = "scoring.tasks.recompute_creator_metrics"
+# Queued by name: creators.tasks imports this module to run the job.
+RUN_IMPORT = "creators.tasks.run_import"
 RECOMPUTE_BATCH = 1000
 
 
@@ -99,12 +101,9 @@ def import_job_queue(*, job: ImportJob) -> None:
     """Send the job to the import worker once the current transaction commits. Until a job is
     queued (a catalogue upload waiting for its preview to be confirmed) nothing runs it, the
     stale-job check (creators.stale_jobs) included."""
-    # Imported here: creators.tasks imports this module for import_job_run.
-    from creators.tasks import run_import
-
     job.queued_at = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(queued_at=job.queued_at)
-    delay_on_commit(run_import, job.pk)
+    delay_on_commit(RUN_IMPORT, job.pk)
 
 
 def resolve_mapping(
@@ -451,7 +450,7 @@ def _enqueue_changed(result: ApplyResult) -> None:
     if not result.creator_ids:
         return
     for creator_ids in recompute_batches(result.creator_ids, catalogue=Creator.objects.count()):
-        delay_on_commit(app.signature(RECOMPUTE_METRICS), creator_ids)
+        delay_on_commit(RECOMPUTE_METRICS, creator_ids)
 
 
 def recompute_batches(creator_ids: set[int], *, catalogue: int) -> list[list[int] | None]:
