@@ -3,15 +3,16 @@
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import Brand, Campaign, RosterEntry, StageChange
+from campaigns.models import COMMITTED_STAGES, Brand, Campaign, RosterEntry, Stage, StageChange
+from creators.models import ImportJob
+from scoring.models import COMPONENTS, ScoreRun
+from scoring.selectors import campaign_matches
 from tenancy.models import Membership, Organization
 from tenancy.querysets import WRITE_ROLES
 
 
 def home_overview(*, user) -> dict:
     """What the home page shows: my organisations, my campaigns, recent roster activity, jobs."""
-    from creators.models import ImportJob
-    from scoring.models import ScoreRun
 
     campaigns = (
         Campaign.objects.for_user(user)
@@ -62,8 +63,6 @@ def campaign_matches_page(*, campaign, filters: dict):
     MatchScore rows are replaced in the transaction that completes a run, so the rows present
     are always the last completed run's.
     """
-    from scoring.models import COMPONENTS
-    from scoring.selectors import campaign_matches
 
     # The page (and the API list) shows the score columns and four creator columns; the
     # per-component detail ("why"), bios and the creator's metrics (JSON reasons, spikes,
@@ -93,7 +92,6 @@ def campaign_matches_page(*, campaign, filters: dict):
 
 def latest_match_run(campaign):
     """The campaign's most recent match run (any status) and its last completed one."""
-    from scoring.models import ScoreRun
 
     # The status line needs neither the run's scope nor its weights (JSON, decoded per read).
     runs = ScoreRun.objects.filter(kind=ScoreRun.Kind.CAMPAIGN_MATCHES, campaign=campaign).defer(
@@ -111,8 +109,6 @@ def latest_match_run(campaign):
 def roster_board(*, campaign) -> dict:
     """The roster grouped by stage, with the budget committed (fees of committed stages)."""
     from decimal import Decimal
-
-    from campaigns.models import COMMITTED_STAGES, RosterEntry, Stage
 
     entries = list(
         RosterEntry.objects.filter(campaign=campaign)

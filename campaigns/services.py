@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
+from campaigns.outcomes.services import entry_prediction_snapshot
 from matchmaker.celery import delay_on_commit
 from matchmaker.lib.numbers import parse_decimal
 from scoring.services.overlaps import enqueue_overlap_recompute
@@ -157,7 +158,6 @@ def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
     enqueue_overlap_recompute(entry.campaign_id)  # declined creators leave the overlap
     if stage == Stage.CONTRACTED:
         # Freeze what we expect from this creator, to compare with the results later.
-        from campaigns.outcomes.services import entry_prediction_snapshot
 
         entry = entry_prediction_snapshot(entry=entry)
     return entry

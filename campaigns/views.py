@@ -20,11 +20,12 @@ from campaigns import selectors, services
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
-from campaigns.permissions import can_edit
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
+from scoring.models import COMPONENTS, MatchScore
+from tenancy.permissions import can_edit
 
 MATCHES_PER_PAGE = 50
 # The ranking shows its best 2,000 creators (40 pages), as discovery shows 40 pages: the count
@@ -107,7 +108,6 @@ def _run_context(campaign) -> dict:
 def campaign_detail(request, pk: int):
     """The campaign page: targeting summary, last computed, ranked matches with filters."""
     campaign = get_object_or_404(_readable(request.user).select_related("brand"), pk=pk)
-    from scoring.models import COMPONENTS
 
     filter_form = MatchFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
@@ -145,7 +145,6 @@ def campaign_detail(request, pk: int):
 @login_required
 def match_why(request, pk: int, creator_id: int):
     """Every component of one creator's score: value, weight, contribution, inputs, definition."""
-    from scoring.models import MatchScore
 
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
     match = get_object_or_404(

@@ -21,6 +21,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from matchmaker.celery import app
+
 WORKER_PING_TIMEOUT = 1.0
 
 _memo_lock = threading.Lock()
@@ -59,7 +61,6 @@ def _redis() -> str:
 
 
 def _worker() -> str:
-    from matchmaker.celery import app
 
     replies = app.control.ping(timeout=WORKER_PING_TIMEOUT)
     if not replies:

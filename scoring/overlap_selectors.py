@@ -9,7 +9,8 @@ import numpy as np
 
 from campaigns.models import Campaign, Stage
 from creators.models import AudienceSketch, Creator
-from scoring.metrics import overlap, sketches
+from matchmaker.lib import sketches
+from scoring.metrics import overlap
 from scoring.models import CreatorOverlap, ScoreRun
 
 

@@ -9,12 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from campaigns.models import Campaign
-from campaigns.permissions import can_edit
+from campaigns.services import roster_entry_add
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from scoring.metrics.optimiser import OptimiserError
 from scoring.overlap_selectors import campaign_overlap, roster_creator_ids
 from scoring.services.overlaps import OPTIMISER_TOP_N, _candidate_ids, roster_optimise
+from tenancy.permissions import can_edit
 
 CHOICES_SHOWN = 100
 
@@ -111,7 +112,6 @@ def campaign_optimiser_view(request, pk):
 @require_POST
 def campaign_optimiser_apply(request, pk):
     """Add the proposal's creators (posted ids) to the roster as shortlisted."""
-    from campaigns.services import roster_entry_add
 
     campaign = _campaign(request, pk, write=True)
     try:

@@ -66,10 +66,6 @@ class Membership(models.Model):
     def __str__(self) -> str:
         return f"{self.user} is {self.role} of {self.organization}"
 
-    @property
-    def can_edit(self) -> bool:
-        return self.role in (self.Role.OWNER, self.Role.EDITOR)
-
 
 class ApiToken(models.Model):
     """A personal API token. Only a hash is stored; the token itself is shown once, at creation.

@@ -17,9 +17,11 @@ from campaigns.api.serializers import (
     StageMoveSerializer,
 )
 from campaigns.models import Campaign, RosterEntry
+from campaigns.selectors import campaign_matches_page
 from matchmaker.api.exceptions import Conflict
 from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
+from scoring.models import MatchScore
 
 
 def _campaign_fields(data: dict) -> dict:
@@ -194,7 +196,6 @@ class MatchDetail(generics.RetrieveAPIView):
     serializer_class = MatchDetailSerializer
 
     def get_object(self):
-        from scoring.models import MatchScore
 
         campaign = _campaign(self.request, self.kwargs["pk"])
         return get_object_or_404(
@@ -224,8 +225,6 @@ class MatchList(generics.ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        from campaigns.selectors import campaign_matches_page
-        from scoring.models import MatchScore
 
         if getattr(self, "swagger_fake_view", False):
             return MatchScore.objects.none()

@@ -10,12 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.discovery.forms import SORTS, DiscoveryFilterForm
+from campaigns.discovery.rows import VALUES, RowContext, discovery_rows, light_rows, metrics_of
 from campaigns.discovery.selectors import discovery_creators, shortlisted_ids
 from campaigns.models import Campaign
 from campaigns.selectors import creator_roster_entries
 from campaigns.services import roster_entry_add
 from creators.models import Creator
-from creators.rows import VALUES, RowContext, discovery_rows, light_rows, metrics_of
 from creators.selectors import creator_profile
 from matchmaker.lib.csv_export import csv_response
 from matchmaker.lib.htmx import wants_partial

@@ -5,6 +5,7 @@ from django import forms
 
 from campaigns.models import Deliverable
 from campaigns.outcomes.services import READING_FIELDS
+from creators.models import Platform
 
 
 class DeliverableForm(forms.Form):
@@ -51,7 +52,6 @@ class EmvCpmForm(forms.Form):
     """One CPM per platform, starting from the organisation's values over the defaults."""
 
     def __init__(self, *args, current: dict, **kwargs):
-        from creators.models import Platform
 
         super().__init__(*args, **kwargs)
         for value, label in Platform.choices:

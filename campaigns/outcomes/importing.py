@@ -15,7 +15,7 @@ import pandas as pd
 from django.utils import timezone
 
 from campaigns.models import Deliverable, Outcome, RosterEntry, Stage
-from campaigns.outcomes.services import REVENUE_LIMIT
+from campaigns.outcomes.services import REVENUE_LIMIT, outcome_feedback_enqueue
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import normalise_handle, parse_count, parse_datetime, url_parser
 from matchmaker.lib.numbers import parse_number
@@ -110,7 +110,6 @@ def _validate(frame: pd.DataFrame, ctx):
 
 
 def _apply(frame: pd.DataFrame, ctx) -> ApplyResult:
-    from campaigns.outcomes.services import _enqueue_feedback
 
     entries = RosterEntry.objects.in_bulk(set(frame["entry_id"].tolist()))
     created_deliverables: dict[tuple[int, str], Deliverable] = {}
@@ -138,7 +137,7 @@ def _apply(frame: pd.DataFrame, ctx) -> ApplyResult:
         )
     Outcome.objects.bulk_create(outcomes)
     for entry in entries.values():
-        _enqueue_feedback(entry)
+        outcome_feedback_enqueue(entry)
     return ApplyResult(created=len(outcomes))
 
 

@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from campaigns.models import COMMITTED_STAGES, Campaign, Deliverable, Outcome, RosterEntry
+from creators.models import ImportJob
 from scoring.metrics import outcomes as outcome_metrics
+from scoring.models import ScoreRun
 
 READING_KEYS = outcome_metrics.SUM_FIELDS
 
@@ -30,7 +32,6 @@ def _reading(o: Outcome | None) -> dict[str, Any]:
 
 def campaign_unique_reach(campaign: Campaign) -> float | None:
     """The roster's unique reach from the latest successful overlap run, else None (unavailable)."""
-    from scoring.models import ScoreRun
 
     run = (
         ScoreRun.objects.filter(
@@ -269,7 +270,6 @@ UPLOADS_LISTED = 10
 def campaign_uploads(campaign: Campaign, limit: int = UPLOADS_LISTED):
     """The campaign's latest results uploads (ImportJobs of kind "outcomes"), for its results
     page: without their row errors, which the upload's own page lists."""
-    from creators.models import ImportJob
 
     return (
         ImportJob.objects.for_campaign(campaign.pk)

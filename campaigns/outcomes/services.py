@@ -18,9 +18,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, Deliverable, Objective, Outcome, RosterEntry, Stage
+from creators.importing.services import import_job_create, import_job_queue
+from creators.models import Platform
 from matchmaker.celery import delay_on_commit
 from matchmaker.lib.dates import date_problem
 from matchmaker.lib.numbers import is_blank, parse_decimal
+from scoring.models import CreatorMetrics, MatchScore
+from scoring.tasks import recompute_campaign_matches
 
 # A post is typically seen by this share of the creator's followers when no target reach is known.
 TYPICAL_REACH_RATE = 0.30
@@ -83,11 +87,10 @@ def _check_date(name: str, value, *, plan: bool = False) -> None:
         raise ValidationError(f"{name}: {value.isoformat()[:10]} is {problem}.")
 
 
-def _enqueue_feedback(entry: RosterEntry) -> None:
+def outcome_feedback_enqueue(entry: RosterEntry) -> None:
     """Results of a completed entry change track records: re-rank the org's active campaigns."""
     if entry.stage != Stage.COMPLETED:
         return
-    from scoring.tasks import recompute_campaign_matches
 
     org_id = entry.campaign.brand.organization_id
     ids = list(
@@ -171,7 +174,7 @@ def outcome_record(
     """Record one reading of a deliverable's results at a time (a later reading supersedes)."""
     outcome = _build_outcome(deliverable, values, recorded_at, source)
     outcome.save()
-    _enqueue_feedback(deliverable.entry)
+    outcome_feedback_enqueue(deliverable.entry)
     return outcome
 
 
@@ -194,13 +197,12 @@ def outcome_bulk_create(
             raise ValidationError(f"reading {index}: {' '.join(exc.messages)}") from None
     created = Outcome.objects.bulk_create(built)
     for entry in {o.deliverable.entry_id: o.deliverable.entry for o in built}.values():
-        _enqueue_feedback(entry)
+        outcome_feedback_enqueue(entry)
     return created
 
 
 def prediction_for(entry: RosterEntry) -> dict[str, Any]:
     """The prediction of an entry from its creator's metrics and match score (not saved)."""
-    from scoring.models import CreatorMetrics, MatchScore
 
     creator = entry.creator
     followers = float(creator.followers or 0)
@@ -251,7 +253,6 @@ def entry_prediction_snapshot(*, entry: RosterEntry) -> RosterEntry:
 @transaction.atomic
 def organization_emv_cpm_update(*, organization, cpm: Mapping[str, Any], user) -> Any:
     """Set the per-platform CPM used for EMV (currency per 1,000 impressions)."""
-    from creators.models import Platform
 
     clean: dict[str, float] = {}
     for platform, value in cpm.items():
@@ -278,7 +279,6 @@ def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
     All or nothing: a job with rejected rows ends FAILED, lists each row's column, value and
     reason in `errors`, and writes nothing. Raises ValidationError for a file refused before
     it is stored (type, size, or content that is certainly not a table, a zip bomb)."""
-    from creators.importing.services import import_job_create, import_job_queue
 
     name = (original_name or "").strip() or "results.csv"
     if not name.lower().endswith(OUTCOMES_UPLOAD_SUFFIXES):

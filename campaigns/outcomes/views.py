@@ -22,11 +22,11 @@ from campaigns.outcomes.forms import (
     OutcomeForm,
     OutcomesUploadForm,
 )
-from campaigns.permissions import can_edit
 from creators.models import ImportJob
 from matchmaker.lib.csv_export import csv_response, neutralise
 from matchmaker.lib.htmx import wants_partial
 from tenancy.models import Organization
+from tenancy.permissions import can_edit
 
 SORT_KEYS = (
     "cost",

@@ -6,7 +6,7 @@ Outside the user's organisations an object is a 404; visible but not writable (a
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import get_object_or_404
 
-from campaigns.permissions import can_edit
+from tenancy.permissions import can_edit
 
 SAFE = ("GET", "HEAD", "OPTIONS")
 

@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
 from matchmaker.demo.bulk import reset_sequence, write_frame
-from scoring.metrics.sketches import sketch_values
+from matchmaker.lib.sketches import sketch_values
 
 CATEGORIES = [
     "Fitness", "Yoga", "Running", "Vegan food", "Home cooking", "Coffee", "Skincare", "Makeup",

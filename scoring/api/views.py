@@ -9,6 +9,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns.models import Campaign
+from campaigns.selectors import latest_match_run
 from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
 from matchmaker.api.strict import Amount, StrictTypes
@@ -254,7 +255,6 @@ class RecomputeSerializer(serializers.Serializer):
 
 
 def _runs_body(campaign) -> dict:
-    from campaigns.selectors import latest_match_run
 
     latest, completed = latest_match_run(campaign)
     return {"latest": latest, "last_completed": completed}

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scoring.metrics import sketches
+from matchmaker.lib import sketches
 
 Z95 = 1.96
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from campaigns.models import Campaign, Objective, Stage
 from creators.models import AudienceSketch, Creator
 from matchmaker.celery import delay_on_commit
-from scoring.metrics import optimiser, overlap, sketches
+from matchmaker.lib import sketches
+from scoring.metrics import optimiser, overlap
 from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
 from scoring.overlap_selectors import audiences, roster_creator_ids
 from scoring.runs import score_run_fail, score_run_start

@@ -3,7 +3,7 @@
 import pytest
 
 from creators.models import AudienceSketch
-from scoring.metrics.sketches import sketch_values
+from matchmaker.lib.sketches import sketch_values
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

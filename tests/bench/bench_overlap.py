@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from scoring.metrics import sketches
+from matchmaker.lib import sketches
 from scoring.metrics.optimiser import Candidate, optimise
 from scoring.metrics.overlap import Audience, overlap_matrix, union_size
 from tests.bench.run import BenchContext, Result

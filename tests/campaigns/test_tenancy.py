@@ -75,7 +75,7 @@ def test_campaign_choices_and_writable_flag_match_the_querysets(world):
 
 
 def test_can_edit_is_for_owners_and_editors_of_the_objects_organisation(world):
-    from campaigns.permissions import can_edit
+    from tenancy.permissions import can_edit
 
     for obj in (world.org_a, world.campaign_a):
         assert can_edit(world.owner_a, obj) and can_edit(world.editor_a, obj)

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from creators.rows import VALUES, RowContext, discovery_rows, light_rows
+from campaigns.discovery.rows import VALUES, RowContext, discovery_rows, light_rows
 
 HOSTILE = '<script>alert("x")</script>'
 

@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 
 from campaigns.models import Campaign, Outcome, RosterEntry, StageChange
 from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
-from scoring.metrics.sketches import unpack_sample
+from matchmaker.lib.sketches import unpack_sample
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from tenancy.models import Membership, Organization
 

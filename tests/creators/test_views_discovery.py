@@ -12,7 +12,7 @@ from django.utils import timezone
 from campaigns.models import RosterEntry
 from creators.models import AudienceSketch
 from creators.templatetags.numbers import compact, money, pct
-from scoring.metrics import sketches
+from matchmaker.lib import sketches
 from tests import factories as f
 
 URL = "/creators/"

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from campaigns.models import RosterEntry
 from creators.models import AudienceSketch
-from scoring.metrics import sketches
+from matchmaker.lib import sketches
 from scoring.metrics.optimiser import OptimiserError
 from scoring.models import CreatorOverlap, ScoreRun
 from scoring.overlap_selectors import campaign_overlap, new_audience_gain

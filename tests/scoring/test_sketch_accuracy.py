@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scoring.metrics import sketches
+from matchmaker.lib import sketches
 from scoring.metrics.overlap import Audience, overlap_matrix, pair_overlap, union_size
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "twitter_follower_sets.csv"

@@ -9,6 +9,8 @@ from campaigns.models import Campaign
 from creators.models import Creator
 from matchmaker.demo.catalogue import build_catalogue
 from matchmaker.demo.workspace import DEMO_PASSWORD, build_workspace
+from scoring.services.matches import recompute_campaign_matches
+from scoring.services.metrics import recompute_creator_metrics
 from tenancy.models import Organization
 
 
@@ -56,8 +58,6 @@ class Command(BaseCommand):
 
     def _score(self) -> None:
         """Rank the demo once: creator metrics, then every campaign's matches."""
-        from scoring.services.matches import recompute_campaign_matches
-        from scoring.services.metrics import recompute_creator_metrics
 
         started = time.monotonic()
         recompute_creator_metrics()

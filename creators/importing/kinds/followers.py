@@ -25,7 +25,7 @@ from creators.importing.kinds.common import (
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import parse_bool, parse_count
 from creators.models import AudienceSketch
-from scoring.metrics.sketches import sketch_values
+from matchmaker.lib.sketches import sketch_values
 
 MASS_FOLLOWING = 1000
 

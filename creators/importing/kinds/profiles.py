@@ -14,13 +14,8 @@ from creators.importing.kinds.common import (
 )
 from creators.importing.kinds.profiles_writer import ProfilesCopyWriter
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
-from creators.importing.values import (
-    normalise_country,
-    parse_count,
-    parse_number,
-    parse_share,
-    url_parser,
-)
+from creators.importing.values import normalise_country, parse_count, parse_share, url_parser
+from matchmaker.lib.numbers import parse_number
 
 
 def _email(value):
