@@ -6,7 +6,8 @@ from django.urls import reverse
 from jinja2 import Environment
 
 from campaigns.templatetags.campaign_tags import bar_width, humanise, score100
-from creators.templatetags.numbers import compact, money, pct
+from creators.templatetags.numbers import pct
+from matchmaker.lib import formatting
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -17,11 +18,10 @@ def environment(**options) -> Environment:
     env = Environment(**options)
     env.globals.update(static=static, url=url)
     env.filters.update(
-        compact=compact,
         pct=pct,
-        money=money,
         score100=score100,
         bar_width=bar_width,
         humanise=humanise,
     )
+    env.filters.update({name: getattr(formatting, name) for name in formatting.FILTERS})
     return env

@@ -84,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
             ],
+            "builtins": ["matchmaker.templatetags.fmt"],
         },
     },
     {
@@ -217,6 +218,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # --- Internationalisation -----------------------------------------------------------------
 LANGUAGE_CODE = "en-gb"
+# The locale of numbers and money (matchmaker.lib.formatting, Babel's CLDR data): "$1,200" for
+# USD, "€", "£" and "CA$" for the others; dates are written "1 Dec 2026" whatever it is.
+FORMAT_LOCALE = env_str("FORMAT_LOCALE", "en_US")
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True

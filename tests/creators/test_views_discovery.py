@@ -51,7 +51,7 @@ def test_number_filters():
     assert compact(None) == "—"
     assert pct(0.031) == "3.1%"
     assert money(Decimal("1200"), "USD") == "$1,200"
-    assert money(Decimal("12.5"), "CHF") == "12.50 CHF"
+    assert money(Decimal("12.5"), "CHF") == "CHF\u00a012.50"
 
 
 def test_anonymous_is_sent_to_login(client, db):
