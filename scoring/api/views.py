@@ -42,7 +42,14 @@ class MemberSerializer(serializers.Serializer):
 
 
 class OverlapSerializer(serializers.Serializer):
-    unique_reach = serializers.FloatField()
+    unique_reach = serializers.FloatField(
+        help_text="People reached at least once, counting creators without a follower sample "
+        "as reaching only new people: the upper end of the range when unknown_ids is not empty."
+    )
+    unique_reach_lower_bound = serializers.FloatField(
+        help_text="The least the roster reaches: the known members' union, or the largest "
+        "member without a sample when larger. Equals unique_reach when every member is known."
+    )
     sum_followers = serializers.IntegerField()
     known_union = serializers.FloatField()
     unknown_ids = serializers.ListField(child=serializers.IntegerField())
@@ -77,6 +84,7 @@ class CampaignOverlap(APIView):
                 )
         body = {
             "unique_reach": data.reach.unique_reach,
+            "unique_reach_lower_bound": data.reach.lower_bound,
             "sum_followers": data.reach.sum_followers,
             "known_union": data.reach.known_union,
             "unknown_ids": list(data.reach.unknown_ids),

@@ -7,6 +7,13 @@ Jaccard of the full audiences and shared = J / (1 + J) x (|A| + |B|) with |A|, |
 counts. The error band (95%) combines the sketch error (binomial on the k sketch slots, zero when
 the sketch is exact) and the sampling error (binomial on the smaller sample, with the finite
 population correction), in quadrature, in share points of the smaller audience.
+
+Unions (`weighted_union`): each sample id stands for its own creator's size / sample size, and an
+id held by several creators counts once, at the largest of their weights. So a roster's union is
+never below its largest member nor above the sum, and no member's exclusive or marginal reach
+exceeds its own audience, whatever the sample sizes (one pooled scale for the whole roster broke
+both: a member "reached only by" more people than follow it). The same arithmetic de-duplicates
+measured reach (sizes = each creator's reach) for the results page.
 """
 
 from __future__ import annotations
@@ -155,30 +162,91 @@ def overlap_matrix(audiences: list[Audience], k: int = sketches.K) -> list[PairO
     return out
 
 
-def _scale(audience: Audience) -> float:
-    """Full-audience people represented by one distinct id of this creator's sample."""
-    n = audience.sample_size or audience.sketch.size
-    return audience.size / n if n else 0.0
+def _comparable(audiences: list[Audience], k: int) -> list[np.ndarray]:
+    """Each known audience's hashes on one common footing: the full samples when loaded, else
+    the sketches; when some sketch is full (not the whole sample), every array is cut to the
+    hashes below the smallest full sketch's limit, a coordinated random subsample of every
+    audience that keeps their overlaps (samples and sketches are sorted, so a prefix)."""
+    arrays = [a.sample if a.sample is not None else a.sketch for a in audiences]
+    limits = [
+        sketches.sketch_limit(a.sketch, k)
+        for a, array in zip(audiences, arrays, strict=True)
+        if a.sample is None and array.size >= k and a.sample_size > array.size
+    ]
+    if not limits:
+        return arrays
+    limit = min(limits)
+    return [array[: int(np.searchsorted(array, limit, side="right"))] for array in arrays]
+
+
+@dataclass(frozen=True)
+class WeightedUnion:
+    """People reached at least once by a set of audiences, and each member's part of it."""
+
+    total: float
+    exclusive: tuple[float, ...]  # people only this member reaches: size x its unshared share
+    marginal: tuple[float, ...]  # total minus the total without this member
+
+
+def weighted_union(samples: list[np.ndarray], sizes: list[float]) -> WeightedUnion:
+    """Union of audiences known by samples of their ids, each scaled to its own size.
+
+    One distinct id of member i's sample stands for w_i = size_i / |sample_i| people. An id
+    found in several members' samples counts once, at the largest w among them, so
+
+        max(size_i) <= total = sum over distinct ids of max w <= sum(size_i)
+
+    by construction (every member's ids alone already sum to its size; counting an id once
+    never exceeds counting it for each holder). A member's exclusive reach is w_i x the ids no
+    other member holds, and its marginal reach is what the total loses without it (w_i minus the
+    next largest w on each id where it holds the largest): both lie between 0 and size_i. With
+    equal w for everyone this is the plain union of the samples, scaled. A member with an empty
+    sample (or size 0) reaches nobody here. Arrays must hold distinct ids each."""
+    n = len(samples)
+    if n != len(sizes):
+        raise ValueError("One size per sample.")
+    lengths = np.array([s.size for s in samples], dtype=np.int64)
+    size = np.array([max(float(v), 0.0) for v in sizes])
+    weight = np.divide(size, lengths, out=np.zeros(n), where=lengths > 0)
+    if n == 0 or lengths.sum() == 0:
+        return WeightedUnion(0.0, (0.0,) * n, (0.0,) * n)
+    values = np.concatenate([s.astype(np.uint64) for s in samples])
+    owners = np.repeat(np.arange(n), lengths)
+    w = weight[owners]
+    # By id, then the heaviest holder first: each id's group starts with its largest w.
+    order = np.lexsort((-w, values))
+    values, owners, w = values[order], owners[order], w[order]
+    starts = np.flatnonzero(np.concatenate(([True], values[1:] != values[:-1])))
+    holders = np.diff(np.append(starts, values.size))
+    top = w[starts]
+    second = np.where(holders > 1, w[np.minimum(starts + 1, values.size - 1)], 0.0)
+    first_owner = owners[starts]
+    alone = holders == 1
+    exclusive = np.bincount(first_owner[alone], weights=top[alone], minlength=n)
+    marginal = np.bincount(first_owner, weights=top - second, minlength=n)
+    total = float(top.sum())
+    # Floating sums: keep the bounds exact for the callers that compare against them.
+    total = min(max(total, float(size[lengths > 0].max())), float(size[lengths > 0].sum()))
+    return WeightedUnion(
+        total,
+        tuple(float(min(e, s)) for e, s in zip(exclusive, size, strict=True)),
+        tuple(float(min(m, s)) for m, s in zip(marginal, size, strict=True)),
+    )
+
+
+def _known_union(audiences: list[Audience], sizes: list[float], k: int) -> WeightedUnion:
+    return weighted_union(_comparable(audiences, k), sizes)
 
 
 def union_size(audiences: list[Audience], k: int = sketches.K) -> float:
     """Estimated unique reach of a set of creators (known audiences only), in people.
 
-    Union of the samples from the merged bottom-k sketch, scaled by the members' mean
-    people-per-sample-id (weighted by sample size). Exact on the samples when every member's full
-    sample is given or all samples are below k; otherwise the bottom-k union estimate (about 1.6%
-    relative standard error at k = 4096)."""
+    `weighted_union` of their samples (exact on the samples when the full samples are loaded or
+    every sample is below k), else of their sketches cut to a common limit."""
     known = [a for a in audiences if a.known]
     if not known:
         return 0.0
-    if all(a.sample is not None for a in known):
-        # Stored samples are small enough to union exactly: no sketch error at all.
-        union = float(np.unique(np.concatenate([a.sample for a in known])).size)
-    else:
-        union = sketches.estimate_size(sketches.union_sketch([a.sketch for a in known], k), k)
-    total_sample = sum(a.sample_size or a.sketch.size for a in known)
-    scale = sum(a.size for a in known) / total_sample if total_sample else 1.0
-    return union * scale
+    return _known_union(known, [a.size for a in known], k).total
 
 
 @dataclass(frozen=True)
@@ -186,40 +254,67 @@ class Contribution:
     creator_id: int
     followers: int
     known: bool
-    exclusive: float | None  # people only this creator reaches in the set
+    exclusive: float | None  # people only this creator reaches in the set (<= its audience)
     exclusive_share: float | None  # exclusive / own audience
-    marginal: float | None  # unique reach added when joining the others (same as exclusive)
+    marginal: float | None  # unique reach lost without this creator (>= exclusive, <= audience)
+    audience: float | None = None  # the size the set was measured with (followers or reach)
 
 
 @dataclass(frozen=True)
 class Reach:
-    unique_reach: float  # known members' union + unknown members' followers (counted disjoint)
+    unique_reach: float  # known members' union + unknown members' audience (counted disjoint)
     known_union: float
-    sum_followers: int
+    sum_followers: float  # sum of every member's audience (followers, or reach when given)
     unknown_ids: tuple[int, ...]
     members: tuple[Contribution, ...]
+    # The least the roster can reach: its known union, or its largest member without a sample
+    # when larger (that one may overlap everyone). Equals unique_reach when all are known.
+    lower_bound: float = 0.0
+
+    @property
+    def exact(self) -> bool:
+        """True when every member has a sample: unique_reach is an estimate, not a range."""
+        return not self.unknown_ids
 
 
-def roster_reach(audiences: list[Audience], k: int = sketches.K) -> Reach:
-    """Unique reach of a roster and each member's exclusive contribution (= its marginal gain
-    over the rest). Members without a sample are added at full followers, and listed as unknown."""
+def roster_reach(
+    audiences: list[Audience], k: int = sketches.K, sizes: dict[int, float] | None = None
+) -> Reach:
+    """Unique reach of a roster and each member's exclusive and marginal contribution.
+
+    `sizes` (creator id -> people) measures each audience by something other than its follower
+    count, e.g. the reach its posts measured; members missing from it are left out. Members
+    without a sample are added at their full size (unique_reach is then the upper end of a range
+    whose lower end is `lower_bound`) and listed as unknown."""
+    if sizes is not None:
+        audiences = [a for a in audiences if a.creator_id in sizes]
+
+    def size_of(a: Audience) -> float:
+        return max(float(sizes[a.creator_id]), 0.0) if sizes is not None else a.size
+
     known = [a for a in audiences if a.known]
-    total = union_size(known, k)
+    union = _known_union(known, [size_of(a) for a in known], k)
+    by_id = {
+        a.creator_id: (e, m) for a, e, m in zip(known, union.exclusive, union.marginal, strict=True)
+    }
     members = []
     for a in audiences:
+        size = size_of(a)
         if not a.known:
-            members.append(Contribution(a.creator_id, a.followers, False, None, None, None))
+            members.append(Contribution(a.creator_id, a.followers, False, None, None, None, size))
             continue
-        others = union_size([b for b in known if b is not a], k)
-        exclusive = max(0.0, total - others)
-        share = min(1.0, exclusive / a.size) if a.size else 0.0
-        members.append(Contribution(a.creator_id, a.followers, True, exclusive, share, exclusive))
-    unknown = tuple(a.creator_id for a in audiences if not a.known)
-    unknown_followers = sum(a.followers for a in audiences if not a.known)
+        exclusive, marginal = by_id[a.creator_id]
+        share = min(1.0, exclusive / size) if size else 0.0
+        members.append(
+            Contribution(a.creator_id, a.followers, True, exclusive, share, marginal, size)
+        )
+    unknown = [a for a in audiences if not a.known]
+    unknown_sizes = [size_of(a) for a in unknown]
     return Reach(
-        unique_reach=total + unknown_followers,
-        known_union=total,
-        sum_followers=sum(a.followers for a in audiences),
-        unknown_ids=unknown,
+        unique_reach=union.total + sum(unknown_sizes),
+        known_union=union.total,
+        sum_followers=sum(size_of(a) for a in audiences),
+        unknown_ids=tuple(a.creator_id for a in unknown),
         members=tuple(members),
+        lower_bound=max([union.total, *unknown_sizes]),
     )

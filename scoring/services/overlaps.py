@@ -89,6 +89,7 @@ def recompute_overlaps(*, campaign_id: int, top_n: int = OVERLAP_TOP_N) -> Score
                 "creator_ids": ids,
                 "roster_ids": roster,
                 "unique_reach": reach.unique_reach,
+                "unique_reach_lower_bound": reach.lower_bound,
                 "sum_followers": reach.sum_followers,
                 "overlap_unknown": list(reach.unknown_ids),
             }

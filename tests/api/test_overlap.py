@@ -35,6 +35,13 @@ def test_overlap_pairs_and_unique_reach(world, sketched_roster, api_for):
     assert data["unknown_ids"] == [c.pk]
     assert data["sum_followers"] == a.followers + b.followers + c.followers
     assert data["unique_reach"] < data["sum_followers"]
+    # c has no sample: unique reach is a range, from c sharing everything to c sharing nothing.
+    assert data["unique_reach"] == pytest.approx(data["known_union"] + c.followers)
+    assert data["unique_reach_lower_bound"] == pytest.approx(max(data["known_union"], c.followers))
+    assert data["unique_reach_lower_bound"] < data["unique_reach"]
+    for member in data["members"]:
+        if member["known"]:
+            assert member["exclusive"] <= member["followers"]
 
 
 def test_optimiser_proposal_within_budget(world, sketched_roster, api_for):

@@ -201,3 +201,16 @@ def test_roster_add_recomputes_overlaps_on_commit(world, setup, django_capture_o
         roster_entry_move(entry=entry, stage="declined", user=world.owner_a)
     latest = ScoreRun.objects.filter(campaign=world.campaign_a, kind=ScoreRun.Kind.OVERLAPS).first()
     assert latest.pk != run.pk and setup["d"].pk not in latest.scope["roster_ids"]
+
+
+def test_overlap_page_shows_unique_reach_as_a_range_when_members_lack_samples(
+    world, setup, client_for
+):
+    """Issue 17 item 2: with c unsampled the page showed 2.5k (the sum for c) as if exact."""
+    url = reverse("scoring:campaign_overlap", args=[world.campaign_a.pk])
+    html = client_for(world.viewer_a).get(url).content.decode()
+    assert "1.5k–2.5k" in html  # a | b = 1,500 known; c's 1,000 followers inside or outside it
+    assert "1 creator without follower samples may share" in html
+    RosterEntry.objects.filter(campaign=world.campaign_a, creator=setup["c"]).delete()
+    html = client_for(world.viewer_a).get(url).content.decode()
+    assert "1.5k–" not in html and 'data-testid="unique-reach">1.5k<' in html
