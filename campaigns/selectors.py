@@ -1,5 +1,7 @@
 """Reads that span several models or apps, scoped to the user."""
 
+from decimal import Decimal
+
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 
@@ -106,10 +108,39 @@ def latest_match_run(campaign):
     return latest, completed
 
 
-def roster_board(*, campaign) -> dict:
-    """The roster grouped by stage, with the budget committed (fees of committed stages)."""
-    from decimal import Decimal
+def committed_fee(entry: RosterEntry) -> Decimal | None:
+    """What a roster entry commits of the budget: nothing before it is contracted; from then on
+    its agreed fee, or the creator's quoted price while no fee is recorded (None when neither is
+    known). The roster board, the results page's spend and the optimiser's fixed picks all use
+    this, so their committed figures agree."""
+    if entry.stage not in COMMITTED_STAGES:
+        return None
+    if entry.agreed_fee is not None:
+        return entry.agreed_fee
+    return entry.creator.quoted_price
 
+
+def committed_fees(entries) -> dict[int, Decimal | None]:
+    """Creator id -> committed fee of each committed entry (contracted, live, completed) among
+    `entries` (with their creators loaded); the budget committed is the sum of the known ones."""
+    return {e.creator_id: committed_fee(e) for e in entries if e.stage in COMMITTED_STAGES}
+
+
+def committed_total(fees: dict[int, Decimal | None]) -> Decimal:
+    return sum((fee for fee in fees.values() if fee is not None), Decimal("0"))
+
+
+def campaign_committed_fees(campaign) -> dict[int, Decimal | None]:
+    """`committed_fees` of the campaign's roster."""
+    return committed_fees(
+        RosterEntry.objects.filter(campaign=campaign, stage__in=COMMITTED_STAGES).select_related(
+            "creator"
+        )
+    )
+
+
+def roster_board(*, campaign) -> dict:
+    """The roster grouped by stage, with the budget committed (`committed_fee` of each entry)."""
     entries = list(
         RosterEntry.objects.filter(campaign=campaign)
         .select_related("creator", "owner")
@@ -125,10 +156,7 @@ def roster_board(*, campaign) -> dict:
         {"stage": value, "label": label, "entries": [e for e in entries if e.stage == value]}
         for value, label in Stage.choices
     ]
-    committed = sum(
-        (e.agreed_fee or Decimal("0") for e in entries if e.stage in COMMITTED_STAGES),
-        Decimal("0"),
-    )
+    committed = committed_total(committed_fees(entries))
     budget = campaign.budget or Decimal("0")
     return {
         "columns": columns,

@@ -10,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from campaigns.models import COMMITTED_STAGES, Campaign, Deliverable, Outcome, RosterEntry
+from campaigns.models import Campaign, Deliverable, Outcome, RosterEntry
+from campaigns.selectors import committed_fee
 from creators.models import ImportJob
+from scoring import overlap_selectors
 from scoring.metrics import outcomes as outcome_metrics
-from scoring.models import ScoreRun
+from scoring.metrics import overlap
 
 READING_KEYS = outcome_metrics.SUM_FIELDS
 
@@ -30,18 +32,18 @@ def _reading(o: Outcome | None) -> dict[str, Any]:
     return {k: getattr(o, k) for k in READING_KEYS}
 
 
-def campaign_unique_reach(campaign: Campaign) -> float | None:
-    """The roster's unique reach from the latest successful overlap run, else None (unavailable)."""
-
-    run = (
-        ScoreRun.objects.filter(
-            campaign=campaign, kind=ScoreRun.Kind.OVERLAPS, status=ScoreRun.Status.SUCCEEDED
-        )
-        .order_by("-finished_at")
-        .first()
+def campaign_unique_reach(reach_by_creator: dict[int, float]) -> overlap.Reach | None:
+    """People the roster's posts reached at least once: each creator's measured reach (the sum
+    of its deliverables' latest readings), de-duplicated with the follower samples, each sample
+    scaled to that creator's reach (`overlap.roster_reach` with sizes). Never from follower
+    counts: they measure who could be reached, not who was. Between the largest creator's reach
+    and the sum; creators without a sample make it a range (`lower_bound` to `unique_reach`).
+    None when no reach was measured."""
+    if not reach_by_creator:
+        return None
+    return overlap.roster_reach(
+        overlap_selectors.audiences(reach_by_creator, with_samples=True), sizes=reach_by_creator
     )
-    value = (run.scope or {}).get("unique_reach") if run else None
-    return float(value) if value is not None else None
 
 
 def emv_cpm_for(organization) -> dict[str, float]:
@@ -101,7 +103,7 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         readings = [_reading(latest.get(d.pk)) for d in dels]
         totals = outcome_metrics.sum_readings(readings)
         all_readings.extend(readings)
-        cost = e.agreed_fee if e.stage in COMMITTED_STAGES else None
+        cost = committed_fee(e)
         metrics = outcome_metrics.cost_metrics(
             cost=cost,
             totals=totals,
@@ -111,17 +113,26 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         creators.append(
             CreatorResult(e, metrics, [(d, latest.get(d.pk)) for d in dels], e.prediction or {})
         )
-    fees = [float(c.entry.agreed_fee) for c in creators if c.metrics["cost"] is not None]
+    fees = [c.metrics["cost"] for c in creators if c.metrics["cost"] is not None]
     spend = sum(fees) if fees else None
-    unique = campaign_unique_reach(campaign)
+    unique = campaign_unique_reach(
+        {c.entry.creator_id: c.metrics["reach"] for c in creators if c.metrics["reach"] is not None}
+    )
     emvs = [c.metrics["emv"] for c in creators if c.metrics["emv"] is not None]
     followers = sum(c.entry.creator.followers for c in creators) or None
     totals = outcome_metrics.cost_metrics(
         cost=spend,
         totals=outcome_metrics.sum_readings(all_readings),
         followers=followers,
-        unique_reach=unique,
+        unique_reach=unique.unique_reach if unique is not None else None,
         emv_value=sum(emvs) if emvs else None,
+    )
+    # Creators without a follower sample make unique reach a range: its low end, and the cost
+    # per unique reached at that end (the high one).
+    totals["unique_reach_exact"] = unique is not None and unique.exact
+    totals["unique_reach_lower_bound"] = unique.lower_bound if unique is not None else None
+    totals["cost_per_unique_high"] = outcome_metrics.ratio(
+        spend, totals["unique_reach_lower_bound"]
     )
     error = {
         key: outcome_metrics.prediction_error(

@@ -273,8 +273,9 @@ class Reach:
 
     @property
     def exact(self) -> bool:
-        """True when every member has a sample: unique_reach is an estimate, not a range."""
-        return not self.unknown_ids
+        """True when unique_reach is one estimate, not a range: every member has a sample (or
+        the range is a point, as for a lone member without one)."""
+        return not self.unknown_ids or self.lower_bound >= self.unique_reach
 
 
 def roster_reach(

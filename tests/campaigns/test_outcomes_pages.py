@@ -46,11 +46,15 @@ def test_results_page_shows_kpis_and_dash_for_missing(world, client_for, live):
     assert results.totals["reach"] == 10_000
     assert results.totals["engagements"] == 500  # shares and saves not measured: skipped
     assert results.totals["roas"] == pytest.approx(3.0)
-    assert results.totals["unique_reach"] is None  # no overlap run: shown as unavailable
+    # One creator: its measured reach is the unique reach (no sample, but nobody to share with).
+    assert results.totals["unique_reach"] == 10_000
+    assert results.totals["unique_reach_exact"] is True
+    assert results.totals["cost_per_unique"] == pytest.approx(0.05)
     assert results.totals["emv"] == pytest.approx(160.0)  # 20k impressions x default CPM 8
     assert results.error["reach"]["mape"] == pytest.approx(0.25)
     body = page.content.decode()
-    assert 'id="kpi-roas"' in body and "unavailable" in body
+    assert 'id="kpi-roas"' in body and 'id="kpi-unique">10,000<' in body
+    assert 'id="cost-per-unique">$0.05<' in body
     assert (
         'id="results-chart-data"' in body
         and "<script>" not in body.split("results-chart-data")[0][-200:]
