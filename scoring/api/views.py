@@ -156,6 +156,9 @@ class PickSerializer(serializers.Serializer):
     cost_estimated = serializers.BooleanField()
     overlap_unknown = serializers.BooleanField()
     must_include = serializers.BooleanField()
+    fixed = serializers.BooleanField(
+        help_text="Already contracted: kept in every proposal, its fee counted in the budget."
+    )
 
 
 class ProposalSerializer(serializers.Serializer):
@@ -167,7 +170,12 @@ class ProposalSerializer(serializers.Serializer):
     notes = serializers.ListField(child=serializers.CharField())
     current_ids = serializers.ListField(child=serializers.IntegerField())
     current_value = serializers.FloatField()
-    current_cost = serializers.FloatField()
+    current_cost = serializers.FloatField(
+        help_text="The whole current roster at its agreed, quoted or estimated fees."
+    )
+    committed_cost = serializers.FloatField(
+        help_text="Fees committed: contracted and later stages (the roster board's figure)."
+    )
 
 
 class CampaignOptimiser(APIView):

@@ -13,6 +13,11 @@ Scale. Above MAX_HASHES sample hashes in all (e.g. 5k candidates x 1k-id samples
 is cut to its hashes below one common limit (a coordinated random subsample, like a bottom-k
 sketch), which keeps overlaps unbiased and the optimiser within its 2 s target.
 
+Fixed picks. Creators already contracted (`fixed`) are in every proposal: their fees are spent
+whatever the optimiser says, so they count against the budget and their audiences are covered
+before anyone else's gain is measured. They cannot be excluded; when they alone exceed the
+budget the proposal is just them, with a note.
+
 Search. Budgeted greedy on marginal gain per cost (lazy, CELF), run from several seeds: the
 must-include set alone, and the must-include set plus each of the top `seeds` single candidates
 (by value, affordable) - partial enumeration, which on small instances covers every single
@@ -52,6 +57,7 @@ class Pick:
     cost_estimated: bool
     overlap_unknown: bool
     must_include: bool
+    fixed: bool = False  # already contracted: kept whatever the budget
 
 
 @dataclass
@@ -65,6 +71,8 @@ class Proposal:
     current_ids: list[int] = field(default_factory=list)
     current_value: float = 0.0
     current_cost: float = 0.0
+    # The roster's committed fees (contracted and later: the roster board's "committed").
+    committed_cost: float = 0.0
     objective: str = "unique target reach"
 
     @property
@@ -168,11 +176,21 @@ def optimise(
     must_include: tuple[int, ...] | list[int] = (),
     exclude: tuple[int, ...] | list[int] = (),
     seeds: int = 10,
+    fixed: tuple[int, ...] | list[int] = (),
 ) -> Proposal:
-    """The best roster found within `budget` (see the module docstring for the method)."""
+    """The best roster found within `budget` (see the module docstring for the method).
+
+    `fixed`: creators already contracted, kept in every proposal (their cost counts against
+    the budget); `must_include`: creators the user requires on top."""
     if budget is None or budget < 0:
         raise OptimiserError("The budget must be a number of at least 0.")
     excluded = set(exclude)
+    kept = set(fixed) & excluded
+    if kept:
+        raise OptimiserError(
+            f"Creators already contracted stay on the roster and cannot be excluded: "
+            f"{sorted(kept)}."
+        )
     clash = excluded & set(must_include)
     if clash:
         raise OptimiserError(f"Creators both required and excluded: {sorted(clash)}.")
@@ -181,12 +199,33 @@ def optimise(
         if c.cost < 0 or c.value < 0:
             raise OptimiserError(f"Creator {c.creator_id} has a negative cost or value.")
     index = {c.creator_id: i for i, c in enumerate(cands)}
-    missing = [cid for cid in must_include if cid not in index]
+    missing = [cid for cid in [*fixed, *must_include] if cid not in index]
     if missing:
         raise OptimiserError(f"Required creators are not among the candidates: {missing}.")
-    forced = [index[cid] for cid in dict.fromkeys(must_include)]
+    pinned = [index[cid] for cid in dict.fromkeys(fixed)]
+    forced = [index[cid] for cid in dict.fromkeys([*fixed, *must_include])]
     forced_cost = sum(cands[i].cost for i in forced)
     notes = []
+    pinned_cost = sum(cands[i].cost for i in pinned)
+    if pinned_cost > budget + 1e-9:
+        # The contracts are signed: propose them alone and say why nothing else fits.
+        cov = _Coverage(cands)
+        best = cov.fresh()
+        gains = []
+        for i in pinned:
+            gains.append(cov.gain(i, cands, best))
+            cov.add(i, best)
+        notes.append(
+            f"The creators already contracted cost {pinned_cost:,.2f}, more than the budget "
+            f"{budget:,.2f}: nobody else can be added."
+        )
+        return Proposal(
+            _picks(cands, pinned, gains, set(forced), set(pinned)),
+            pinned_cost,
+            float(sum(gains)),
+            float(budget),
+            notes,
+        )
     if forced_cost > budget + 1e-9:
         raise OptimiserError(
             f"The required creators cost {forced_cost:,.2f}, more than the budget {budget:,.2f}."
@@ -216,7 +255,12 @@ def optimise(
         )
     if any(cands[i].cost_estimated for i in chosen):
         notes.append("Some fees are estimates (no agreed fee or quoted price).")
-    picks = [
+    picks = _picks(cands, chosen, gains, set(forced), set(pinned))
+    return Proposal(picks, spent, total, float(budget), notes)
+
+
+def _picks(cands, chosen, gains, forced: set[int], pinned: set[int]) -> list[Pick]:
+    return [
         Pick(
             creator_id=cands[i].creator_id,
             cost=cands[i].cost,
@@ -224,11 +268,11 @@ def optimise(
             gain=g,
             cost_estimated=cands[i].cost_estimated,
             overlap_unknown=cands[i].sample is None or not cands[i].sample.size,
-            must_include=i in set(forced),
+            must_include=i in forced,
+            fixed=i in pinned,
         )
         for i, g in zip(chosen, gains, strict=True)
     ]
-    return Proposal(picks, spent, total, float(budget), notes)
 
 
 def roster_value(candidates: list[Candidate], ids: list[int]) -> float:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from campaigns.models import Campaign, Objective, Stage
+from campaigns.selectors import committed_fees, committed_total
 from creators.models import AudienceSketch, Creator
 from matchmaker.celery import delay_on_commit
 from matchmaker.lib import sketches
@@ -159,11 +160,16 @@ def roster_optimise(
     """Propose a roster within `budget` (default: the campaign's budget) from the current roster
     and the top `top_n` ranked matches, maximising unique target reach (awareness/conversions)
     or expected engagements net of overlap (engagement objective). The proposal also carries the
-    current roster's value for comparison (`current_ids`, `current_value`)."""
+    current roster's value for comparison (`current_ids`, `current_value`) and its committed
+    fees (`committed_cost`, the roster board's figure).
+
+    Creators already contracted (and later stages) are fixed picks at their committed fee
+    (`campaigns.selectors.committed_fee`): they stay in the proposal, their cost counts against
+    the budget, and the rest is filled around them."""
     budget = float(campaign.budget if budget is None else budget)
-    roster_fees = dict(
-        campaign.roster.exclude(stage=Stage.DECLINED).values_list("creator_id", "agreed_fee")
-    )
+    entries = list(campaign.roster.exclude(stage=Stage.DECLINED).select_related("creator"))
+    roster_fees = {e.creator_id: e.agreed_fee for e in entries}
+    committed = committed_fees(entries)
     ids = list(dict.fromkeys([*roster_fees, *_candidate_ids(campaign, top_n), *must_include]))
     scores = {
         score.creator_id: score
@@ -180,7 +186,10 @@ def roster_optimise(
         creator = creators.get(cid)
         if creator is None:
             continue
-        fee, estimated = _fee(roster_fees.get(cid), creator, metrics.get(cid))
+        if committed.get(cid) is not None:
+            fee, estimated = float(committed[cid]), False
+        else:
+            fee, estimated = _fee(roster_fees.get(cid), creator, metrics.get(cid))
         if fee is None:
             no_fee.append(cid)
             continue
@@ -205,7 +214,11 @@ def roster_optimise(
         raise optimiser.OptimiserError(
             f"Required creators without any fee (agreed, quoted or estimated): {missing}."
         )
-    proposal = optimiser.optimise(candidates, budget, must_include=must_include, exclude=exclude)
+    fixed = [cid for cid in committed if cid in known]
+    proposal = optimiser.optimise(
+        candidates, budget, must_include=must_include, exclude=exclude, fixed=fixed
+    )
+    proposal.committed_cost = float(committed_total(committed))
     current = [cid for cid in roster_fees if cid in known]
     proposal.current_ids = current
     proposal.current_value = optimiser.roster_value(candidates, current)

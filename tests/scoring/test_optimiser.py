@@ -108,3 +108,32 @@ def test_bad_input_is_named():
         optimise(cands, 500, must_include=[2])
     with pytest.raises(OptimiserError, match="not among the candidates"):
         optimise(cands, 500, must_include=[7])
+
+
+def test_fixed_picks_stay_and_their_cost_counts_against_the_budget():
+    """Issue 17 item 3: creators already contracted were dropped from proposals."""
+    rng = np.random.default_rng(5)
+    cands = _instance(rng)
+    unconstrained = optimise(cands, 1500)
+    left_out = [c for c in cands if c.creator_id not in unconstrained.creator_ids]
+    fixed = [c.creator_id for c in sorted(left_out, key=lambda c: c.cost)[:2]]
+    assert sum(c.cost for c in cands if c.creator_id in fixed) < 1500
+    proposal = optimise(cands, 1500, fixed=fixed)
+    assert set(fixed) <= set(proposal.creator_ids)
+    assert all(p.fixed == (p.creator_id in fixed) for p in proposal.picks)
+    assert proposal.total_cost <= 1500
+    assert proposal.total_cost == pytest.approx(sum(p.cost for p in proposal.picks))
+    assert proposal.total_value >= 0.95 * _brute_force(cands, 1500, must=fixed) - 1e-9
+
+
+def test_fixed_picks_over_budget_are_kept_alone_with_a_note():
+    cands = [
+        Candidate(1, 800.0, 100.0, np.arange(10, dtype=np.uint64)),
+        Candidate(2, 900.0, 100.0, np.arange(20, 30, dtype=np.uint64)),
+        Candidate(3, 10.0, 500.0, np.arange(40, 50, dtype=np.uint64)),
+    ]
+    proposal = optimise(cands, 1000, fixed=[1, 2])
+    assert proposal.creator_ids == [1, 2] and proposal.total_cost == 1700
+    assert "already contracted cost 1,700.00, more than the budget" in proposal.notes[0]
+    with pytest.raises(OptimiserError, match="cannot be excluded"):
+        optimise(cands, 1000, fixed=[1], exclude=[1])

@@ -214,3 +214,31 @@ def test_overlap_page_shows_unique_reach_as_a_range_when_members_lack_samples(
     RosterEntry.objects.filter(campaign=world.campaign_a, creator=setup["c"]).delete()
     html = client_for(world.viewer_a).get(url).content.decode()
     assert "1.5k–" not in html and 'data-testid="unique-reach">1.5k<' in html
+
+
+def test_roster_optimise_keeps_contracted_creators_and_reports_the_boards_committed_fees(
+    world, setup, client_for
+):
+    """Issue 17 item 3: a contracted creator was dropped for a cheaper twin (e has a's exact
+    audience at a third of the fee), and "current roster cost" summed every roster member's
+    fee while the board counts the committed ones."""
+    from campaigns.selectors import roster_board
+
+    c = setup
+    RosterEntry.objects.filter(campaign=world.campaign_a, creator=c["a"]).update(
+        stage="contracted", agreed_fee=Decimal("300")
+    )
+    proposal = roster_optimise(campaign=world.campaign_a, budget=Decimal("500"))
+    picks = {p.creator_id: p for p in proposal.picks}
+    assert picks[c["a"].pk].fixed and picks[c["a"].pk].cost == 300
+    assert c["e"].pk not in picks  # a's twin adds nobody once a is kept
+    assert proposal.total_cost <= 500
+    board = roster_board(campaign=world.campaign_a)
+    assert proposal.committed_cost == float(board["committed"]) == 300
+    assert proposal.current_cost == 500  # a 300 + b and c quoted 100 each
+    url = reverse("scoring:campaign_optimiser", args=[world.campaign_a.pk])
+    html = client_for(world.viewer_a).get(url, {"budget": "500", "run": "1"}).content.decode()
+    assert 'data-testid="committed-fees">$300<' in html
+    assert ">contracted</span>" in html
+    with pytest.raises(OptimiserError, match="cannot be excluded"):
+        roster_optimise(campaign=world.campaign_a, budget=500, exclude=[c["a"].pk])
