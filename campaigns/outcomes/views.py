@@ -264,6 +264,22 @@ def _export_rows(results):
         ]
 
 
+def _export_totals(results):
+    """The campaign's totals beside the per-creator rows (each the sum of its column), and
+    unique reach: measured reach de-duplicated with the follower samples, low and high ends."""
+    t = results.totals
+    return [
+        ("spend", results.spend),
+        ("budget", results.budget),
+        *((key, t[key]) for key in ("reach", "impressions", "engagements", "conversions")),
+        ("revenue", t["revenue"]),
+        ("unique_reach_low", t["unique_reach_lower_bound"]),
+        ("unique_reach_high", t["unique_reach"]),
+        ("cost_per_unique_low", t["cost_per_unique"]),
+        ("cost_per_unique_high", t["cost_per_unique_high"]),
+    ]
+
+
 @login_required
 def results_export(request, pk: int, fmt: str):
     campaign = get_object_or_404(
@@ -284,6 +300,10 @@ def results_export(request, pk: int, fmt: str):
     for row in _export_rows(results):
         # Numbers stay numbers; any text goes through the same formula neutraliser as the CSV.
         sheet.append([v if isinstance(v, int | float) else neutralise(v) for v in row])
+    totals = book.create_sheet("Campaign")
+    totals.append(["figure", "value"])
+    for label, value in _export_totals(results):
+        totals.append([label, value])
     out = io.BytesIO()
     book.save(out)
     response = HttpResponse(

@@ -87,3 +87,19 @@ def test_results_spend_and_board_committed_count_the_same_fees(world):
     assert results.spend == sum(
         c.metrics["cost"] for c in results.creators if c.metrics["cost"] is not None
     )
+
+
+def test_xlsx_export_carries_the_totals_and_unique_reach(world, overlapping, client_for):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    url = reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
+    book = load_workbook(BytesIO(client_for(world.viewer_a).get(url).content))
+    figures = dict(list(book["Campaign"].iter_rows(values_only=True))[1:])
+    creators = list(book["Results"].iter_rows(values_only=True))
+    reach_column = creators[0].index("reach")
+    assert figures["reach"] == sum(row[reach_column] for row in creators[1:]) == 4_000
+    assert figures["unique_reach_low"] == figures["unique_reach_high"] == pytest.approx(3_500)
+    assert figures["spend"] == 1_000
+    assert figures["cost_per_unique_low"] == pytest.approx(1_000 / 3_500)
