@@ -6,8 +6,8 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns.models import Deliverable, Outcome, RosterEntry
-from campaigns.outcomes import services
+from campaigns.models import Campaign, Deliverable, Outcome, RosterEntry
+from campaigns.outcomes import selectors, services
 from matchmaker.api.scoping import scoped_object
 from matchmaker.api.strict import Amount, StrictTypes
 from matchmaker.lib.dates import EARLIEST, PLAN_YEARS
@@ -181,3 +181,76 @@ class OutcomeBulkCreate(APIView):
             readings.append((deliverable, _values(reading), reading.get("recorded_at")))
         outcomes = services.outcome_bulk_create(readings=readings, user=request.user)
         return Response(OutcomeSerializer(outcomes, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class ResultsTotalsSerializer(serializers.Serializer):
+    spend = serializers.FloatField(
+        allow_null=True,
+        help_text="Committed fees of the creators listed (contracted and later stages: agreed "
+        "fee, else quoted price), the sum of their `cost`.",
+    )
+    budget = serializers.FloatField()
+    reach = serializers.FloatField(allow_null=True, help_text="Sum of the creators' reach.")
+    impressions = serializers.FloatField(allow_null=True)
+    engagements = serializers.FloatField(allow_null=True)
+    conversions = serializers.FloatField(allow_null=True)
+    revenue = serializers.FloatField(allow_null=True)
+    unique_reach = serializers.FloatField(
+        allow_null=True,
+        help_text="People reached at least once: each creator's measured reach de-duplicated "
+        "with the follower samples; the high end when `unique_reach_exact` is false.",
+    )
+    unique_reach_lower_bound = serializers.FloatField(allow_null=True)
+    unique_reach_exact = serializers.BooleanField(
+        help_text="False: creators without follower samples make unique reach a range."
+    )
+    cost_per_unique = serializers.FloatField(allow_null=True, help_text="spend / unique_reach")
+    cost_per_unique_high = serializers.FloatField(
+        allow_null=True, help_text="spend / unique_reach_lower_bound"
+    )
+
+
+class CreatorResultSerializer(serializers.Serializer):
+    creator_id = serializers.IntegerField()
+    handle = serializers.CharField()
+    stage = serializers.CharField()
+    cost = serializers.FloatField(allow_null=True)
+    reach = serializers.FloatField(allow_null=True)
+    impressions = serializers.FloatField(allow_null=True)
+    engagements = serializers.FloatField(allow_null=True)
+    conversions = serializers.FloatField(allow_null=True)
+    revenue = serializers.FloatField(allow_null=True)
+
+
+class CampaignResultsSerializer(serializers.Serializer):
+    totals = ResultsTotalsSerializer()
+    creators = CreatorResultSerializer(many=True)
+
+
+class CampaignResults(APIView):
+    """The campaign's results as its results page shows them: totals (each the sum of the
+    creators' figures), unique reach from measured reach, and one row per creator."""
+
+    @extend_schema(responses=CampaignResultsSerializer)
+    def get(self, request, pk: int):
+        campaign = scoped_object(Campaign, request, pk=pk)
+        results = selectors.campaign_results(campaign)
+        keys = ("reach", "impressions", "engagements", "conversions", "revenue")
+        totals = {key: results.totals.get(key) for key in ResultsTotalsSerializer().fields} | {
+            "spend": results.spend,
+            "budget": results.budget,
+        }
+        body = {
+            "totals": totals,
+            "creators": [
+                {
+                    "creator_id": c.entry.creator_id,
+                    "handle": c.entry.creator.handle,
+                    "stage": c.entry.stage,
+                    "cost": c.metrics["cost"],
+                    **{key: c.metrics[key] for key in keys},
+                }
+                for c in results.creators
+            ],
+        }
+        return Response(CampaignResultsSerializer(body).data)

@@ -31,5 +31,10 @@ urlpatterns = [
     path(
         "deliverables/<int:pk>/outcomes/", outcomes.OutcomeList.as_view(), name="api-outcome-list"
     ),
+    path(
+        "campaigns/<int:pk>/results/",
+        outcomes.CampaignResults.as_view(),
+        name="api-campaign-results",
+    ),
     path("outcomes/bulk/", outcomes.OutcomeBulkCreate.as_view(), name="api-outcome-bulk"),
 ]
