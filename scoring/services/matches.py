@@ -56,7 +56,7 @@ def _values_frame(queryset, fields: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(queryset.values_list(*fields)), columns=fields)
 
 
-def _hashtag_text(candidates) -> pd.Series:
+def hashtag_text(candidates) -> pd.Series:
     """Per candidate all its posts' hashtags as one text (for keyword matching)."""
     posts = Post.objects.filter(creator__in=candidates).exclude(hashtags=[])
     # Concatenated by the database: one row per creator instead of one per post.
@@ -158,7 +158,7 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         Creator.categories.through.objects.filter(creator__in=candidates),
         ["creator_id", "category_id"],
     )
-    hashtags = _hashtag_text(candidates).reindex(ids)
+    hashtags = hashtag_text(candidates).reindex(ids)
     targets = {
         "country": campaign.target_countries,
         "age": campaign.target_age_buckets,
