@@ -1,6 +1,7 @@
 """Ranking quality, measured: for a campaign with target countries and niches, how many of its
-top matches have audience in the target countries and match its niches (a category of the
-campaign's, or one of its keywords in the bio or hashtags).
+top matches have target audience (some of the audience inside the target in every targeted
+dimension the creator has data for: countries, ages, genders, languages, interests) and match
+its niches (a category of the campaign's, or one of its keywords in the bio or hashtags).
 
 Measured from the catalogue (audience shares, categories, bios, hashtags), not from the scores
 being judged; `manage.py ranking_quality` prints it for every such campaign.
@@ -13,11 +14,16 @@ from dataclasses import dataclass
 import pandas as pd
 
 from campaigns.models import Campaign
-from creators.models import AudienceShare, Creator
+from creators.models import Creator
 from matchmaker.lib.pgcopy import read_frame
 from scoring.metrics.niche import niche_fit
 from scoring.models import MatchScore
-from scoring.services.matches import campaign_candidates, hashtag_text
+from scoring.services.matches import (
+    campaign_candidates,
+    campaign_targets,
+    candidate_audience_sums,
+    hashtag_text,
+)
 
 TOP = 20
 
@@ -88,13 +94,14 @@ def top_relevance(
     }
 
 
-def _with_target_audience(candidates, countries: list[str]) -> set[int]:
-    buckets = {str(c).lower() for c in countries}
-    rows = read_frame(
-        AudienceShare.objects.filter(creator__in=candidates, dimension="country", share__gt=0),
-        ["creator_id", "bucket"],
-    )
-    return set(rows.loc[rows["bucket"].astype(str).str.lower().isin(buckets), "creator_id"])
+def _with_target_audience(candidates, targets: dict[str, list[str]]) -> set[int]:
+    """Candidates with some audience inside the target in every targeted dimension they have
+    data for (and data for at least one)."""
+    sums = candidate_audience_sums(candidates, targets)
+    if sums.empty:
+        return set()
+    inside = sums.assign(hit=sums["inside"].astype(float) > 0).groupby("creator_id")["hit"]
+    return set(inside.all().index[inside.all()])
 
 
 def _niche_matches(candidates, campaign: Campaign) -> set[int]:
@@ -133,7 +140,7 @@ def campaign_ranking_quality(campaign: Campaign, *, top: int = TOP) -> RankingQu
     )
     counts = top_relevance(
         ranked,
-        _with_target_audience(candidates, campaign.target_countries),
+        _with_target_audience(candidates, campaign_targets(campaign)),
         _niche_matches(candidates, campaign),
         top=top,
     )

@@ -30,7 +30,12 @@ from matchmaker.lib.pgcopy import (
 )
 from matchmaker.lib.timing import StageTimer
 from scoring.components import COMPONENTS
-from scoring.metrics.campaign_matches import CANDIDATE_FIELDS, METRICS_FIELDS, campaign_matches
+from scoring.metrics.campaign_matches import (
+    AUDIENCE_DIMENSIONS,
+    CANDIDATE_FIELDS,
+    METRICS_FIELDS,
+    campaign_matches,
+)
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from scoring.runs import score_run_fail, score_run_start
@@ -69,7 +74,7 @@ def hashtag_text(candidates) -> pd.Series:
     return rows.set_index("creator_id")["tags"]
 
 
-def _audience_sums(candidates, targets: dict[str, list[str]]) -> pd.DataFrame:
+def candidate_audience_sums(candidates, targets: dict[str, list[str]]) -> pd.DataFrame:
     """audience_sums() aggregated by the database: per candidate and targeted dimension.
     One row per creator comes back (a total and an inside column per dimension), which the
     database groups faster than (creator, dimension) pairs and sends half as many rows."""
@@ -138,6 +143,17 @@ def _history(*, organization_id: int) -> pd.DataFrame:
     return entries.rename(columns={"campaign__brand_id": "brand_id"})[columns]
 
 
+def campaign_targets(campaign: Campaign) -> dict[str, list[str]]:
+    """The campaign's targeted buckets per audience dimension (empty: not targeted)."""
+    return {
+        "country": campaign.target_countries,
+        "age": campaign.target_age_buckets,
+        "gender": campaign.target_genders,
+        "language": campaign.target_languages,
+        "interest": campaign.target_interests,
+    }
+
+
 def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     """MatchScore rows (frame, without run/computed_at) for the campaign's candidates;
     attrs as scoring.metrics.campaign_matches sets them."""
@@ -159,14 +175,8 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         ["creator_id", "category_id"],
     )
     hashtags = hashtag_text(candidates).reindex(ids)
-    targets = {
-        "country": campaign.target_countries,
-        "age": campaign.target_age_buckets,
-        "gender": campaign.target_genders,
-        "language": campaign.target_languages,
-        "interest": campaign.target_interests,
-    }
-    sums = _audience_sums(candidates, targets)
+    targets = campaign_targets(campaign)
+    sums = candidate_audience_sums(candidates, targets)
     history = _history(organization_id=campaign.brand.organization_id)
     niche_ids = list(campaign.niches.values_list("id", flat=True))
     timer.lap("load")
@@ -207,6 +217,9 @@ INPUT_COLUMNS = [
     "past_deliverables",
     "engagement_estimated",
     "price_estimated",
+    "audience_gate",
+    "niche_gate",
+    *(f"share_{dim}" for dim in AUDIENCE_DIMENSIONS),
 ]
 
 

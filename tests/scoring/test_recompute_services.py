@@ -89,7 +89,8 @@ def test_campaign_matches_ranked_and_components_add_up(world):
             assert detail["weight"] == run.weights[name]
             assert detail["contribution"] == pytest.approx(detail["value"] * detail["weight"])
         total = sum(c["contribution"] for c in breakdown.values())
-        assert m.total == pytest.approx(total)
+        # Issue 17: the weighted mean times the relevance gates (scoring.metrics.relevance).
+        assert m.total == pytest.approx(total * m.audience_gate * m.niche_gate)
 
 
 @pytest.mark.django_db
