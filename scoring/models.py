@@ -103,6 +103,12 @@ class CreatorMetrics(models.Model):
     growth_spikes = models.JSONField(default=list, blank=True)
     estimated_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     price_is_estimate = models.BooleanField(default=True)
+    price_low = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Estimate's range, low."
+    )
+    price_high = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Estimate's range, high."
+    )
     inputs = models.JSONField(
         default=dict, blank=True, help_text="What the numbers were computed from."
     )

@@ -32,7 +32,13 @@ def test_creator_metrics_stored_in_one_run():
     assert ma.tier == "micro" and ma.run_id == run.pk
     assert 0 <= ma.authenticity_score <= 100
     assert ma.inputs == {"posts_used": 4, "from_profile": False}
-    assert ma.growth_spikes == [] and ma.estimated_price == 500
+    assert ma.growth_spikes == []
+    # Issue 17: the rate card's Instagram fee at 20k followers ($200), adjusted by engagement
+    # against the micro cohort's median (a and b), with its range.
+    median = (1050 / 20_000 + 102 / 50_000) / 2
+    expected = round(200 * (1050 / 20_000 / median) ** 0.5, 2)
+    assert float(ma.estimated_price) == pytest.approx(expected, abs=0.01)
+    assert ma.price_is_estimate and ma.price_low < ma.estimated_price < ma.price_high
 
 
 @pytest.mark.django_db
