@@ -287,4 +287,6 @@ def test_why_page_shows_weights_contributions_inputs_and_estimates(world, client
     assert rows["engagement"]["inputs"] == {"er_median": pytest.approx(m.creator.metrics.er_median)}
     assert sum(r["contribution"] for r in rows.values()) == pytest.approx(m.total)
     body = response.content.decode()
-    assert "0.75" in body and "0.25" in body
+    # Issue 17: weights as percentages, every input as a sentence with its unit.
+    assert "75%" in body and "25%" in body
+    assert "Median engagement rate 5.3% over 4 posts." in body
