@@ -24,7 +24,8 @@ from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
-from scoring.models import COMPONENTS, MatchScore
+from scoring.models import COMPONENTS
+from scoring.selectors import match_explanation
 from tenancy.permissions import can_edit
 
 MATCHES_PER_PAGE = 50
@@ -147,17 +148,9 @@ def match_why(request, pk: int, creator_id: int):
     """Every component of one creator's score: value, weight, contribution, inputs, definition."""
 
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
-    match = get_object_or_404(
-        MatchScore.objects.select_related("creator", "run"),
-        campaign=campaign,
-        creator_id=creator_id,
-    )
-    rows = [
-        {"name": name, "label": name.replace("_", " ").capitalize(), **detail}
-        for name, detail in match.breakdown().items()
-    ]
+    explanation = match_explanation(campaign=campaign, creator_id=creator_id)
     template = "campaigns/_why.html" if wants_partial(request) else "campaigns/why.html"
-    return render(request, template, {"campaign": campaign, "match": match, "rows": rows})
+    return render(request, template, {"campaign": campaign, **explanation})
 
 
 @login_required

@@ -103,6 +103,12 @@ class CreatorMetrics(models.Model):
     growth_spikes = models.JSONField(default=list, blank=True)
     estimated_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     price_is_estimate = models.BooleanField(default=True)
+    price_low = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Estimate's range, low."
+    )
+    price_high = models.DecimalField(
+        max_digits=12, decimal_places=2, null=True, blank=True, help_text="Estimate's range, high."
+    )
     inputs = models.JSONField(
         default=dict, blank=True, help_text="What the numbers were computed from."
     )
@@ -226,6 +232,22 @@ class MatchScore(models.Model):
     price_estimated = models.BooleanField(
         default=False, db_default=False, help_text="No quoted fee: tier benchmark."
     )
+    # The relevance gates the weighted mean was multiplied by (scoring.metrics.relevance), and
+    # per targeted audience dimension the share of the audience inside the target (null when
+    # the dimension was not targeted; the catalogue average when estimated).
+    audience_gate = models.FloatField(
+        default=1.0,
+        db_default=1.0,
+        help_text="min(1, sqrt(audience fit / reference)); 1 untargeted.",
+    )
+    niche_gate = models.FloatField(
+        default=1.0, db_default=1.0, help_text="1 with a niche or keyword match, else a floor."
+    )
+    share_country = models.FloatField(null=True, blank=True)
+    share_age = models.FloatField(null=True, blank=True)
+    share_gender = models.FloatField(null=True, blank=True)
+    share_language = models.FloatField(null=True, blank=True)
+    share_interest = models.FloatField(null=True, blank=True)
     components = models.JSONField(
         default=dict, blank=True, help_text="Empty; older rows: the stored breakdown."
     )
@@ -243,6 +265,13 @@ class MatchScore(models.Model):
                 name="match_components_within_unit",
             ),
             models.CheckConstraint(condition=Q(rank__gte=1), name="match_rank_positive"),
+            models.CheckConstraint(
+                condition=Q(audience_gate__gte=0)
+                & Q(audience_gate__lte=1)
+                & Q(niche_gate__gte=0)
+                & Q(niche_gate__lte=1),
+                name="match_gates_within_unit",
+            ),
         ]
         indexes = [
             # The ranked shortlist page and API: one campaign, in rank order (rank follows the

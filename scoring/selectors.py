@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
+from scoring.breakdown import explain_match
 from scoring.models import MatchScore, ScoreRun
 
 
@@ -23,3 +25,14 @@ def campaign_matches(campaign) -> QuerySet[MatchScore]:
         .select_related("creator", "creator__metrics")
         .order_by("rank")
     )
+
+
+def match_explanation(*, campaign, creator_id: int) -> dict:
+    """The why page of one match (404 when the creator has no match in the campaign): the
+    match with its creator and metrics, and scoring.breakdown.explain_match()'s explanation."""
+    match = get_object_or_404(
+        MatchScore.objects.select_related("creator", "creator__metrics", "run"),
+        campaign=campaign,
+        creator_id=creator_id,
+    )
+    return {"match": match, **explain_match(match, campaign)}

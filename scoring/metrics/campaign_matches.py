@@ -12,8 +12,11 @@ from scoring.metrics.audience import audience_fit_from_sums
 from scoring.metrics.cost import cost_efficiency
 from scoring.metrics.match import match_total
 from scoring.metrics.niche import niche_fit
+from scoring.metrics.relevance import audience_gate, niche_gate
 from scoring.metrics.track_record import track_record
 
+# The audience dimensions a campaign can target, in the order of their share_<dim> columns.
+AUDIENCE_DIMENSIONS = ("country", "age", "gender", "language", "interest")
 # Columns of the frames campaign_matches() takes.
 CANDIDATE_FIELDS = ["id", "followers", "bio", "quoted_price"]
 METRICS_FIELDS = [
@@ -88,7 +91,15 @@ def campaign_matches(
     )
     components["track_record"] = record["track_record"]
     components = components.astype(float).fillna(0.5).clip(0, 1)
-    scored = match_total(components, weights)
+    dims = [dim for dim, buckets in targets.items() if buckets]
+    gate_audience = audience_gate(components["audience_fit"], len(dims))
+    gate_niche = niche_gate(
+        niche["category_match"],
+        niche["keyword_share"],
+        has_niches=bool(niche_ids),
+        has_keywords=bool([k for k in keywords or [] if str(k).strip()]),
+    )
+    scored = match_total(components, weights, gate=gate_audience * gate_niche)
     out = pd.DataFrame(
         {
             "campaign_id": campaign_id,
@@ -99,11 +110,17 @@ def campaign_matches(
     )
     for name in COMPONENTS:
         out[name] = scored[name].to_numpy()
+    out["weighted_mean"] = scored["weighted_mean"].to_numpy()
+    out["audience_gate"] = gate_audience
+    out["niche_gate"] = gate_niche
+    # Per targeted dimension the share of the audience inside the target (NaN untargeted).
+    for dim in AUDIENCE_DIMENSIONS:
+        column = audience.get(f"s_{dim}")
+        out[f"share_{dim}"] = np.nan if column is None else column.to_numpy(dtype=float)
     out["target_reach"] = (followers * audience["audience_fit"]).to_numpy()
     out["excluded"] = niche["excluded"].astype(bool).to_numpy()
     # What the components were computed from (MatchScore.breakdown() shows them). The
     # estimated audience dimensions travel as a bit mask over attrs["dims"].
-    dims = [dim for dim, buckets in targets.items() if buckets]
     mask = np.zeros(len(ids), dtype=np.int64)
     for bit, dim in enumerate(dims):
         mask |= audience[f"estimated_{dim}"].to_numpy(dtype=bool).astype(np.int64) << bit

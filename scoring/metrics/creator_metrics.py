@@ -139,7 +139,14 @@ def creator_metrics(
         }
     )
     scores = authenticity.authenticity(signals, spikes).reindex(by_id.index)
-    price = estimated_price(tier, by_id["quoted_price"])
+    price = estimated_price(
+        tier,
+        by_id["quoted_price"],
+        followers=by_id["followers"],
+        platform=by_id["platform"],
+        er=rates["er_median"],
+        er_cohort_median=er_cohort[is_fresh].reindex(by_id.index),
+    )
     growth = authenticity.growth_30d(snapshots).reindex(by_id.index)
     out = pd.DataFrame(
         {
@@ -159,6 +166,8 @@ def creator_metrics(
             "growth_spikes": authenticity.spikes_json(spikes, by_id.index).to_numpy(),
             "estimated_price": price["price"].round(2).to_numpy(),
             "price_is_estimate": price["price_is_estimate"].astype(bool).to_numpy(),
+            "price_low": price["price_low"].to_numpy(dtype=float),
+            "price_high": price["price_high"].to_numpy(dtype=float),
         }
     )
     # Null when either input is null, as the SQL expression it replaces.

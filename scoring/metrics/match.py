@@ -1,4 +1,5 @@
-"""The match score: a weighted mean of component values (each 0..1) with campaign weights."""
+"""The match score: a weighted mean of component values (each 0..1) with campaign weights,
+times the relevance gates (scoring.metrics.relevance)."""
 
 from __future__ import annotations
 
@@ -8,21 +9,32 @@ import pandas as pd
 from scoring.components import COMPONENTS
 
 
-def match_total(components: pd.DataFrame, weights: dict[str, float]) -> pd.DataFrame:
-    """components: one column per COMPONENTS name (0..1). Returns the frame with
-    <name>_contribution columns (weight share x value), total, and rank (1 = best; ties by
-    index so the order does not depend on row order)."""
+def match_total(
+    components: pd.DataFrame, weights: dict[str, float], gate: pd.Series | None = None
+) -> pd.DataFrame:
+    """components: one column per COMPONENTS name (0..1); gate: per row 0..1 (1 when None).
+    Returns the frame with <name>_contribution columns (weight share x value), weighted_mean
+    (their sum), total (weighted_mean x gate), and rank (1 = best; ties by the weighted mean,
+    then by index, so the order does not depend on row order and creators a gate holds at 0
+    still come in the order of their other merits)."""
     wsum = sum(weights.values())
     if wsum <= 0:
         raise ValueError("At least one weight must be above zero.")
     out = components.copy()
-    total = np.zeros(len(out))
+    mean = np.zeros(len(out))
     for name in COMPONENTS:
         contrib = out[name].astype(float).clip(0, 1) * (weights.get(name, 0.0) / wsum)
         out[f"{name}_contribution"] = contrib
-        total = total + contrib.to_numpy()
-    out["total"] = np.clip(total, 0, 1)
-    order = out.assign(_id=out.index).sort_values(["total", "_id"], ascending=[False, True]).index
+        mean = mean + contrib.to_numpy()
+    mean = np.clip(mean, 0, 1)
+    g = np.ones(len(out)) if gate is None else np.clip(np.asarray(gate, dtype=float), 0, 1)
+    out["weighted_mean"] = mean
+    out["total"] = np.clip(mean * g, 0, 1)
+    order = (
+        out.assign(_id=out.index)
+        .sort_values(["total", "weighted_mean", "_id"], ascending=[False, False, True])
+        .index
+    )
     out.loc[order, "rank"] = np.arange(1, len(out) + 1)
     out["rank"] = out["rank"].astype(int)
     return out

@@ -30,7 +30,12 @@ from matchmaker.lib.pgcopy import (
 )
 from matchmaker.lib.timing import StageTimer
 from scoring.components import COMPONENTS
-from scoring.metrics.campaign_matches import CANDIDATE_FIELDS, METRICS_FIELDS, campaign_matches
+from scoring.metrics.campaign_matches import (
+    AUDIENCE_DIMENSIONS,
+    CANDIDATE_FIELDS,
+    METRICS_FIELDS,
+    campaign_matches,
+)
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from scoring.runs import score_run_fail, score_run_start
@@ -56,7 +61,7 @@ def _values_frame(queryset, fields: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(queryset.values_list(*fields)), columns=fields)
 
 
-def _hashtag_text(candidates) -> pd.Series:
+def hashtag_text(candidates) -> pd.Series:
     """Per candidate all its posts' hashtags as one text (for keyword matching)."""
     posts = Post.objects.filter(creator__in=candidates).exclude(hashtags=[])
     # Concatenated by the database: one row per creator instead of one per post.
@@ -69,7 +74,7 @@ def _hashtag_text(candidates) -> pd.Series:
     return rows.set_index("creator_id")["tags"]
 
 
-def _audience_sums(candidates, targets: dict[str, list[str]]) -> pd.DataFrame:
+def candidate_audience_sums(candidates, targets: dict[str, list[str]]) -> pd.DataFrame:
     """audience_sums() aggregated by the database: per candidate and targeted dimension.
     One row per creator comes back (a total and an inside column per dimension), which the
     database groups faster than (creator, dimension) pairs and sends half as many rows."""
@@ -138,6 +143,17 @@ def _history(*, organization_id: int) -> pd.DataFrame:
     return entries.rename(columns={"campaign__brand_id": "brand_id"})[columns]
 
 
+def campaign_targets(campaign: Campaign) -> dict[str, list[str]]:
+    """The campaign's targeted buckets per audience dimension (empty: not targeted)."""
+    return {
+        "country": campaign.target_countries,
+        "age": campaign.target_age_buckets,
+        "gender": campaign.target_genders,
+        "language": campaign.target_languages,
+        "interest": campaign.target_interests,
+    }
+
+
 def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
     """MatchScore rows (frame, without run/computed_at) for the campaign's candidates;
     attrs as scoring.metrics.campaign_matches sets them."""
@@ -158,15 +174,9 @@ def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
         Creator.categories.through.objects.filter(creator__in=candidates),
         ["creator_id", "category_id"],
     )
-    hashtags = _hashtag_text(candidates).reindex(ids)
-    targets = {
-        "country": campaign.target_countries,
-        "age": campaign.target_age_buckets,
-        "gender": campaign.target_genders,
-        "language": campaign.target_languages,
-        "interest": campaign.target_interests,
-    }
-    sums = _audience_sums(candidates, targets)
+    hashtags = hashtag_text(candidates).reindex(ids)
+    targets = campaign_targets(campaign)
+    sums = candidate_audience_sums(candidates, targets)
     history = _history(organization_id=campaign.brand.organization_id)
     niche_ids = list(campaign.niches.values_list("id", flat=True))
     timer.lap("load")
@@ -207,6 +217,9 @@ INPUT_COLUMNS = [
     "past_deliverables",
     "engagement_estimated",
     "price_estimated",
+    "audience_gate",
+    "niche_gate",
+    *(f"share_{dim}" for dim in AUDIENCE_DIMENSIONS),
 ]
 
 

@@ -148,7 +148,8 @@ def _store_metrics(frame: pd.DataFrame) -> int:
     lists = lists[(lists["authenticity_reasons"] != "[]") | (lists["growth_spikes"] != "[]")]
     floats = [column for column in numbers.columns if kinds[column] == "f"]
     value = {column: f"NULLIF(n.{qn(column)}, 'NaN'::float8)" for column in floats}
-    value["estimated_price"] = "round(NULLIF(n.estimated_price, 'NaN'::float8)::numeric, 2)"
+    for money in ("estimated_price", "price_low", "price_high"):
+        value[money] = f"round(NULLIF(n.{money}, 'NaN'::float8)::numeric, 2)"
     value["er_posts_used"] = "n.er_posts_used::int"
     target = [column for column in numbers.columns if column != "tier_code"]
     select = [value.get(column, f"n.{qn(column)}") for column in target]

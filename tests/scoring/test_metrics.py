@@ -170,7 +170,10 @@ def test_niche_terms_match_whole_words_only():
 
 
 def test_cost_estimate_and_efficiency():
-    p = estimated_price(pd.Series(["micro", "nano"]), pd.Series([None, 50]))
+    p = estimated_price(
+        pd.Series(["micro", "nano"]), pd.Series([None, 50]), followers=pd.Series([50_000, 5_000])
+    )
+    # Issue 17: the rate card's fee at 50k followers (Instagram), not one figure per tier.
     assert p["price"].tolist() == [500.0, 50.0] and p["price_is_estimate"].tolist() == [True, False]
     eff = cost_efficiency(
         pd.Series([20_000, 1_000, 0]), pd.Series([0.025, None, 0.1]), pd.Series([500.0, 50.0, 10.0])

@@ -32,7 +32,13 @@ def test_creator_metrics_stored_in_one_run():
     assert ma.tier == "micro" and ma.run_id == run.pk
     assert 0 <= ma.authenticity_score <= 100
     assert ma.inputs == {"posts_used": 4, "from_profile": False}
-    assert ma.growth_spikes == [] and ma.estimated_price == 500
+    assert ma.growth_spikes == []
+    # Issue 17: the rate card's Instagram fee at 20k followers ($200), adjusted by engagement
+    # against the micro cohort's median (a and b), with its range.
+    median = (1050 / 20_000 + 102 / 50_000) / 2
+    expected = round(200 * (1050 / 20_000 / median) ** 0.5, 2)
+    assert float(ma.estimated_price) == pytest.approx(expected, abs=0.01)
+    assert ma.price_is_estimate and ma.price_low < ma.estimated_price < ma.price_high
 
 
 @pytest.mark.django_db
@@ -89,7 +95,8 @@ def test_campaign_matches_ranked_and_components_add_up(world):
             assert detail["weight"] == run.weights[name]
             assert detail["contribution"] == pytest.approx(detail["value"] * detail["weight"])
         total = sum(c["contribution"] for c in breakdown.values())
-        assert m.total == pytest.approx(total)
+        # Issue 17: the weighted mean times the relevance gates (scoring.metrics.relevance).
+        assert m.total == pytest.approx(total * m.audience_gate * m.niche_gate)
 
 
 @pytest.mark.django_db
@@ -280,4 +287,6 @@ def test_why_page_shows_weights_contributions_inputs_and_estimates(world, client
     assert rows["engagement"]["inputs"] == {"er_median": pytest.approx(m.creator.metrics.er_median)}
     assert sum(r["contribution"] for r in rows.values()) == pytest.approx(m.total)
     body = response.content.decode()
-    assert "0.75" in body and "0.25" in body
+    # Issue 17: weights as percentages, every input as a sentence with its unit.
+    assert "75%" in body and "25%" in body
+    assert "Median engagement rate 5.3% over 4 posts." in body
