@@ -205,7 +205,7 @@ def results_upload(request, pk: int, job_id: int):
         "campaign": campaign,
         "job": job,
         "upload_errors": job.errors[:UPLOAD_ERRORS_SHOWN],
-        "upload_errors_hidden": max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN),
+        "upload_errors_hidden": max(0, job.error_count - UPLOAD_ERRORS_SHOWN),
         "can_edit": can_edit(request.user, campaign),
     }
     if wants_partial(request):

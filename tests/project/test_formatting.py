@@ -67,16 +67,58 @@ def test_rate(value, text):
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (100, "100th percentile"),
+        # "100% percentile" / "100th percentile" is no rank: the ends read as shares.
+        (100, "top 1%"),
+        (99.2, "top 1%"),
+        (98.4, "98th percentile"),
         (1, "1st percentile"),
         (12, "12th percentile"),
         (22.4, "22nd percentile"),
-        (103, "100th percentile"),
+        (103, "top 1%"),
+        (0, "bottom 1%"),
+        (-5, "bottom 1%"),
         (None, "—"),
     ],
 )
 def test_percentile(value, text):
     assert fmt.percentile(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.0, "top 1%"), (0.87, "87th percentile"), (0.0, "bottom 1%"), (0.5, "50th percentile")],
+)
+def test_rank_reads_a_stored_fraction(value, text):
+    assert fmt.rank(value) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10))
+def test_rank_is_always_within_0_to_100(value):
+    text = fmt.rank(value)
+    assert text in ("top 1%", "bottom 1%") or 1 <= int(text.split()[0][:-2]) <= 98
+
+
+@pytest.mark.parametrize(
+    ("value", "noun", "text"),
+    [
+        (1, "row", "1 row"),
+        (2, "row", "2 rows"),
+        (0, "row", "0 rows"),
+        (1204, "error", "1,204 errors"),
+        (3.0, "match", "3 matches"),
+        (2, "entry", "2 entries"),
+        (2, "day", "2 days"),
+        (None, "row", "—"),
+    ],
+)
+def test_quantity_says_singular_for_one(value, noun, text):
+    assert fmt.quantity(value, noun) == text
+
+
+def test_quantity_in_templates():
+    django_text = engines["django"].from_string('{{ n|quantity:"row" }}').render({"n": 1})
+    jinja_text = engines["jinja2"].from_string('{{ n|quantity("row") }}').render({"n": 6})
+    assert (django_text, jinja_text) == ("1 row", "6 rows")
 
 
 def test_score_and_number():
