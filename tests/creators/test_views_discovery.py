@@ -200,6 +200,20 @@ def test_count_stops_at_the_last_page_shown(world, client_for, monkeypatch):
     assert response.context["truncated"]
     last = client_for(world.viewer_a).get(URL, {"sort": "followers", "page": "9"})
     assert last.context["page"].number == 2
+    # The last page ends at the cap, not at the capped count (was "Showing 26–51").
+    assert len(last.context["rows"]) == 25
+    assert "Showing 26–50 of more than 50." in last.content.decode()
+
+
+def test_showing_label_on_an_exact_last_page_has_separators(world, client_for, monkeypatch):
+    from campaigns.discovery import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 400)
+    for i in range(1001):
+        f.CreatorFactory(handle=f"s{i:04d}", followers=10_000 + i)
+    client = client_for(world.viewer_a)
+    last = client.get(URL, {"sort": "followers", "page": "3"}).content.decode()
+    assert "1,001</strong> creators match." in last and "Showing 801–1,001 of 1,001." in last
 
 
 def test_pagination_count_and_url_state(world, client_for):
@@ -303,7 +317,7 @@ def test_rows_show_each_column_escaped(world, client_for):
     # Jinja2 (markupsafe) writes " as &#34;, as Django writes &quot;: the same text to a browser.
     assert "&lt;b&gt;&#34;Bold&#34;&lt;/b&gt;" in rows["quoted"] and "<b>" not in rows["quoted"]
     assert " · DE" in rows["quoted"] and "12.4k" in rows["quoted"]
-    assert "3.12% <span" in rows["quoted"] and "(p87)" in rows["quoted"]
+    assert "3.12% <span" in rows["quoted"] and "(87th percentile)" in rows["quoted"]
     assert 'class="badge badge-bad">35<' in rows["quoted"]
     assert "<span>$1,200</span>" in rows["quoted"]  # quoted: not marked as an estimate
     assert 'class="badge badge-good">75<' in rows["estimated"]
