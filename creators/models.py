@@ -249,6 +249,7 @@ class AudienceSketch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "audience sketches"
         constraints = [
             models.CheckConstraint(
                 condition=Q(sample_size__gte=0), name="sketch_sample_size_non_negative"
