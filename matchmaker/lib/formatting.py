@@ -18,12 +18,18 @@ an em dash, never "None", "nan" or 0.
 - number: (1.2345, 2) -> "1.23" (a plain quantity with separators)
 - day: date(2026, 12, 1) -> "1 Dec 2026"
 - moment: a datetime -> "1 Dec 2026, 22:25 UTC" (in the current time zone)
+
+Exports write cells for programs to read (export_cell, EXPORT_KINDS): no separators or
+symbols; rates as fractions with 4 decimals (0.0801), money with 2 decimals (its currency in a
+column of its own), counts as integers, percentiles and scores on 0-100 with one decimal,
+ROAS-like numbers with 2, dates ISO 8601
+(2026-12-01; moments in UTC: 2026-11-01T22:25:00Z). A missing value is an empty cell.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
@@ -220,3 +226,61 @@ def moment(value) -> str:
         value = timezone.localtime(value)
     zone = value.tzname() or ""
     return f"{value.day} {value:%b %Y, %H:%M}" + (f" {zone}" if zone else "")
+
+
+# Exports ---------------------------------------------------------------------------------------
+
+EXPORT_KINDS = (
+    "text",
+    "count",
+    "rate",
+    "money",
+    "number",
+    "score",
+    "percentile",
+    "date",
+    "moment",
+    "flag",
+)
+
+
+def export_cell(value, kind: str = "text") -> str:
+    """A value as an export cell of its kind (see the module docstring): a str, "" when
+    missing or unreadable. Fixed decimals per kind: rate 4, money 2, number 2, score and
+    percentile 1 (both 0-100; stored 0..1), count 0."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown export kind {kind!r}")
+    if kind == "text":
+        return "" if value is None else str(value)
+    if kind == "flag":
+        return "" if value is None else ("yes" if value else "no")
+    if kind in ("date", "moment"):
+        return _export_date(value, kind)
+    amount = _amount(value) if kind == "money" else None
+    if kind != "money":
+        number = to_number(value)
+        amount = None if number is None else Decimal(repr(number))
+    if amount is None:
+        return ""
+    if kind in ("score", "percentile"):
+        amount = min(Decimal(1), max(Decimal(0), amount)) * 100
+    places = {"count": 0, "rate": 4, "money": 2, "number": 2, "score": 1, "percentile": 1}[kind]
+    text = format(_half_up(amount, places), "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.00"
+
+
+def _export_date(value, kind: str) -> str:
+    if isinstance(value, datetime):
+        if kind == "date":
+            return (
+                (timezone.localtime(value) if timezone.is_aware(value) else value)
+                .date()
+                .isoformat()
+            )
+        if timezone.is_aware(value):
+            value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""

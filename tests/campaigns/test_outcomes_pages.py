@@ -1,5 +1,6 @@
 """Results pages: numbers, inline entry over htmx, exports (formula-safe), tenancy, snapshot."""
 
+import csv
 import io
 from decimal import Decimal
 
@@ -107,6 +108,24 @@ def test_csv_export_neutralises_formulas(world, client_for, live):
     assert response["Content-Type"].startswith("text/csv")
     assert "'=HYPERLINK(evil)" in text
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+def test_csv_export_writes_money_with_its_currency_rates_as_fractions(world, client_for, live):
+    response = client_for(world.viewer_a).get(
+        reverse("campaigns:results_export", args=[world.campaign_a.pk, "csv"])
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["currency"] == world.campaign_a.currency
+    assert (row["fee"], row["revenue"], row["reach"], row["conversions"]) == (
+        "500.00",
+        "1500.00",
+        "10000",
+        "10",
+    )
+    assert row["er"] == "0.0500" and row["roas"] == "3.00"  # 500 / 10,000 reach; 1,500 / 500
+    assert row["predicted_reach"] == "12500"
 
 
 def test_xlsx_export_neutralises_formulas(world, client_for, live):

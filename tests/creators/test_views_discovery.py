@@ -260,9 +260,29 @@ def test_csv_export_is_filtered_and_formula_safe(world, client_for):
     assert rows[0][:3] == ["platform", "handle", "display_name"]
     assert [r[1] for r in rows[1:]] == ["evil"]
     assert rows[1][2].startswith("'=")
-    assert rows[1][10] == "-0.05"  # a negative number stays a number
+    assert rows[1][10] == "-0.0500"  # a negative number stays a number (4 decimals: issue 17)
     bad = client_for(world.viewer_a).get(reverse("creators:export"), {"min_er": "-1"})
     assert bad.status_code == 400 and b"min_er" in bad.content
+
+
+def test_csv_export_writes_fractions_money_and_percentiles_by_its_header(world, client_for):
+    quoted = f.CreatorFactory(
+        handle="quoted", country="DE", followers=24_400, quoted_price=Decimal("1200.5")
+    )
+    metrics(quoted, er_median=0.08011365878685031, er_percentile=0.87, authenticity_score=72.25)
+    f.CreatorFactory(handle="bare", country="DE", followers=10_000)
+    response = client_for(world.viewer_a).get(reverse("creators:export"), {"country": "DE"})
+    rows = {
+        r["handle"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    row = rows["quoted"]
+    assert row["engagement_rate"] == "0.0801" and row["growth_30d_rate"] == "0.0100"
+    assert row["engagement_rate_percentile"] == "87.0" and row["authenticity_0_100"] == "72.25"
+    assert (row["followers"], row["price"], row["currency"]) == ("24400", "1200.50", "USD")
+    assert row["price_is_estimate"] == "no"
+    assert 0 <= float(row["score_0_100"]) <= 100
+    bare = rows["bare"]
+    assert bare["engagement_rate"] == "" and bare["score_0_100"] == ""  # missing is empty
 
 
 def test_shortlist_in_place(world, client_for):

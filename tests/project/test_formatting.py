@@ -153,3 +153,49 @@ def test_filters_are_builtin_in_templates_and_jinja2():
     jinja_text = engines["jinja2"].from_string("{{ v|count }} {{ m|money('EUR') }} {{ r|rate }}")
     context = {"v": 15089.0, "m": 1200, "r": 0.1035}
     assert django_text.render(context) == jinja_text.render(context) == "15,089 €1,200 10.4%"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "cell"),
+    [
+        (0.08011365878685031, "rate", "0.0801"),
+        (0.08, "rate", "0.0800"),
+        (-0.05, "rate", "-0.0500"),
+        (-0.00001, "rate", "0.0000"),
+        (Decimal("40000"), "money", "40000.00"),
+        (3470.505, "money", "3470.51"),
+        (15089.0, "count", "15089"),
+        (0.87, "percentile", "87.0"),
+        (1.3, "percentile", "100.0"),
+        (0.734, "score", "73.4"),
+        (3.14159, "number", "3.14"),
+        (True, "flag", "yes"),
+        (date(2026, 12, 1), "date", "2026-12-01"),
+        (datetime(2026, 11, 1, 22, 25, tzinfo=UTC), "moment", "2026-11-01T22:25:00Z"),
+        (None, "rate", ""),
+        (float("nan"), "count", ""),
+        (None, "date", ""),
+        ("=x", "text", "=x"),  # neutralising formulas is the CSV writer's job
+    ],
+)
+def test_export_cells(value, kind, cell):
+    assert fmt.export_cell(value, kind) == cell
+
+
+def test_export_cell_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="unknown export kind"):
+        fmt.export_cell(1, "percent")
+
+
+def test_every_csv_export_goes_through_the_typed_helper():
+    """One export helper: no view writes a CSV header and raw values by itself."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        path.relative_to(root).as_posix()
+        for app in ("campaigns", "creators", "scoring", "tenancy", "matchmaker")
+        for path in (root / app).rglob("*.py")
+        if "csv_response(" in path.read_text() or "csv.writer(" in path.read_text()
+    ]
+    assert callers == ["matchmaker/lib/csv_export.py"]
