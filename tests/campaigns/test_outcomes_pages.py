@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -195,6 +196,19 @@ def test_overview_only_counts_own_campaigns(world, client_for, live):
     handles = [r["creator"].handle for r in page.context["best"]]
     assert handles == ["=HYPERLINK(evil)"]
     assert "globexonly" not in page.content.decode()
+
+
+def test_overview_writes_money_with_its_currency_and_counts_with_separators(
+    world, client_for, live
+):
+    entry, deliverable = live
+    f.OutcomeFactory(deliverable=deliverable, likes=16_000, comments=75, reach=16_575)
+    page = client_for(world.owner_a).get(reverse("campaigns:overview"))
+    row = page.content.decode().split('id="best-creators"')[1].split("</tr>")[1]
+    cells = [c.split(">", 1)[1] for c in row.split("</td>")[:-1]]
+    assert cells[2] == "$500" and cells[5].startswith("$0.0")  # spend, CPE with the currency
+    assert "," in cells[3] and "." not in cells[3]  # engagements, e.g. 16,675 (was 16675.0)
+    assert re.fullmatch(r"[\d,]+\.\d", cells[4])  # engagements per 1,000 spent, one decimal
 
 
 def test_move_to_contracted_snapshots_prediction(world):
