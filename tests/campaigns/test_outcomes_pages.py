@@ -201,7 +201,7 @@ def test_overview_only_counts_own_campaigns(world, client_for, live):
 def test_overview_writes_money_with_its_currency_and_counts_with_separators(
     world, client_for, live
 ):
-    entry, deliverable = live
+    _entry, deliverable = live
     f.OutcomeFactory(deliverable=deliverable, likes=16_000, comments=75, reach=16_575)
     page = client_for(world.owner_a).get(reverse("campaigns:overview"))
     row = page.content.decode().split('id="best-creators"')[1].split("</tr>")[1]
