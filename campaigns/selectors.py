@@ -29,9 +29,7 @@ def home_overview(*, user) -> dict:
         .select_related("entry__creator", "entry__campaign", "changed_by")
         .order_by("-changed_at")[:10]
     )
-    score_runs = ScoreRun.objects.filter(
-        Q(campaign__in=Campaign.objects.for_user(user)) | Q(campaign__isnull=True)
-    ).order_by("-created_at")[:5]
+    score_runs = latest_score_runs(user=user)
     import_jobs = ImportJob.objects.catalogue().order_by("-created_at")[:5] if user.is_staff else []
     return {
         "organizations": Organization.objects.for_user(user),
@@ -40,6 +38,24 @@ def home_overview(*, user) -> dict:
         "score_runs": score_runs,
         "import_jobs": import_jobs,
     }
+
+
+def latest_score_runs(*, user, limit: int = 5) -> list[ScoreRun]:
+    """The newest run of each kind for each of the user's campaigns (and the catalogue's
+    campaign-less runs), newest first: a campaign recomputed four times is listed once."""
+    latest = (
+        ScoreRun.objects.filter(
+            Q(campaign__in=Campaign.objects.for_user(user)) | Q(campaign__isnull=True)
+        )
+        .order_by("kind", "campaign_id", "-created_at", "-id")
+        .distinct("kind", "campaign_id")
+        .values("id")
+    )
+    return list(
+        ScoreRun.objects.filter(pk__in=latest)
+        .select_related("campaign__brand")
+        .order_by("-created_at", "-id")[:limit]
+    )
 
 
 MATCH_LIST_FIELDS = (

@@ -99,6 +99,7 @@ class ImportJobAdmin(admin.ModelAdmin):
         "rows_created",
         "rows_updated",
         "rows_rejected",
+        "error_count",
         "created_by",
         "created_at",
     )

@@ -24,10 +24,11 @@ from creators.importing.services import (
     resolve_mapping,
 )
 from creators.models import ImportJob, ImportStatus
-from matchmaker.lib.csv_export import csv_response
+from matchmaker.lib.csv_export import Column, export_response
 from matchmaker.lib.htmx import wants_partial
 
 PREVIEW_ROWS = 10
+ERROR_COLUMNS = (Column("row", "count"), Column("column"), Column("value"), Column("reason"))
 
 
 def staff_required(view):
@@ -137,4 +138,4 @@ def errors_csv(request, pk: int):
     """The rejected rows as CSV: row, column, value, reason."""
     job = get_object_or_404(ImportJob.objects.catalogue(), pk=pk)
     rows = ([e["row"], e["column"], e["value"], e["reason"]] for e in job.errors)
-    return csv_response(f"import-{job.pk}-rejected.csv", ["row", "column", "value", "reason"], rows)
+    return export_response(f"import-{job.pk}-rejected.csv", ERROR_COLUMNS, rows)

@@ -249,6 +249,7 @@ class AudienceSketch(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
+        verbose_name_plural = "audience sketches"
         constraints = [
             models.CheckConstraint(
                 condition=Q(sample_size__gte=0), name="sketch_sample_size_non_negative"
@@ -318,7 +319,12 @@ class ImportJob(models.Model):
     rows_created = models.IntegerField(default=0)
     rows_updated = models.IntegerField(default=0)
     rows_unchanged = models.IntegerField(default=0)
-    rows_rejected = models.IntegerField(default=0)
+    rows_rejected = models.IntegerField(
+        default=0, help_text="File rows rejected (a row with two bad cells counts once)."
+    )
+    error_count = models.IntegerField(
+        default=0, help_text="Problems found in the rejected rows (one per bad cell)."
+    )
     errors = models.JSONField(
         default=list, blank=True, help_text="Rejected rows: {row, column, value, reason}."
     )
@@ -350,7 +356,8 @@ class ImportJob(models.Model):
                 & Q(rows_created__gte=0)
                 & Q(rows_updated__gte=0)
                 & Q(rows_unchanged__gte=0)
-                & Q(rows_rejected__gte=0),
+                & Q(rows_rejected__gte=0)
+                & Q(error_count__gte=0),
                 name="importjob_counts_non_negative",
             ),
         ]

@@ -107,6 +107,7 @@ class ApiToken(models.Model):
 
     class Meta:
         db_table = "campaigns_apitoken"
+        verbose_name = "API token"
         ordering = ["-created_at"]
 
     def __str__(self) -> str:

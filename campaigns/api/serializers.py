@@ -4,6 +4,7 @@ from rest_framework import serializers
 
 from campaigns.models import Brand, Campaign, RosterEntry, Stage, StageChange
 from creators.models import Category, Creator
+from matchmaker.api.display import Display
 from matchmaker.api.strict import Amount, StrictTypes
 
 TARGETING_LISTS = (
@@ -27,12 +28,16 @@ class CampaignSerializer(StrictTypes, serializers.ModelSerializer):
     excluded_keywords = serializers.ListField(child=serializers.CharField(), required=False)
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
     budget = Amount(max_digits=14, required=False)
+    budget_display = Display("money", "budget", currency="currency")
+    starts_on_display = Display("day", "starts_on")
+    ends_on_display = Display("day", "ends_on")
 
     class Meta:
         model = Campaign
         fields = [
-            "id", "brand", "name", "objective", "status", "budget", "currency", "starts_on",
-            "ends_on", "min_followers", "max_followers", "niches", *TARGETING_LISTS,
+            "id", "brand", "name", "objective", "status", "budget", "budget_display",
+            "currency", "starts_on", "starts_on_display", "ends_on", "ends_on_display",
+            "min_followers", "max_followers", "niches", *TARGETING_LISTS,
             "weights", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
@@ -68,13 +73,14 @@ class RosterEntrySerializer(StrictTypes, serializers.ModelSerializer):
     creator = serializers.PrimaryKeyRelatedField(queryset=Creator.objects.all())
     stage = serializers.ChoiceField(choices=Stage.choices, read_only=True)
     agreed_fee = Amount(allow_null=True, required=False)
+    agreed_fee_display = Display("money", "agreed_fee", currency="campaign.currency")
     stage_changes = StageChangeSerializer(many=True, read_only=True)
 
     class Meta:
         model = RosterEntry
         fields = [
-            "id", "campaign", "creator", "stage", "agreed_fee", "owner", "notes", "prediction",
-            "predicted_at", "created_at", "updated_at", "stage_changes",
+            "id", "campaign", "creator", "stage", "agreed_fee", "agreed_fee_display", "owner",
+            "notes", "prediction", "predicted_at", "created_at", "updated_at", "stage_changes",
         ]  # fmt: skip
         read_only_fields = [
             "campaign", "owner", "prediction", "predicted_at", "created_at", "updated_at",

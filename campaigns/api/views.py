@@ -18,6 +18,7 @@ from campaigns.api.serializers import (
 )
 from campaigns.models import Campaign, RosterEntry
 from campaigns.selectors import campaign_matches_page
+from matchmaker.api.display import Display
 from matchmaker.api.exceptions import Conflict
 from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
@@ -92,6 +93,7 @@ class RosterEntryList(generics.ListCreateAPIView):
         return (
             RosterEntry.objects.for_user(self.request.user)
             .filter(campaign=campaign)
+            .select_related("campaign")  # its currency: agreed_fee_display
             .prefetch_related("stage_changes")
             .order_by("id")
         )
@@ -169,6 +171,9 @@ class MatchSerializer(serializers.Serializer):
     target_reach = serializers.FloatField(allow_null=True)
     excluded = serializers.BooleanField()
     computed_at = serializers.DateTimeField()
+    followers_display = Display("count", "creator.followers")
+    total_display = Display("score", "total")
+    target_reach_display = Display("count", "target_reach")
 
 
 class ComponentSerializer(serializers.Serializer):

@@ -9,6 +9,7 @@ from campaigns.discovery.forms import DiscoveryFilterForm
 from campaigns.discovery.selectors import discovery_creators
 from creators.models import Creator
 from matchmaker.api import query
+from matchmaker.api.display import Display
 
 
 class CreatorListSerializer(serializers.ModelSerializer):
@@ -21,13 +22,22 @@ class CreatorListSerializer(serializers.ModelSerializer):
     price = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     price_estimated = serializers.BooleanField()
     score = serializers.FloatField(allow_null=True)
+    followers_display = Display("count", "followers")
+    er_median_display = Display("rate", "metrics.er_median")
+    er_percentile_display = Display("rank", "metrics.er_percentile")
+    authenticity_score_display = Display("number", "metrics.authenticity_score")
+    growth_30d_display = Display("rate", "metrics.growth_30d")
+    price_display = Display("money", "price", currency="price_currency")
+    score_display = Display("score", "score")
 
     class Meta:
         model = Creator
         fields = [
             "id", "platform", "handle", "display_name", "country", "language", "followers",
-            "price_currency", "tier", "er_median", "authenticity_score", "growth_30d",
-            "price", "price_estimated", "score",
+            "followers_display", "price_currency", "tier", "er_median", "er_median_display",
+            "er_percentile_display", "authenticity_score", "authenticity_score_display",
+            "growth_30d", "growth_30d_display", "price", "price_display", "price_estimated",
+            "score", "score_display",
         ]  # fmt: skip
 
 

@@ -17,7 +17,7 @@ from campaigns.selectors import creator_roster_entries
 from campaigns.services import roster_entry_add
 from creators.models import Creator
 from creators.selectors import creator_profile
-from matchmaker.lib.csv_export import csv_response
+from matchmaker.lib.csv_export import Column, export_response
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
@@ -30,6 +30,25 @@ PAGE_SIZE = 25
 # more than the rest of the page.
 MAX_PAGE = 40
 EXPORT_LIMIT = 10_000
+# The creators CSV: the header says the unit (rates are fractions, 0.0801; scores and
+# percentiles 0-100; price with 2 decimals in `currency`).
+EXPORT_COLUMNS = (
+    Column("platform"),
+    Column("handle"),
+    Column("display_name"),
+    Column("country"),
+    Column("language"),
+    Column("tier"),
+    Column("followers", "count"),
+    Column("engagement_rate", "rate"),
+    Column("engagement_rate_percentile", "percentile"),
+    Column("authenticity_0_100", "number"),
+    Column("growth_30d_rate", "rate"),
+    Column("price", "money"),
+    Column("price_is_estimate", "flag"),
+    Column("currency"),
+    Column("score_0_100", "score"),
+)
 
 
 def _filters(request) -> tuple[DiscoveryFilterForm, dict | None]:
@@ -102,23 +121,6 @@ def export(request):
     if filters is None:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponseBadRequest(f"Fix the filters first: {errors}", content_type="text/plain")
-    header = [
-        "platform",
-        "handle",
-        "display_name",
-        "country",
-        "language",
-        "tier",
-        "followers",
-        "er_median",
-        "er_percentile",
-        "authenticity_score",
-        "growth_30d",
-        "price",
-        "price_is_estimate",
-        "currency",
-        "score",
-    ]
     rows = (
         [
             c.platform,
@@ -133,13 +135,13 @@ def export(request):
             getattr(metrics_of(c), "authenticity_score", None),
             getattr(metrics_of(c), "growth_30d", None),
             c.price,
-            "yes" if c.price is not None and c.price_estimated else "no",
+            None if c.price is None else c.price_estimated,
             c.price_currency,
-            None if c.score is None else round(c.score, 4),
+            c.score,
         ]
         for c in discovery_creators(filters=filters)[:EXPORT_LIMIT]
     )
-    return csv_response("creators.csv", header, rows)
+    return export_response("creators.csv", EXPORT_COLUMNS, rows)
 
 
 @login_required

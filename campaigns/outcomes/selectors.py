@@ -232,10 +232,12 @@ def organization_overview(user) -> dict[str, Any]:
                     "engagements": 0.0,
                     "reach": 0.0,
                     "costed": False,
+                    "currencies": set(),
                 },
             )
             row["campaigns"] += 1
             row["brands"].add(campaign.brand_id)
+            row["currencies"].add(campaign.currency)
             if c.metrics["cost"] is not None and c.metrics["engagements"] is not None:
                 row["cost"] += c.metrics["cost"]
                 row["engagements"] += c.metrics["engagements"]
@@ -251,6 +253,9 @@ def organization_overview(user) -> dict[str, Any]:
             )
     rows = list(per_creator.values())
     for row in rows:
+        # Spend and CPE are money in the campaigns' currency; summed over campaigns of
+        # several currencies they have none (the page then says "mixed currencies").
+        row["currency"] = next(iter(row["currencies"])) if len(row["currencies"]) == 1 else None
         row["cpe"] = (
             outcome_metrics.ratio(row["cost"], row["engagements"]) if row["costed"] else None
         )

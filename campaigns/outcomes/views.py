@@ -23,7 +23,7 @@ from campaigns.outcomes.forms import (
     OutcomesUploadForm,
 )
 from creators.models import ImportJob
-from matchmaker.lib.csv_export import csv_response, neutralise
+from matchmaker.lib.csv_export import Column, export_response, neutralise
 from matchmaker.lib.htmx import wants_partial
 from tenancy.models import Organization
 from tenancy.permissions import can_edit
@@ -205,7 +205,7 @@ def results_upload(request, pk: int, job_id: int):
         "campaign": campaign,
         "job": job,
         "upload_errors": job.errors[:UPLOAD_ERRORS_SHOWN],
-        "upload_errors_hidden": max(0, job.rows_rejected - UPLOAD_ERRORS_SHOWN),
+        "upload_errors_hidden": max(0, job.error_count - UPLOAD_ERRORS_SHOWN),
         "can_edit": can_edit(request.user, campaign),
     }
     if wants_partial(request):
@@ -213,6 +213,18 @@ def results_upload(request, pk: int, job_id: int):
     return render(request, "campaigns/results/upload.html", context)
 
 
+_KINDS = {
+    "fee": "money",
+    "revenue": "money",
+    "cpm": "money",
+    "cpe": "money",
+    "cpc": "money",
+    "cpa": "money",
+    "emv": "money",
+    "er": "rate",
+    "er_basis": "text",
+    "roas": "number",
+}
 EXPORT_HEADER = [
     "creator",
     "platform",
@@ -235,6 +247,26 @@ EXPORT_HEADER = [
     "predicted_reach",
     "predicted_engagements",
 ]
+
+
+# The CSV's columns with their kinds (matchmaker.lib.csv_export): money with 2 decimals in the
+# campaign's `currency`, `er` a fraction with 4, counts as integers.
+CSV_COLUMNS = (
+    Column("creator"),
+    Column("platform"),
+    Column("stage"),
+    Column("currency"),
+    *(
+        Column(name, _KINDS.get(name, "count"))
+        for name in EXPORT_HEADER
+        if name not in ("creator", "platform", "stage")
+    ),
+)
+
+
+def _csv_rows(results, currency: str):
+    for row in _export_rows(results):
+        yield [*row[:3], currency, *row[3:]]
 
 
 def _export_rows(results):
@@ -290,7 +322,7 @@ def results_export(request, pk: int, fmt: str):
     results = selectors.campaign_results(campaign)
     name = f"campaign-{campaign.pk}-results"
     if fmt == "csv":
-        return csv_response(f"{name}.csv", EXPORT_HEADER, _export_rows(results))
+        return export_response(f"{name}.csv", CSV_COLUMNS, _csv_rows(results, campaign.currency))
     from openpyxl import Workbook
 
     book = Workbook()

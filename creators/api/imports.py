@@ -20,8 +20,8 @@ class ImportJobSerializer(serializers.ModelSerializer):
         fields = [
             "id", "kind", "platform", "original_name", "sheet", "mapping", "skip_invalid",
             "status", "rows_total", "rows_read", "rows_created", "rows_updated",
-            "rows_unchanged", "rows_rejected", "errors", "message", "attempts", "created_at",
-            "started_at", "finished_at",
+            "rows_unchanged", "rows_rejected", "error_count", "errors", "message", "attempts",
+            "created_at", "started_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
 

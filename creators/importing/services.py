@@ -45,6 +45,7 @@ from creators.importing.uploads import content_problem, size_problem
 from creators.importing.values import parse_distinct
 from creators.models import Creator, ImportJob, ImportStatus, SavedMapping
 from matchmaker.celery import delay_on_commit
+from matchmaker.lib import formatting
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
@@ -212,9 +213,8 @@ def import_job_run(*, job_id: int) -> ImportJob:
         job.status = ImportStatus.RUNNING
         job.attempts += 1
         job.started_at = job.heartbeat_at = timezone.now()
-        job.rows_read = job.rows_created = job.rows_updated = job.rows_unchanged = (
-            job.rows_rejected
-        ) = 0
+        job.rows_read = job.rows_created = job.rows_updated = job.rows_unchanged = 0
+        job.rows_rejected = job.error_count = 0
         job.errors, job.message, job.finished_at = [], "", None
         job.save()
     try:
@@ -249,7 +249,8 @@ def _finish(
     job.message = message
     job.finished_at = timezone.now()
     if rejections is not None:
-        job.rows_rejected = len(rejections)
+        job.rows_rejected = rejected_rows(rejections)
+        job.error_count = len(rejections)
         job.errors = [r.as_dict() for r in rejections[:MAX_LISTED_ERRORS]]
     job.save()
     return job
@@ -414,6 +415,18 @@ class _WriterThread:
             connection.close()
 
 
+def rejected_rows(rejections: list[Rejection]) -> int:
+    """The file rows rejected: a row with several bad cells has several rejections."""
+    return len({r.row for r in rejections})
+
+
+def rejection_summary(rejections: list[Rejection]) -> str:
+    """ "3 rows rejected (6 errors)"; "1 row rejected" when each row has one error."""
+    rows, errors = rejected_rows(rejections), len(rejections)
+    text = f"{formatting.quantity(rows, 'row')} rejected"
+    return text if errors == rows else f"{text} ({formatting.quantity(errors, 'error')})"
+
+
 def _fail_rejected(job: ImportJob, rejections: list[Rejection]) -> ImportJob:
     first_bad = rejections[0]
     advice = "Fix the file or import with skip invalid rows."
@@ -422,7 +435,7 @@ def _fail_rejected(job: ImportJob, rejections: list[Rejection]) -> ImportJob:
     return _finish(
         job,
         ImportStatus.FAILED,
-        f"{len(rejections)} row(s) rejected, nothing imported (first: row {first_bad.row}, "
+        f"{rejection_summary(rejections)}, nothing imported (first: row {first_bad.row}, "
         f"{first_bad.column}: {first_bad.reason}). {advice}",
         rejections,
     )
@@ -435,11 +448,15 @@ def _succeed(job: ImportJob, result: ApplyResult, rejections: list[Rejection]) -
         result.updated,
         result.unchanged,
     )
-    summary = f"{result.created} created, {result.updated} updated, {result.unchanged} unchanged"
+    count = formatting.count
+    summary = (
+        f"{count(result.created)} created, {count(result.updated)} updated, "
+        f"{count(result.unchanged)} unchanged"
+    )
     if rejections:
-        summary += f", {len(rejections)} rejected"
+        summary += f", {rejection_summary(rejections)}"
     if result.created == result.updated == 0 and not rejections:
-        summary = f"Nothing changed: all {result.unchanged} already up to date."
+        summary = f"Nothing changed: all {count(result.unchanged)} already up to date."
     _finish(job, ImportStatus.SUCCEEDED, summary, rejections)
 
 

@@ -12,16 +12,24 @@ an em dash, never "None", "nan" or 0.
 - money_range: (300, 700, "USD") -> "$300–$700"
 - rate: 0.1035 -> "10.4%"; below 1% two decimals: 0.0035 -> "0.35%"
 - score: 0.734 -> "73" (a 0..1 score on the 0-100 scale the pages show)
-- percentile: 87.4 -> "87th percentile"
+- quantity: (3, "row") -> "3 rows", (1, "row") -> "1 row" (a count with its noun)
+- percentile: 87.4 -> "87th percentile"; 99 and up -> "top 1%", below 1 -> "bottom 1%"
+- rank: a 0..1 share of the cohort (stored percentiles) as the percentile label: 0.87 -> "87th percentile"
 - number: (1.2345, 2) -> "1.23" (a plain quantity with separators)
 - day: date(2026, 12, 1) -> "1 Dec 2026"
 - moment: a datetime -> "1 Dec 2026, 22:25 UTC" (in the current time zone)
+
+Exports write cells for programs to read (export_cell, EXPORT_KINDS): no separators or
+symbols; rates as fractions with 4 decimals (0.0801), money with 2 decimals (its currency in a
+column of its own), counts as integers, percentiles and scores on 0-100 with one decimal,
+ROAS-like numbers with 2, dates ISO 8601
+(2026-12-01; moments in UTC: 2026-11-01T22:25:00Z). A missing value is an empty cell.
 """
 
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import format_currency, format_decimal, get_currency_symbol
@@ -30,7 +38,19 @@ from django.utils import timezone
 
 DASH = "—"
 # The functions that templates use as filters (matchmaker.templatetags.fmt, matchmaker.jinja2).
-FILTERS = ("count", "compact", "money", "rate", "score", "percentile", "number", "day", "moment")
+FILTERS = (
+    "count",
+    "compact",
+    "money",
+    "rate",
+    "score",
+    "percentile",
+    "rank",
+    "number",
+    "day",
+    "moment",
+    "quantity",
+)
 DEFAULT_CURRENCY = "USD"
 
 
@@ -59,6 +79,24 @@ def count(value) -> str:
 def _half_up(amount: Decimal, places: int) -> Decimal:
     """Round half away from zero, as people do (Python and Babel round half to even)."""
     return amount.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def quantity(value, noun: str, plural: str | None = None) -> str:
+    """A count with its noun, singular for exactly one: "1 row", "3 rows", "1,204 errors"."""
+    number = to_number(value)
+    if number is None:
+        return DASH
+    text = count(number)
+    word = noun if text in ("1", "-1") else (plural or _plural(noun))
+    return f"{text} {word}"
+
+
+def _plural(noun: str) -> str:
+    if noun.endswith(("s", "x", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in tuple("aeiou"):
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def compact(value) -> str:
@@ -142,11 +180,24 @@ def ordinal(value: int) -> str:
 
 
 def percentile(value) -> str:
-    """A 0-100 percentile rank: "87th percentile" (clamped to 0-100)."""
+    """A 0-100 percentile rank (clamped to 0-100): "87th percentile". The ends read as shares
+    of the cohort, since "100th percentile" is no rank: 99 and up is "top 1%", below 1 is
+    "bottom 1%"."""
     number = to_number(value)
     if number is None:
         return DASH
-    return f"{ordinal(round(min(100.0, max(0.0, number))))} percentile"
+    rounded = round(float(_half_up(Decimal(repr(min(100.0, max(0.0, number)))), 0)))
+    if rounded >= 99:
+        return "top 1%"
+    if rounded < 1:
+        return "bottom 1%"
+    return f"{ordinal(rounded)} percentile"
+
+
+def rank(value) -> str:
+    """A stored percentile (the 0..1 share of the cohort ranked below) as its label."""
+    number = to_number(value)
+    return DASH if number is None else percentile(number * 100)
 
 
 def number(value, digits: int = 0) -> str:
@@ -175,3 +226,61 @@ def moment(value) -> str:
         value = timezone.localtime(value)
     zone = value.tzname() or ""
     return f"{value.day} {value:%b %Y, %H:%M}" + (f" {zone}" if zone else "")
+
+
+# Exports ---------------------------------------------------------------------------------------
+
+EXPORT_KINDS = (
+    "text",
+    "count",
+    "rate",
+    "money",
+    "number",
+    "score",
+    "percentile",
+    "date",
+    "moment",
+    "flag",
+)
+
+
+def export_cell(value, kind: str = "text") -> str:
+    """A value as an export cell of its kind (see the module docstring): a str, "" when
+    missing or unreadable. Fixed decimals per kind: rate 4, money 2, number 2, score and
+    percentile 1 (both 0-100; stored 0..1), count 0."""
+    if kind not in EXPORT_KINDS:
+        raise ValueError(f"unknown export kind {kind!r}")
+    if kind == "text":
+        return "" if value is None else str(value)
+    if kind == "flag":
+        return "" if value is None else ("yes" if value else "no")
+    if kind in ("date", "moment"):
+        return _export_date(value, kind)
+    amount = _amount(value) if kind == "money" else None
+    if kind != "money":
+        number = to_number(value)
+        amount = None if number is None else Decimal(repr(number))
+    if amount is None:
+        return ""
+    if kind in ("score", "percentile"):
+        amount = min(Decimal(1), max(Decimal(0), amount)) * 100
+    places = {"count": 0, "rate": 4, "money": 2, "number": 2, "score": 1, "percentile": 1}[kind]
+    text = format(_half_up(amount, places), "f")
+    return text[1:] if text.startswith("-") and not text.strip("-0.") else text  # no "-0.00"
+
+
+def _export_date(value, kind: str) -> str:
+    if isinstance(value, datetime):
+        if kind == "date":
+            return (
+                (timezone.localtime(value) if timezone.is_aware(value) else value)
+                .date()
+                .isoformat()
+            )
+        if timezone.is_aware(value):
+            value = value.astimezone(UTC)
+            return value.replace(tzinfo=None).isoformat(timespec="seconds") + "Z"
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""

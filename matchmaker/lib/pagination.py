@@ -7,8 +7,16 @@ Counting every match of a filter over 100k rows costs more than fetching the pag
 
 from math import ceil
 
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.utils.functional import cached_property
+
+
+class CappedPage(Page):
+    """A page of a CappedPaginator: its last index stops at the cap (Django's last page ends
+    at `count`, which past the cap is cap + 1: "Showing 976–1001")."""
+
+    def end_index(self) -> int:
+        return min(super().end_index(), self.paginator.shown_count)
 
 
 class CappedPaginator(Paginator):
@@ -28,6 +36,14 @@ class CappedPaginator(Paginator):
     @property
     def capped(self) -> bool:
         return self.count > self.cap
+
+    @property
+    def shown_count(self) -> int:
+        """The rows the pages can show: the count, at most the cap."""
+        return min(self.count, self.cap)
+
+    def _get_page(self, *args, **kwargs) -> CappedPage:
+        return CappedPage(*args, **kwargs)
 
     @cached_property
     def num_pages(self) -> int:

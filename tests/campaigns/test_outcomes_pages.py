@@ -1,6 +1,8 @@
 """Results pages: numbers, inline entry over htmx, exports (formula-safe), tenancy, snapshot."""
 
+import csv
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -113,6 +115,24 @@ def test_csv_export_neutralises_formulas(world, client_for, live):
     assert "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
 
 
+def test_csv_export_writes_money_with_its_currency_rates_as_fractions(world, client_for, live):
+    response = client_for(world.viewer_a).get(
+        reverse("campaigns:results_export", args=[world.campaign_a.pk, "csv"])
+    )
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["currency"] == world.campaign_a.currency
+    assert (row["fee"], row["revenue"], row["reach"], row["conversions"]) == (
+        "500.00",
+        "1500.00",
+        "10000",
+        "10",
+    )
+    assert row["er"] == "0.0500" and row["roas"] == "3.00"  # 500 / 10,000 reach; 1,500 / 500
+    assert row["predicted_reach"] == "12500"
+
+
 def test_xlsx_export_neutralises_formulas(world, client_for, live):
     response = client_for(world.viewer_a).get(
         reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
@@ -180,6 +200,19 @@ def test_overview_only_counts_own_campaigns(world, client_for, live):
     handles = [r["creator"].handle for r in page.context["best"]]
     assert handles == ["=HYPERLINK(evil)"]
     assert "globexonly" not in page.content.decode()
+
+
+def test_overview_writes_money_with_its_currency_and_counts_with_separators(
+    world, client_for, live
+):
+    _entry, deliverable = live
+    f.OutcomeFactory(deliverable=deliverable, likes=16_000, comments=75, reach=16_575)
+    page = client_for(world.owner_a).get(reverse("campaigns:overview"))
+    row = page.content.decode().split('id="best-creators"')[1].split("</tr>")[1]
+    cells = [c.split(">", 1)[1] for c in row.split("</td>")[:-1]]
+    assert cells[2] == "$500" and cells[5].startswith("$0.0")  # spend, CPE with the currency
+    assert "," in cells[3] and "." not in cells[3]  # engagements, e.g. 16,675 (was 16675.0)
+    assert re.fullmatch(r"[\d,]+\.\d", cells[4])  # engagements per 1,000 spent, one decimal
 
 
 def test_move_to_contracted_snapshots_prediction(world):

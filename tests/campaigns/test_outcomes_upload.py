@@ -99,7 +99,8 @@ def test_bad_rows_are_listed_and_nothing_is_written(world, roster, client_for):
     response = _upload_page(client, response, world.campaign_a)
     assert response.status_code == 200
     html = response.content.decode()
-    assert "4 row(s) rejected, nothing imported" in html
+    # Issue 17: rows, not "row(s)", and rows rather than errors.
+    assert "4 rows rejected, nothing imported" in html
     rows = response.context["upload_errors"]
     assert [(e["row"], e["column"]) for e in rows] == [
         (3, "handle"),
@@ -123,7 +124,25 @@ def test_only_the_first_rejected_rows_are_listed(world, roster, client_for, monk
     response = _upload(client, world, "handle,post_url,reach\n" + lines)
     response = _upload_page(client, response, world.campaign_a)
     assert len(response.context["upload_errors"]) == 2
-    assert "…and 3 more rejected rows." in response.content.decode()
+    assert "…and 3 more errors." in response.content.decode()
+
+
+def test_rejections_count_rows_and_errors_apart(world, roster, client_for):
+    """Two rows with two bad cells each: "2 rows rejected (4 errors)", not "4 row(s)"."""
+    client = client_for(world.owner_a)
+    response = _upload(
+        client,
+        world,
+        "handle,post_url,reach,likes\n"
+        "leafy.lena,https://instagram.com/p/AAA,lots,many\n"
+        "oat.otto,https://tiktok.com/v/9,some,few\n",
+    )
+    html = _upload_page(client, response, world.campaign_a).content.decode()
+    assert "2 rows rejected (4 errors), nothing imported" in html
+    job = ImportJob.objects.get()
+    assert (job.rows_rejected, job.error_count) == (2, 4)
+    results = client.get(reverse("campaigns:results", args=[world.campaign_a.pk])).content.decode()
+    assert "2 rows rejected" in results
 
 
 @pytest.mark.parametrize(

@@ -90,7 +90,7 @@ def test_skip_invalid_writes_every_chunk_and_counts_like_the_whole_file_path(in_
 def test_all_or_nothing_rolls_back_chunks_already_written(in_transaction):
     job = _run(in_transaction=in_transaction)
     assert job.status == ImportStatus.FAILED
-    assert job.message.startswith("3 row(s) rejected, nothing imported (first: row 6")
+    assert job.message.startswith("3 rows rejected, nothing imported (first: row 6")  # issue 17
     assert _errors(job) == REJECTED  # reading went on after the first bad chunk
     assert _catalogue() == {"old_same": 100, "old_changed": 200}
     assert not FollowerSnapshot.objects.exists()

@@ -200,6 +200,20 @@ def test_count_stops_at_the_last_page_shown(world, client_for, monkeypatch):
     assert response.context["truncated"]
     last = client_for(world.viewer_a).get(URL, {"sort": "followers", "page": "9"})
     assert last.context["page"].number == 2
+    # The last page ends at the cap, not at the capped count (was "Showing 26–51").
+    assert len(last.context["rows"]) == 25
+    assert "Showing 26–50 of more than 50." in last.content.decode()
+
+
+def test_showing_label_on_an_exact_last_page_has_separators(world, client_for, monkeypatch):
+    from campaigns.discovery import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 400)
+    for i in range(1001):
+        f.CreatorFactory(handle=f"s{i:04d}", followers=10_000 + i)
+    client = client_for(world.viewer_a)
+    last = client.get(URL, {"sort": "followers", "page": "3"}).content.decode()
+    assert "1,001</strong> creators match." in last and "Showing 801–1,001 of 1,001." in last
 
 
 def test_pagination_count_and_url_state(world, client_for):
@@ -246,9 +260,29 @@ def test_csv_export_is_filtered_and_formula_safe(world, client_for):
     assert rows[0][:3] == ["platform", "handle", "display_name"]
     assert [r[1] for r in rows[1:]] == ["evil"]
     assert rows[1][2].startswith("'=")
-    assert rows[1][10] == "-0.05"  # a negative number stays a number
+    assert rows[1][10] == "-0.0500"  # a negative number stays a number (4 decimals: issue 17)
     bad = client_for(world.viewer_a).get(reverse("creators:export"), {"min_er": "-1"})
     assert bad.status_code == 400 and b"min_er" in bad.content
+
+
+def test_csv_export_writes_fractions_money_and_percentiles_by_its_header(world, client_for):
+    quoted = f.CreatorFactory(
+        handle="quoted", country="DE", followers=24_400, quoted_price=Decimal("1200.5")
+    )
+    metrics(quoted, er_median=0.08011365878685031, er_percentile=0.87, authenticity_score=72.25)
+    f.CreatorFactory(handle="bare", country="DE", followers=10_000)
+    response = client_for(world.viewer_a).get(reverse("creators:export"), {"country": "DE"})
+    rows = {
+        r["handle"]: r for r in csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
+    }
+    row = rows["quoted"]
+    assert row["engagement_rate"] == "0.0801" and row["growth_30d_rate"] == "0.0100"
+    assert row["engagement_rate_percentile"] == "87.0" and row["authenticity_0_100"] == "72.25"
+    assert (row["followers"], row["price"], row["currency"]) == ("24400", "1200.50", "USD")
+    assert row["price_is_estimate"] == "no"
+    assert 0 <= float(row["score_0_100"]) <= 100
+    bare = rows["bare"]
+    assert bare["engagement_rate"] == "" and bare["score_0_100"] == ""  # missing is empty
 
 
 def test_shortlist_in_place(world, client_for):
@@ -303,7 +337,7 @@ def test_rows_show_each_column_escaped(world, client_for):
     # Jinja2 (markupsafe) writes " as &#34;, as Django writes &quot;: the same text to a browser.
     assert "&lt;b&gt;&#34;Bold&#34;&lt;/b&gt;" in rows["quoted"] and "<b>" not in rows["quoted"]
     assert " · DE" in rows["quoted"] and "12.4k" in rows["quoted"]
-    assert "3.12% <span" in rows["quoted"] and "(p87)" in rows["quoted"]
+    assert "3.12% <span" in rows["quoted"] and "(87th percentile)" in rows["quoted"]
     assert 'class="badge badge-bad">35<' in rows["quoted"]
     assert "<span>$1,200</span>" in rows["quoted"]  # quoted: not marked as an estimate
     assert 'class="badge badge-good">75<' in rows["estimated"]

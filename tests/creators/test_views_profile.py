@@ -5,6 +5,7 @@ import json
 from datetime import timedelta
 from decimal import Decimal
 
+import pytest
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,7 +59,8 @@ def test_profile_shows_metrics_definitions_and_data(world, client_for):
         ],
     )
     body = client_for(world.viewer_a).get(url(creator)).content.decode()
-    assert "45k" in body and "2.34%" in body and "81% percentile" in body
+    # Issue 17: "81% percentile" read as a share; an ordinal is a rank.
+    assert "45k" in body and "2.34%" in body and "81st percentile of its platform" in body
     assert "72/100" in body and "Follows 2,400 accounts (mass-following)." in body
     assert "(likes + comments) / followers" in body  # the definition is on the page
     assert "5 posts used for ER (5 known), 5 follower snapshots, audience sample 4.8k" in body
@@ -102,3 +104,16 @@ def test_profile_queries_do_not_grow_with_posts(world, client_for, django_assert
     client = client_for(world.viewer_a)
     with django_assert_max_num_queries(14):
         assert client.get(url(creator)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("stored", "label"), [(1.0, "top 1% of its platform"), (0.0, "bottom 1% of its platform")]
+)
+def test_the_cohort_ends_read_as_shares_not_100_percent_percentile(
+    world, client_for, stored, label
+):
+    creator = f.CreatorFactory(followers=45_000)
+    f.CreatorMetricsFactory(creator=creator, tier="micro", er_median=0.03, er_percentile=stored)
+    body = client_for(world.viewer_a).get(url(creator)).content.decode()
+    assert label in body
+    assert "% percentile" not in body and "100th percentile" not in body

@@ -67,16 +67,58 @@ def test_rate(value, text):
 @pytest.mark.parametrize(
     ("value", "text"),
     [
-        (100, "100th percentile"),
+        # "100% percentile" / "100th percentile" is no rank: the ends read as shares.
+        (100, "top 1%"),
+        (99.2, "top 1%"),
+        (98.4, "98th percentile"),
         (1, "1st percentile"),
         (12, "12th percentile"),
         (22.4, "22nd percentile"),
-        (103, "100th percentile"),
+        (103, "top 1%"),
+        (0, "bottom 1%"),
+        (-5, "bottom 1%"),
         (None, "—"),
     ],
 )
 def test_percentile(value, text):
     assert fmt.percentile(value) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [(1.0, "top 1%"), (0.87, "87th percentile"), (0.0, "bottom 1%"), (0.5, "50th percentile")],
+)
+def test_rank_reads_a_stored_fraction(value, text):
+    assert fmt.rank(value) == text
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False, min_value=-10, max_value=10))
+def test_rank_is_always_within_0_to_100(value):
+    text = fmt.rank(value)
+    assert text in ("top 1%", "bottom 1%") or 1 <= int(text.split()[0][:-2]) <= 98
+
+
+@pytest.mark.parametrize(
+    ("value", "noun", "text"),
+    [
+        (1, "row", "1 row"),
+        (2, "row", "2 rows"),
+        (0, "row", "0 rows"),
+        (1204, "error", "1,204 errors"),
+        (3.0, "match", "3 matches"),
+        (2, "entry", "2 entries"),
+        (2, "day", "2 days"),
+        (None, "row", "—"),
+    ],
+)
+def test_quantity_says_singular_for_one(value, noun, text):
+    assert fmt.quantity(value, noun) == text
+
+
+def test_quantity_in_templates():
+    django_text = engines["django"].from_string('{{ n|quantity:"row" }}').render({"n": 1})
+    jinja_text = engines["jinja2"].from_string('{{ n|quantity("row") }}').render({"n": 6})
+    assert (django_text, jinja_text) == ("1 row", "6 rows")
 
 
 def test_score_and_number():
@@ -111,3 +153,49 @@ def test_filters_are_builtin_in_templates_and_jinja2():
     jinja_text = engines["jinja2"].from_string("{{ v|count }} {{ m|money('EUR') }} {{ r|rate }}")
     context = {"v": 15089.0, "m": 1200, "r": 0.1035}
     assert django_text.render(context) == jinja_text.render(context) == "15,089 €1,200 10.4%"
+
+
+@pytest.mark.parametrize(
+    ("value", "kind", "cell"),
+    [
+        (0.08011365878685031, "rate", "0.0801"),
+        (0.08, "rate", "0.0800"),
+        (-0.05, "rate", "-0.0500"),
+        (-0.00001, "rate", "0.0000"),
+        (Decimal("40000"), "money", "40000.00"),
+        (3470.505, "money", "3470.51"),
+        (15089.0, "count", "15089"),
+        (0.87, "percentile", "87.0"),
+        (1.3, "percentile", "100.0"),
+        (0.734, "score", "73.4"),
+        (3.14159, "number", "3.14"),
+        (True, "flag", "yes"),
+        (date(2026, 12, 1), "date", "2026-12-01"),
+        (datetime(2026, 11, 1, 22, 25, tzinfo=UTC), "moment", "2026-11-01T22:25:00Z"),
+        (None, "rate", ""),
+        (float("nan"), "count", ""),
+        (None, "date", ""),
+        ("=x", "text", "=x"),  # neutralising formulas is the CSV writer's job
+    ],
+)
+def test_export_cells(value, kind, cell):
+    assert fmt.export_cell(value, kind) == cell
+
+
+def test_export_cell_refuses_an_unknown_kind():
+    with pytest.raises(ValueError, match="unknown export kind"):
+        fmt.export_cell(1, "percent")
+
+
+def test_every_csv_export_goes_through_the_typed_helper():
+    """One export helper: no view writes a CSV header and raw values by itself."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    callers = [
+        path.relative_to(root).as_posix()
+        for app in ("campaigns", "creators", "scoring", "tenancy", "matchmaker")
+        for path in (root / app).rglob("*.py")
+        if "csv_response(" in path.read_text() or "csv.writer(" in path.read_text()
+    ]
+    assert callers == ["matchmaker/lib/csv_export.py"]

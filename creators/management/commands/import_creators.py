@@ -56,7 +56,7 @@ class Command(BaseCommand):
                 f"row {error['row']}, {error['column']} {error['value']!r}: {error['reason']}"
             )
         if len(job.errors) > 50:
-            self.stderr.write(f"... and {len(job.errors) - 50} more rejected rows")
+            self.stderr.write(f"... and {len(job.errors) - 50} more errors")
         if job.status != ImportStatus.SUCCEEDED:
             raise CommandError(f"Import #{job.pk} failed: {job.message}")
         self.stdout.write(self.style.SUCCESS(f"Import #{job.pk}: {job.message}"))

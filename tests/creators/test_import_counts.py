@@ -1,0 +1,58 @@
+"""An import's summary counts file rows, not errors: a row with two bad cells is one rejected
+row with two errors, on the job, its message, its page and the results upload."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils.html import strip_tags
+
+from creators.models import ImportStatus
+
+pytestmark = pytest.mark.django_db
+
+# Six rows: three clean, three with two bad cells each (followers and country).
+SIX_ROWS = (
+    "handle,followers,country\n"
+    "anna,1000,DE\n"
+    "bob,lots,Atlantis\n"
+    "carl,2000,FR\n"
+    "dora,many,Narnia\n"
+    "emil,3000,AT\n"
+    "fritz,heaps,Mordor\n"
+)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"\s+", " ", strip_tags(html))
+
+
+def test_skip_invalid_counts_rejected_rows_and_their_errors(run_import, world, client_for):
+    job = run_import("profiles", SIX_ROWS, platform="instagram", skip_invalid=True)
+    assert job.status == ImportStatus.SUCCEEDED, job.message
+    assert (job.rows_read, job.rows_created, job.rows_rejected, job.error_count) == (6, 3, 3, 6)
+    assert job.message == "3 created, 0 updated, 0 unchanged, 3 rows rejected (6 errors)"
+    page = _text(
+        client_for(world.staff)
+        .get(reverse("creators:import_detail", args=[job.pk]))
+        .content.decode()
+    )
+    assert "6 read" in page and "3 created" in page
+    assert "3 rows rejected (6 errors)" in page
+    assert "Download all 6 errors as CSV" in page
+
+
+def test_all_or_nothing_says_rows_and_errors(run_import):
+    job = run_import("profiles", SIX_ROWS, platform="instagram")
+    assert job.status == ImportStatus.FAILED
+    assert job.message.startswith("3 rows rejected (6 errors), nothing imported (first: row 3,")
+
+
+def test_one_error_per_row_and_one_row_read_right(run_import):
+    job = run_import("profiles", "handle,followers\nanna,lots\nbob,10\n", platform="instagram")
+    assert (job.rows_rejected, job.error_count) == (1, 1)
+    assert job.message.startswith("1 row rejected, nothing imported")
+    job = run_import(
+        "profiles", "handle,followers\nanna,lots\nbob,x\n", platform="instagram", skip_invalid=True
+    )
+    assert job.message == "0 created, 0 updated, 0 unchanged, 2 rows rejected"
