@@ -209,3 +209,10 @@ def roster_entry_update(*, entry: RosterEntry, user, **fields: Any) -> RosterEnt
         entry.owner = fields["owner"]
     entry.save(update_fields=[*fields, "updated_at"])
     return entry
+
+
+@transaction.atomic
+def roster_entries_move(*, entries, stage: str, user) -> list[RosterEntry]:
+    """Move several entries of one campaign to `stage` at once (the board's "Move selected"):
+    each move is recorded as roster_entry_move records it; an unknown stage moves none."""
+    return [roster_entry_move(entry=entry, stage=stage, user=user) for entry in entries]

@@ -19,4 +19,5 @@ urlpatterns: list = [
     path("<int:pk>/roster/", views.roster, name="roster"),
     path("<int:pk>/roster/<int:entry_id>/move/", views.roster_move, name="roster_move"),
     path("<int:pk>/roster/<int:entry_id>/update/", views.roster_update, name="roster_update"),
+    path("<int:pk>/roster/move/", views.roster_bulk_move, name="roster_bulk_move"),
 ]

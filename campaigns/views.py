@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -206,10 +207,18 @@ def _members(campaign):
     )
 
 
-def _board_context(request, campaign) -> dict:
+# Stages shown as a collapsed column even when they hold creators: the roster is done with them.
+CLOSED_STAGES = (Stage.DECLINED,)
+
+
+def _board_context(request, campaign, *, saved: int | None = None) -> dict:
+    board = selectors.roster_board(campaign=campaign)
     return {
         "campaign": campaign,
-        "board": selectors.roster_board(campaign=campaign),
+        "board": board,
+        "over_by": -board["remaining"] if board["over_budget"] else None,
+        "closed_stages": CLOSED_STAGES,
+        "saved_entry": saved,
         "can_edit": can_edit(request.user, campaign),
         "stages": Stage.choices,
         "members": _members(campaign),
@@ -256,16 +265,51 @@ def roster_update(request, pk: int, entry_id: int):
     )
     entry = get_object_or_404(RosterEntry.objects.filter(campaign=campaign), pk=entry_id)
     form = RosterEntryForm(request.POST, members=_members(campaign))
-    status = 200
+    status, saved = 200, None
     if form.is_valid():
         try:
             services.roster_entry_update(entry=entry, user=request.user, **form.cleaned_data)
         except RosterEntry.DoesNotExist:  # removed by someone else since the lookup
             raise Http404("This roster entry was removed.") from None
+        saved = entry.pk
+        messages.success(request, f"Saved fee, notes and owner of @{entry.creator.handle}.")
     else:
         status = 422
         errors = "; ".join(f"{form.fields[k].label}: {' '.join(v)}" for k, v in form.errors.items())
         messages.error(request, f"Not saved: {errors}")
+    if wants_partial(request):
+        context = _board_context(request, campaign, saved=saved)
+        return render(request, "campaigns/_board.html", context, status=status)
+    return redirect("campaigns:roster", pk=pk)
+
+
+@login_required
+@require_POST
+def roster_bulk_move(request, pk: int):
+    """Move the selected entries (checkboxes on the cards) to one stage; the board comes back."""
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True).select_related("brand"), pk=pk
+    )
+    ids = [int(v) for v in request.POST.getlist("entry") if v.isdigit()]
+    # Only this campaign's entries: ids of another campaign (or organisation) are ignored.
+    entries = list(RosterEntry.objects.filter(campaign=campaign, pk__in=ids).order_by("pk"))
+    stage = request.POST.get("stage", "")
+    status = 200
+    if not entries:
+        messages.error(request, "Select at least one creator to move.")
+        status = 422
+    else:
+        try:
+            services.roster_entries_move(entries=entries, stage=stage, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            status = 422
+        else:
+            label = Stage(stage).label
+            messages.success(
+                request,
+                f"Moved {len(entries)} creator{pluralize(len(entries))} to {label}.",
+            )
     if wants_partial(request):
         return render(
             request, "campaigns/_board.html", _board_context(request, campaign), status=status

@@ -4,8 +4,8 @@ for_user()."""
 
 from __future__ import annotations
 
-import io
 import json
+from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -14,8 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from campaigns.models import Campaign, Deliverable, RosterEntry
-from campaigns.outcomes import selectors, services
+from campaigns.models import Campaign, Deliverable, RosterEntry, Stage
+from campaigns.outcomes import display, selectors, services, workbook
 from campaigns.outcomes.forms import (
     DeliverableForm,
     EmvCpmForm,
@@ -23,32 +23,16 @@ from campaigns.outcomes.forms import (
     OutcomesUploadForm,
 )
 from creators.models import ImportJob
-from matchmaker.lib.csv_export import Column, export_response, neutralise
+from matchmaker.lib import formatting
+from matchmaker.lib.csv_export import Column, export_response
 from matchmaker.lib.htmx import wants_partial
 from tenancy.models import Organization
 from tenancy.permissions import can_edit
 
-SORT_KEYS = (
-    "cost",
-    "reach",
-    "impressions",
-    "engagements",
-    "er",
-    "clicks",
-    "conversions",
-    "revenue",
-    "cpm",
-    "cpe",
-    "cpc",
-    "cpa",
-    "roas",
-    "emv",
-)
-
 
 def _sorted(creators, sort: str):
     key = sort.lstrip("-")
-    if key not in SORT_KEYS:
+    if key not in display.SORT_KEYS:
         return creators
     present = [c for c in creators if c.metrics[key] is not None]
     missing = [c for c in creators if c.metrics[key] is None]  # dashes last either way
@@ -58,7 +42,10 @@ def _sorted(creators, sort: str):
 
 def _chart_data(results) -> dict:
     return {
-        "timeline": results.timeline,
+        "timeline": [
+            {**point, "label": formatting.day(date.fromisoformat(point["day"]))}
+            for point in results.timeline
+        ],
         "creators": [
             {
                 "handle": c.entry.creator.handle,
@@ -72,17 +59,57 @@ def _chart_data(results) -> dict:
     }
 
 
+def _charts_with_data(chart_data) -> dict[str, bool]:
+    """Which per-creator charts have a number to draw (the others show their empty state)."""
+    creators = chart_data["creators"]
+    return {
+        "creators": any(c["reach"] is not None or c["engagements"] is not None for c in creators),
+        "predicted": any(
+            c["reach"] is not None or c["predicted_reach"] is not None for c in creators
+        ),
+    }
+
+
+def _creator_rows(creators, currency: str) -> list[dict]:
+    """The per-creator table: each roster entry with its formatted metric cells."""
+    return [{"result": c, "cells": display.table_row(c.metrics, currency)} for c in creators]
+
+
+# Stages whose deliverables should have readings: their entry forms are shown open.
+READING_STAGES = (Stage.CONTENT_LIVE, Stage.COMPLETED)
+
+
+def _awaiting_reading(creators) -> set[int]:
+    """Roster entries whose content is live (or done) and has a deliverable without a reading."""
+    return {
+        c.entry.pk
+        for c in creators
+        if c.entry.stage in READING_STAGES and any(o is None for _, o in c.deliverables)
+    }
+
+
 def _context(request, campaign, results, can_edit):
     sort = request.GET.get("sort", "")
+    creators = _sorted(list(results.creators), sort)
+    chart_data = _chart_data(results)
     return {
         "campaign": campaign,
         "results": results,
-        "creators": _sorted(list(results.creators), sort),
+        "creators": creators,
+        "creator_rows": _creator_rows(creators, campaign.currency),
+        "awaiting_reading": _awaiting_reading(creators),
+        "totals_row": display.table_row(results.totals, campaign.currency),
+        "kpi": {
+            key: display.format_metric(key, results.totals.get(key), campaign.currency)
+            for key in display.SORT_KEYS
+        },
+        "metrics": display.TABLE_METRICS,
         "sort": sort,
-        "sort_keys": SORT_KEYS,
+        "sort_keys": display.SORT_KEYS,
         "can_edit": can_edit,
-        "chart_data": _chart_data(results),
-        "chart_json": json.dumps(_chart_data(results)),
+        "chart_data": chart_data,
+        "charts": _charts_with_data(chart_data),
+        "chart_json": json.dumps(chart_data),
         "deliverable_form": DeliverableForm(),
         "outcome_form": OutcomeForm(),
         "upload_form": OutcomesUploadForm(),
@@ -296,22 +323,6 @@ def _export_rows(results):
         ]
 
 
-def _export_totals(results):
-    """The campaign's totals beside the per-creator rows (each the sum of its column), and
-    unique reach: measured reach de-duplicated with the follower samples, low and high ends."""
-    t = results.totals
-    return [
-        ("spend", results.spend),
-        ("budget", results.budget),
-        *((key, t[key]) for key in ("reach", "impressions", "engagements", "conversions")),
-        ("revenue", t["revenue"]),
-        ("unique_reach_low", t["unique_reach_lower_bound"]),
-        ("unique_reach_high", t["unique_reach"]),
-        ("cost_per_unique_low", t["cost_per_unique"]),
-        ("cost_per_unique_high", t["cost_per_unique_high"]),
-    ]
-
-
 @login_required
 def results_export(request, pk: int, fmt: str):
     campaign = get_object_or_404(
@@ -323,23 +334,8 @@ def results_export(request, pk: int, fmt: str):
     name = f"campaign-{campaign.pk}-results"
     if fmt == "csv":
         return export_response(f"{name}.csv", CSV_COLUMNS, _csv_rows(results, campaign.currency))
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Results"
-    sheet.append(EXPORT_HEADER)
-    for row in _export_rows(results):
-        # Numbers stay numbers; any text goes through the same formula neutraliser as the CSV.
-        sheet.append([v if isinstance(v, int | float) else neutralise(v) for v in row])
-    totals = book.create_sheet("Campaign")
-    totals.append(["figure", "value"])
-    for label, value in _export_totals(results):
-        totals.append([label, value])
-    out = io.BytesIO()
-    book.save(out)
     response = HttpResponse(
-        out.getvalue(),
+        workbook.results_workbook(campaign, results),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

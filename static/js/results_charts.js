@@ -15,6 +15,14 @@
     );
   }
 
+  // Axis titles carry the unit; Chart.js writes the tick numbers with the page's separators.
+  function axes(xTitle, yTitle) {
+    return {
+      x: { title: { display: true, text: xTitle } },
+      y: { beginAtZero: true, title: { display: true, text: yTitle } }
+    };
+  }
+
   function readData(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.dataset.json) : null;
@@ -26,13 +34,17 @@
     draw("chart-timeline", {
       type: "line",
       data: {
-        labels: data.timeline.map(function (p) { return p.day; }),
+        labels: data.timeline.map(function (p) { return p.label || p.day; }),
         datasets: [
           { label: "Reach", data: data.timeline.map(function (p) { return p.reach; }) },
           { label: "Engagements", data: data.timeline.map(function (p) { return p.engagements; }) }
         ]
       },
-      options: { animation: false, spanGaps: true }
+      options: {
+        animation: false, spanGaps: true, maintainAspectRatio: false,
+        elements: { point: { radius: data.timeline.length === 1 ? 6 : 3 } },
+        scales: axes("Reading day", "People / actions")
+      }
     });
     var handles = data.creators.map(function (c) { return "@" + c.handle; });
     draw("chart-creators", {
@@ -44,7 +56,7 @@
           { label: "Engagements", data: data.creators.map(function (c) { return c.engagements; }) }
         ]
       },
-      options: { animation: false }
+      options: { animation: false, maintainAspectRatio: false, scales: axes("Creator", "People / actions") }
     });
     draw("chart-predicted", {
       type: "bar",
@@ -55,7 +67,7 @@
           { label: "Actual reach", data: data.creators.map(function (c) { return c.reach; }) }
         ]
       },
-      options: { animation: false }
+      options: { animation: false, maintainAspectRatio: false, scales: axes("Creator", "People reached") }
     });
   }
 

@@ -93,18 +93,18 @@ def test_marketer_journey(world, login_page, live_server):
     # Roster board: agree a fee, move to contracted, watch the committed budget change in place.
     page.click("text=Roster board")
     page.evaluate("window.__marker = 'board'")
-    assert page.inner_text("#budget-committed").strip() == "0.00"
+    assert page.inner_text("#budget-committed").strip() == "$0.00"
     card = page.locator(".board-card[data-creator=berlin_bakes]")
     card.locator("summary", has_text="Fee, notes, owner").click()
     card.locator("input[name=agreed_fee]").fill("1200")
     card.locator("button", has_text="Save").click()
-    page.wait_for_selector(".board-card[data-creator=berlin_bakes] >> text=1,200.00 USD")
+    page.wait_for_selector(".board-card[data-creator=berlin_bakes] >> text=$1,200")
     card = page.locator(".board-card[data-creator=berlin_bakes]")
     card.locator("select[name=stage]").select_option("contracted")
     card.locator("button", has_text="Move").click()
     page.wait_for_selector("[data-stage=contracted] .board-card[data-creator=berlin_bakes]")
-    assert page.inner_text("#budget-committed").strip() == "1,200.00"
-    assert page.inner_text("#budget-remaining").strip() == "3,800.00"
+    assert page.inner_text("#budget-committed").strip() == "$1,200"
+    assert page.inner_text("#budget-remaining").strip() == "$3,800"
     assert page.evaluate("window.__marker") == "board"
     entry = world.campaign_a.roster.get(creator__handle="berlin_bakes")
     assert entry.stage == "contracted"

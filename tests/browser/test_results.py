@@ -24,6 +24,8 @@ def test_record_result_inline_updates_tiles_and_charts(world, login_page, live_s
     page = login_page(world.editor_a)
     page.goto(f"{live_server.url}/campaigns/{world.campaign_a.pk}/results/")
     assert "—" in page.locator("#kpi-reach").inner_text()  # nothing measured yet: a dash
+    assert page.locator("#chart-timeline").count() == 0  # no reading: an empty state instead
+    assert "No readings yet" in page.inner_text(".results-charts")
     expect(page.locator("#chart-predicted")).to_have_attribute("data-points", "1")
     page.evaluate("window.__marker = 'still-here'")
 
@@ -34,9 +36,10 @@ def test_record_result_inline_updates_tiles_and_charts(world, login_page, live_s
     form.locator("input[name=revenue]").fill("1500")
     form.locator("button", has_text="Record result").click()
 
-    expect(page.locator("#kpi-reach")).to_have_text("12000")
-    assert page.locator("#kpi-engagements").inner_text().strip() == "1000"
-    assert page.locator("#kpi-roas").inner_text().strip() == "3.00"
+    expect(page.locator("#kpi-reach")).to_have_text("12,000")
+    assert page.locator("#kpi-engagements").inner_text().strip() == "1,000"
+    assert page.locator("#kpi-roas").inner_text().strip() == "3.00×"
+    assert page.locator("#kpi-revenue").inner_text().strip() == "$1,500"
     # Charts were redrawn from the new data: predicted + actual bars, a point in time.
     expect(page.locator("#chart-predicted")).to_have_attribute("data-points", "2")
     expect(page.locator("#chart-timeline")).to_have_attribute("data-points", "2")

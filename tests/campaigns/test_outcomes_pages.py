@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -133,16 +134,112 @@ def test_csv_export_writes_money_with_its_currency_rates_as_fractions(world, cli
     assert row["predicted_reach"] == "12500"
 
 
+def _header_row(rows) -> int:
+    return next(i for i, row in enumerate(rows) if row[0] == "Creator")
+
+
 def test_xlsx_export_neutralises_formulas(world, client_for, live):
     response = client_for(world.viewer_a).get(
         reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
     )
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[0][0] == "creator"
-    assert rows[1][0] == "'=HYPERLINK(evil)"
-    assert rows[1][3] == 500.0 and rows[1][16] == pytest.approx(3.0)  # numbers stay numbers
+    first = _header_row(rows) + 1
+    assert rows[first][0] == "'=HYPERLINK(evil)"
+    header = rows[first - 1]
+    assert rows[first][header.index("Fee (USD)")] == 500.0
+    assert rows[first][header.index("ROAS")] == pytest.approx(3.0)  # numbers stay numbers
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+
+
+def test_xlsx_export_has_header_block_formats_widths_and_totals(world, client_for, live):
+    world.campaign_a.starts_on, world.campaign_a.ends_on = date(2027, 10, 1), date(2027, 12, 31)
+    world.campaign_a.save()
+    response = client_for(world.viewer_a).get(
+        reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
+    )
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    block = {row[0]: row[1] for row in rows[: _header_row(rows)] if row and row[0]}
+    assert block["Campaign"] == world.campaign_a.name
+    assert block["Period"] == "1 Oct 2027 – 31 Dec 2027"
+    assert block["Currency"] == "USD"
+    start = _header_row(rows)
+    header = rows[start]
+    assert header[:4] == ("Creator", "Platform", "Stage", "Fee (USD)")
+    total = rows[-1]
+    assert total[0] == "Total"
+    assert total[header.index("Reach")] == 10_000  # the campaign's totals, not a formula
+    assert total[header.index("Fee (USD)")] == 500.0
+    data_row = start + 2  # 1-based row of the first creator
+    formats = {
+        heading: sheet.cell(row=data_row, column=i + 1).number_format
+        for i, heading in enumerate(header)
+    }
+    assert formats["Reach"] == "#,##0"
+    assert formats["Fee (USD)"] == "#,##0.00"
+    assert formats["ER"] == "0.0%"
+    widths = [sheet.column_dimensions[chr(ord("A") + i)].width for i in range(len(header[:20]))]
+    assert all(w and w >= len(header[i]) for i, w in enumerate(widths))
+    assert sheet.freeze_panes == f"B{start + 2}"
+
+
+def test_results_table_and_kpis_are_formatted_for_people(world, client_for, live):
+    page = client_for(world.viewer_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    body = page.content.decode()
+    assert 'id="kpi-reach">10,000<' in body
+    assert 'id="kpi-revenue">$1,500<' in body
+    assert 'id="kpi-spend">$500<' in body
+    table = body[
+        body.index('id="creator-results"') : body.index(
+            "</table>", body.index('id="creator-results"')
+        )
+    ]
+    assert 'data-label="Reach">10,000<' in table
+    assert 'data-label="ER">5.0%<' in table  # 500 engagements / 10,000 reached
+    assert 'data-label="Conversions">10<' in table
+    assert "10000.00" not in table and "10.00" not in table and "0.05" not in table
+    assert "<tfoot>" in table and ">Total<" in table
+    # KPIs are label/value pairs, before the upload form and the charts.
+    assert body.index('id="kpi-tiles"') < body.index("Results over time")
+
+
+def test_results_page_puts_upload_in_a_closed_details_after_the_results(world, client_for, live):
+    body = (
+        client_for(world.editor_a)
+        .get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+        .content.decode()
+    )
+    upload = body.index('id="results-upload"')
+    assert body.index('id="creator-results"') < upload
+    assert body[body.rindex("<", 0, upload) : upload].startswith("<details")
+    assert 'id="results-upload" open' not in body
+
+
+def test_empty_results_charts_say_what_to_import(world, client_for):
+    body = (
+        client_for(world.editor_a)
+        .get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+        .content.decode()
+    )
+    assert 'id="chart-timeline"' not in body
+    assert (
+        "No readings yet. Record a reading for a deliverable below, or upload a results file"
+        in body
+    )
+
+
+def test_results_charts_have_accessible_names_and_tables(world, client_for, live):
+    body = (
+        client_for(world.viewer_a)
+        .get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+        .content.decode()
+    )
+    for chart in ("chart-timeline", "chart-creators", "chart-predicted"):
+        tag = body[body.index(f'id="{chart}"') : body.index(">", body.index(f'id="{chart}"'))]
+        assert 'role="img"' in tag and "aria-label=" in tag
+    assert body.count("Show as a table") == 3
+    assert "12,500" in body  # predicted reach in the table alternative
 
 
 @pytest.mark.parametrize(

@@ -97,9 +97,13 @@ def test_xlsx_export_carries_the_totals_and_unique_reach(world, overlapping, cli
     url = reverse("campaigns:results_export", args=[world.campaign_a.pk, "xlsx"])
     book = load_workbook(BytesIO(client_for(world.viewer_a).get(url).content))
     figures = dict(list(book["Campaign"].iter_rows(values_only=True))[1:])
-    creators = list(book["Results"].iter_rows(values_only=True))
-    reach_column = creators[0].index("reach")
-    assert figures["reach"] == sum(row[reach_column] for row in creators[1:]) == 4_000
+    rows = list(book["Results"].iter_rows(values_only=True))
+    start = next(i for i, row in enumerate(rows) if row[0] == "Creator")  # under the header block
+    reach_column = rows[start].index("Reach")
+    creators, total = rows[start + 1 : -1], rows[-1]
+    assert total[0] == "Total"
+    assert figures["reach"] == sum(row[reach_column] for row in creators) == 4_000
+    assert total[reach_column] == figures["reach"]
     assert figures["unique_reach_low"] == figures["unique_reach_high"] == pytest.approx(3_500)
     assert figures["spend"] == 1_000
     assert figures["cost_per_unique_low"] == pytest.approx(1_000 / 3_500)

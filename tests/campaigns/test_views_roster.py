@@ -71,7 +71,10 @@ def test_over_budget_warning_and_bad_stage(client_for, world):
     entry = add(world, fee="800", stage="content_live")
     client = client_for(world.editor_a)
     page = client.get(reverse("campaigns:roster", args=[world.campaign_a.pk]))
-    assert "exceed the budget by 300" in page.content.decode()
+    body = page.content.decode()
+    # The over-budget amount is marked (a badge) and the negative remainder written as money.
+    assert 'id="over-budget" role="alert">Over budget by $300<' in body
+    assert 'id="budget-remaining" class="negative">-$300<' in body
     bad = client.post(
         reverse("campaigns:roster_move", args=[world.campaign_a.pk, entry.pk]),
         {"stage": "signed"},
@@ -113,3 +116,72 @@ def test_board_query_count_does_not_grow_with_entries(client_for, world):
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small) <= 12
+
+
+def test_bulk_move_moves_the_selected_entries_of_this_campaign_only(client_for, world):
+    first, second, third = add(world), add(world), add(world)
+    foreign = services.roster_entry_add(
+        campaign=world.campaign_b, creator=f.CreatorFactory(), user=world.owner_b
+    )
+    url = reverse("campaigns:roster_bulk_move", args=[world.campaign_a.pk])
+    response = client_for(world.editor_a).post(
+        url,
+        {"entry": [first.pk, second.pk, foreign.pk], "stage": "contacted"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "Moved 2 creators to Contacted." in response.content.decode()
+    stages = {e.pk: e.stage for e in world.campaign_a.roster.all()}
+    assert stages == {first.pk: "contacted", second.pk: "contacted", third.pk: "shortlisted"}
+    foreign.refresh_from_db()
+    assert foreign.stage == "shortlisted"  # another organisation's entry is ignored
+    assert StageChange.objects.filter(entry=first, to_stage="contacted").count() == 1
+
+
+def test_bulk_move_refuses_viewers_other_orgs_and_empty_selections(client_for, world):
+    entry = add(world)
+    url = reverse("campaigns:roster_bulk_move", args=[world.campaign_a.pk])
+    data = {"entry": [entry.pk], "stage": "contacted"}
+    assert client_for(world.viewer_a).post(url, data).status_code == 404
+    assert client_for(world.owner_b).post(url, data).status_code == 404
+    client = client_for(world.editor_a)
+    empty = client.post(url, {"stage": "contacted"}, HTTP_HX_REQUEST="true")
+    assert empty.status_code == 422 and "Select at least one creator" in empty.content.decode()
+    bad = client.post(url, {**data, "stage": "signed"}, HTTP_HX_REQUEST="true")
+    assert bad.status_code == 422 and "Unknown stage" in bad.content.decode()
+    entry.refresh_from_db()
+    assert entry.stage == "shortlisted"
+
+
+def test_saved_fee_is_confirmed_on_its_card(client_for, world):
+    entry = add(world)
+    response = client_for(world.editor_a).post(
+        reverse("campaigns:roster_update", args=[world.campaign_a.pk, entry.pk]),
+        {"agreed_fee": "1200", "notes": "", "owner": ""},
+        HTTP_HX_REQUEST="true",
+    )
+    body = response.content.decode()
+    card = body[body.index(f'id="entry-{entry.pk}"') :]
+    card = card[: card.index("</article>")]
+    assert 'class="saved small" role="status">Saved<' in card
+    assert '<span class="fee">$1,200</span>' in card
+    assert f"Saved fee, notes and owner of @{entry.creator.handle}." in body
+
+
+def test_cards_link_to_profiles_and_closed_or_empty_stages_collapse(client_for, world):
+    live = add(world, stage="contacted")
+    gone = add(world, stage="declined")
+    body = (
+        client_for(world.viewer_a)
+        .get(reverse("campaigns:roster", args=[world.campaign_a.pk]))
+        .content.decode()
+    )
+    assert (
+        f'href="{reverse("creators:detail", args=[live.creator.pk])}">@{live.creator.handle}'
+        in body
+    )
+    assert '<details class="board-column is-collapsed" data-stage="declined">' in body
+    assert '<details class="board-column is-collapsed" data-stage="negotiating">' in body  # empty
+    assert '<section class="board-column" aria-label="Contacted" data-stage="contacted">' in body
+    assert f"@{gone.creator.handle}" in body  # still there, inside the collapsed column
+    assert 'form="bulk-move"' not in body  # a viewer gets no selection boxes
