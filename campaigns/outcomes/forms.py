@@ -6,12 +6,13 @@ from django import forms
 from campaigns.models import Deliverable
 from campaigns.outcomes.services import READING_FIELDS
 from creators.models import Platform
+from matchmaker.lib.widgets import IsoDateInput
 
 
 class DeliverableForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
     format = forms.ChoiceField(choices=Deliverable.Format.choices)
-    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = forms.DateField(required=False, widget=IsoDateInput())
     post_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
 
 
