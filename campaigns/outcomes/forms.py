@@ -11,9 +11,19 @@ from matchmaker.lib.widgets import IsoDateInput
 
 class DeliverableForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    format = forms.ChoiceField(choices=Deliverable.Format.choices)
-    due_on = forms.DateField(required=False, widget=IsoDateInput())
-    post_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+    format = forms.ChoiceField(
+        choices=Deliverable.Format.choices, widget=forms.Select(attrs={"aria-label": "format"})
+    )
+    due_on = forms.DateField(
+        label="Due on", required=False, widget=IsoDateInput(attrs={"aria-label": "due on"})
+    )
+    post_url = forms.URLField(
+        label="Post URL",
+        required=False,
+        max_length=400,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "post URL", "aria-label": "post URL"}),
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -30,6 +40,11 @@ class OutcomeForm(forms.Form):
     clicks = forms.IntegerField(required=False, min_value=0)
     conversions = forms.IntegerField(required=False, min_value=0)
     revenue = forms.DecimalField(required=False, min_value=0, decimal_places=2, max_digits=14)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"placeholder": name, "aria-label": name})
 
     def values(self) -> dict:
         data = self.cleaned_data
