@@ -4,6 +4,7 @@ upload a results file."""
 from django import forms
 
 from campaigns.models import Deliverable
+from campaigns.outcomes.importing import accepted_columns
 from campaigns.outcomes.services import READING_FIELDS
 from creators.models import Platform
 from matchmaker.lib.widgets import IsoDateInput
@@ -52,15 +53,25 @@ class OutcomeForm(forms.Form):
 
 
 class OutcomesUploadForm(forms.Form):
-    """A results file; its type, size and rows are checked by `outcomes_upload`."""
+    """A results file; its type, size and rows are checked by `outcomes_upload`. The help text
+    names exactly the columns the upload's detector accepts (outcomes.importing.FIELDS)."""
 
     file = forms.FileField(
         label="Results file",
         help_text=(
-            "CSV or XLSX, one row per reading: creator handle, post URL, date, reach, impressions, "
-            "views, likes, comments, shares, saves, clicks, conversions, revenue, promo code."
+            "CSV or XLSX, one row per reading. Column headers (any order; case, spaces and "
+            f"punctuation ignored): {accepted_columns()}."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label="Skip invalid rows",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "skip-invalid-help"}),
+        help_text=(
+            "Record the good rows and list the rejected ones. Unticked, a file with any bad row "
+            "records nothing."
+        ),
     )
 
 

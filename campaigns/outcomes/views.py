@@ -219,7 +219,11 @@ def outcomes_upload(request, pk: int):
         upload = form.cleaned_data["file"]
         try:
             job = services.outcomes_upload(
-                campaign=campaign, file=upload, original_name=upload.name, user=request.user
+                campaign=campaign,
+                file=upload,
+                original_name=upload.name,
+                user=request.user,
+                skip_invalid=form.cleaned_data["skip_invalid"],
             )
         except ValidationError as exc:
             problem = " ".join(exc.messages)
