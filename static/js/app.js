@@ -65,7 +65,30 @@
 
   document.addEventListener("htmx:beforeRequest", (event) => clearRequestError(event.detail.elt));
 
+  // --- Copy buttons: data-copy-target names the element whose text is copied ----------------
+  async function copyText(button) {
+    const source = document.getElementById(button.dataset.copyTarget);
+    const status = button.parentElement.querySelector("[data-copy-status]");
+    if (!source) return;
+    try {
+      await navigator.clipboard.writeText(source.textContent.trim());
+      if (status) status.textContent = "Copied.";
+    } catch {
+      // No clipboard access (an insecure origin, a refused permission): select it instead.
+      const range = document.createRange();
+      range.selectNodeContents(source);
+      window.getSelection().removeAllRanges();
+      window.getSelection().addRange(range);
+      if (status) status.textContent = "Selected: press Ctrl+C (⌘C on a Mac) to copy.";
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    document.body.addEventListener("click", (event) => {
+      const button = event.target.closest("[data-copy-target]");
+      if (button) copyText(button);
+    });
+
     // Buttons and links with data-confirm ask before acting.
     document.body.addEventListener("click", (event) => {
       const target = event.target.closest("[data-confirm]");
