@@ -6,6 +6,7 @@ from django import forms
 
 from campaigns.models import Brand, Campaign
 from creators.models import Platform
+from matchmaker.lib.widgets import IsoDateInput
 
 
 def _split_list(value: str) -> list[str]:
@@ -78,8 +79,8 @@ class CampaignForm(forms.ModelForm):
             "excluded_keywords",
         ]
         widgets = {
-            "starts_on": forms.DateInput(attrs={"type": "date"}),
-            "ends_on": forms.DateInput(attrs={"type": "date"}),
+            "starts_on": IsoDateInput(),
+            "ends_on": IsoDateInput(),
         }
 
     def __init__(self, *args, brands=None, **kwargs):

@@ -9,7 +9,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +23,7 @@ from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_va
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
+from matchmaker.lib.http import ExplainedNotFound
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
 from scoring.models import COMPONENTS
@@ -69,6 +70,11 @@ def campaign_list(request):
 @login_required
 def campaign_create(request):
     brands = Brand.objects.for_user(request.user, write=True)
+    if not brands.exists():
+        raise PermissionDenied(
+            "Your role lets you read campaigns, not create them: owners and editors of an "
+            "organisation create its campaigns."
+        )
     form = CampaignForm(request.POST or None, brands=brands)
     if request.method == "POST" and form.is_valid():
         try:
@@ -83,9 +89,22 @@ def campaign_create(request):
     return render(request, "campaigns/form.html", {"form": form, "campaign": None})
 
 
+def _campaign_to_change(user, pk: int) -> Campaign:
+    """The campaign `user` may change, or a 404 that says why there is none (whether another
+    organisation's campaign exists stays unsaid)."""
+    campaign = Campaign.objects.for_user(user, write=True).filter(pk=pk).first()
+    if campaign is None:
+        raise ExplainedNotFound(
+            f"There is no campaign #{pk} you can change: it was deleted, it belongs to an "
+            "organisation you are not a member of, or your role there lets you read it but not "
+            "change it."
+        )
+    return campaign
+
+
 @login_required
 def campaign_edit(request, pk: int):
-    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    campaign = _campaign_to_change(request.user, pk)
     form = CampaignForm(request.POST or None, instance=campaign)
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,6 +16,7 @@ CREATORS_PAGES = ([*discovery_urls.urlpatterns, *creators_urls.urlpatterns], "cr
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
@@ -36,3 +37,5 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("api/", include("matchmaker.api.urls")),
 ]
+
+handler404 = "matchmaker.views.not_found"

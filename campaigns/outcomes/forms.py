@@ -4,15 +4,27 @@ upload a results file."""
 from django import forms
 
 from campaigns.models import Deliverable
+from campaigns.outcomes.importing import accepted_columns
 from campaigns.outcomes.services import READING_FIELDS
 from creators.models import Platform
+from matchmaker.lib.widgets import IsoDateInput
 
 
 class DeliverableForm(forms.Form):
     entry = forms.IntegerField(widget=forms.HiddenInput)
-    format = forms.ChoiceField(choices=Deliverable.Format.choices)
-    due_on = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    post_url = forms.URLField(required=False, max_length=400, assume_scheme="https")
+    format = forms.ChoiceField(
+        choices=Deliverable.Format.choices, widget=forms.Select(attrs={"aria-label": "format"})
+    )
+    due_on = forms.DateField(
+        label="Due on", required=False, widget=IsoDateInput(attrs={"aria-label": "due on"})
+    )
+    post_url = forms.URLField(
+        label="Post URL",
+        required=False,
+        max_length=400,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"placeholder": "post URL", "aria-label": "post URL"}),
+    )
 
 
 class OutcomeForm(forms.Form):
@@ -30,21 +42,36 @@ class OutcomeForm(forms.Form):
     conversions = forms.IntegerField(required=False, min_value=0)
     revenue = forms.DecimalField(required=False, min_value=0, decimal_places=2, max_digits=14)
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            field.widget.attrs.update({"placeholder": name, "aria-label": name})
+
     def values(self) -> dict:
         data = self.cleaned_data
         return {k: data.get(k) for k in (*READING_FIELDS, "revenue")}
 
 
 class OutcomesUploadForm(forms.Form):
-    """A results file; its type, size and rows are checked by `outcomes_upload`."""
+    """A results file; its type, size and rows are checked by `outcomes_upload`. The help text
+    names exactly the columns the upload's detector accepts (outcomes.importing.FIELDS)."""
 
     file = forms.FileField(
         label="Results file",
         help_text=(
-            "CSV or XLSX, one row per reading: creator handle, post URL, date, reach, impressions, "
-            "views, likes, comments, shares, saves, clicks, conversions, revenue, promo code."
+            "CSV or XLSX, one row per reading. Column headers (any order; case, spaces and "
+            f"punctuation ignored): {accepted_columns()}."
         ),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+    skip_invalid = forms.BooleanField(
+        label="Skip invalid rows",
+        required=False,
+        widget=forms.CheckboxInput(attrs={"aria-describedby": "skip-invalid-help"}),
+        help_text=(
+            "Record the good rows and list the rejected ones. Unticked, a file with any bad row "
+            "records nothing."
+        ),
     )
 
 

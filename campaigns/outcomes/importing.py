@@ -4,7 +4,7 @@ Each row names a creator handle on the job's campaign roster (scope["campaign_id
 URL of the deliverable; a URL the entry has no deliverable for yet creates one. A row without a
 URL is accepted only when the entry has exactly one deliverable. Every row becomes one Outcome
 reading (source "csv"). Bad rows are rejected with row/column/value/reason by the machinery, and
-nothing is written unless the job skips invalid rows.
+nothing is written unless the job skips invalid rows (the upload form offers it).
 """
 
 from __future__ import annotations
@@ -49,7 +49,12 @@ def _text(value):
 
 
 FIELDS = (
-    FieldSpec("handle", normalise_handle, True, ("creator", "username", "account", "influencer")),
+    FieldSpec(
+        "handle",
+        normalise_handle,
+        True,
+        ("creator", "creator_handle", "username", "account", "influencer"),
+    ),
     FieldSpec("post_url", url_parser(400), False, ("url", "link", "permalink", "post")),
     FieldSpec("recorded_at", parse_datetime, False, ("date", "measured_at", "as_of", "timestamp")),
     *(FieldSpec(name, parse_count, False, (f"{name}_count",)) for name in COUNT_FIELDS),
@@ -141,8 +146,19 @@ def _apply(frame: pd.DataFrame, ctx) -> ApplyResult:
     return ApplyResult(created=len(outcomes))
 
 
-# The results page offers no "skip invalid rows": a results file is recorded whole or not at all.
-# CampaignsConfig.ready() registers it.
-KIND = KindSpec(
-    "outcomes", "Campaign results", FIELDS, _validate, _apply, skip_invalid_offered=False
-)
+def accepted_columns() -> str:
+    """The columns the detector accepts, for the upload form's help text, generated from FIELDS
+    so the two cannot disagree: "handle (or creator, username, …; required), post_url (or url,
+    …), …". Headers match ignoring case, spaces and punctuation (columns.normalise_header)."""
+    parts = []
+    for field in FIELDS:
+        notes = [f"or {', '.join(field.synonyms)}"] if field.synonyms else []
+        if field.required:
+            notes.append("required")
+        parts.append(f"{field.name} ({'; '.join(notes)})" if notes else field.name)
+    return "; ".join(parts)
+
+
+# The results upload form offers "skip invalid rows" (OutcomesUploadForm), which the failed job's
+# message suggests. CampaignsConfig.ready() registers it.
+KIND = KindSpec("outcomes", "Campaign results", FIELDS, _validate, _apply)

@@ -272,11 +272,13 @@ OUTCOMES_UPLOAD_SUFFIXES = (".csv", ".xlsx")
 OUTCOMES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
-def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
+def outcomes_upload(
+    *, campaign: Campaign, file, original_name: str, user, skip_invalid: bool = False
+):
     """Store a CSV/XLSX of results for `campaign` as an "outcomes" import job (rows are matched
     to roster entries by creator handle and post URL) and queue it; returns the pending job.
 
-    All or nothing: a job with rejected rows ends FAILED, lists each row's column, value and
+    All or nothing unless `skip_invalid`: a job with rejected rows ends FAILED, lists each row's column, value and
     reason in `errors`, and writes nothing. Raises ValidationError for a file refused before
     it is stored (type, size, or content that is certainly not a table, a zip bomb)."""
 
@@ -300,6 +302,7 @@ def outcomes_upload(*, campaign: Campaign, file, original_name: str, user):
                 original_name=name,
                 user=user,
                 scope={"campaign_id": campaign.pk},
+                skip_invalid=skip_invalid,
             )
         except ValueError as exc:  # empty, or content that is not a table
             raise ValidationError(str(exc), code="content") from None

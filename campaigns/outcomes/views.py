@@ -7,9 +7,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -25,7 +26,7 @@ from campaigns.outcomes.forms import (
 from creators.models import ImportJob
 from matchmaker.lib import formatting
 from matchmaker.lib.csv_export import Column, export_response
-from matchmaker.lib.htmx import wants_partial
+from matchmaker.lib.htmx import retarget, wants_partial
 from tenancy.models import Organization
 from tenancy.permissions import can_edit
 
@@ -110,8 +111,8 @@ def _context(request, campaign, results, can_edit):
         "chart_data": chart_data,
         "charts": _charts_with_data(chart_data),
         "chart_json": json.dumps(chart_data),
-        "deliverable_form": DeliverableForm(),
-        "outcome_form": OutcomeForm(),
+        "deliverable_form": DeliverableForm(auto_id=False),
+        "outcome_form": OutcomeForm(auto_id=False),
         "upload_form": OutcomesUploadForm(),
         "uploads": selectors.campaign_uploads(campaign),
         "spend_pct": (
@@ -135,56 +136,95 @@ def campaign_results(request, pk: int):
     return render(request, template, context)
 
 
-def _render_after_write(request, campaign, error: str | None = None):
+def _render_after_write(request, campaign):
+    """After a successful inline write: the results body redrawn (htmx), or the page."""
     if not wants_partial(request):
         return redirect(reverse("campaigns:results", args=[campaign.pk]))
-    results = selectors.campaign_results(campaign)
-    context = _context(request, campaign, results, True)
-    context["error"] = error
-    return render(request, "campaigns/results/_body.html", context, status=400 if error else 200)
+    context = _context(request, campaign, selectors.campaign_results(campaign), True)
+    return render(request, "campaigns/results/_body.html", context)
+
+
+def _refused(request, campaign, form, *, template: str, form_id: str, **context):
+    """A refused inline form: 422 with the form and its errors, swapped over the form itself
+    (HX-Retarget) by static/js/app.js; without htmx, the page with the message."""
+    if not wants_partial(request):
+        messages.error(request, f"Not saved: {form.errors.as_text()}")
+        return redirect(reverse("campaigns:results", args=[campaign.pk]))
+    response = render(
+        request,
+        f"campaigns/results/{template}",
+        {"campaign": campaign, "form": form, **context},
+        status=422,
+    )
+    return retarget(response, f"#{form_id}")
 
 
 @login_required
 @require_POST
 def deliverable_add(request, pk: int):
+    """Plan a deliverable inline; refused, it answers 422 with its form and the errors."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
-    form = DeliverableForm(request.POST)
-    if not form.is_valid():
-        return _render_after_write(request, campaign, form.errors.as_text())
-    entry = get_object_or_404(
-        RosterEntry.objects.filter(campaign=campaign), pk=form.cleaned_data["entry"]
+    entry_id = request.POST.get("entry", "")
+    if not entry_id.isdigit():
+        return HttpResponseBadRequest("Which roster entry is this deliverable for?", "text/plain")
+    entry = get_object_or_404(RosterEntry.objects.filter(campaign=campaign), pk=int(entry_id))
+    form = DeliverableForm(request.POST, auto_id=f"id_deliverable_{entry.pk}_%s")
+    if form.is_valid():
+        try:
+            services.deliverable_create(
+                entry=entry,
+                user=request.user,
+                format=form.cleaned_data["format"],
+                due_on=form.cleaned_data["due_on"],
+                post_url=form.cleaned_data["post_url"] or "",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _render_after_write(request, campaign)
+    return _refused(
+        request,
+        campaign,
+        form,
+        template="_deliverable_form.html",
+        form_id=f"deliverable-form-{entry.pk}",
+        entry_id=entry.pk,
     )
-    try:
-        services.deliverable_create(
-            entry=entry,
-            user=request.user,
-            format=form.cleaned_data["format"],
-            due_on=form.cleaned_data["due_on"],
-            post_url=form.cleaned_data["post_url"] or "",
-        )
-    except ValidationError as exc:
-        return _render_after_write(request, campaign, " ".join(exc.messages))
-    return _render_after_write(request, campaign)
 
 
 @login_required
 @require_POST
 def outcome_add(request, pk: int):
+    """Record one reading inline; a reading refused answers 422 with its form and the errors
+    beside the inputs (htmx swaps it over the form), the page itself is redrawn on success."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
-    form = OutcomeForm(request.POST)
-    if not form.is_valid():
-        return _render_after_write(request, campaign, form.errors.as_text())
+    deliverable_id = request.POST.get("deliverable", "")
+    if not deliverable_id.isdigit():
+        return HttpResponseBadRequest("Which deliverable is this result for?", "text/plain")
     deliverable = get_object_or_404(
         Deliverable.objects.filter(entry__campaign=campaign).select_related(
             "entry__campaign__brand"
         ),
-        pk=form.cleaned_data["deliverable"],
+        pk=int(deliverable_id),
     )
-    try:
-        services.outcome_record(deliverable=deliverable, user=request.user, values=form.values())
-    except ValidationError as exc:
-        return _render_after_write(request, campaign, " ".join(exc.messages))
-    return _render_after_write(request, campaign)
+    form = OutcomeForm(request.POST, auto_id=f"id_outcome_{deliverable.pk}_%s")
+    if form.is_valid():
+        try:
+            services.outcome_record(
+                deliverable=deliverable, user=request.user, values=form.values()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return _render_after_write(request, campaign)
+    return _refused(
+        request,
+        campaign,
+        form,
+        template="_outcome_form.html",
+        form_id=f"outcome-form-{deliverable.pk}",
+        deliverable_id=deliverable.pk,
+    )
 
 
 # Rejected rows listed on the page; the rest are counted (the job keeps them all).
@@ -206,7 +246,11 @@ def outcomes_upload(request, pk: int):
         upload = form.cleaned_data["file"]
         try:
             job = services.outcomes_upload(
-                campaign=campaign, file=upload, original_name=upload.name, user=request.user
+                campaign=campaign,
+                file=upload,
+                original_name=upload.name,
+                user=request.user,
+                skip_invalid=form.cleaned_data["skip_invalid"],
             )
         except ValidationError as exc:
             problem = " ".join(exc.messages)

@@ -88,11 +88,27 @@ def test_bad_result_is_rejected_with_message(world, client_for, live):
     response = client.post(
         url, {"deliverable": deliverable.pk, "likes": "-3"}, HTTP_HX_REQUEST="true"
     )
-    assert response.status_code == 400
-    assert "likes" in response.content.decode()
+    # 422: the form comes back with its errors, swapped over itself (issue 18, item 4).
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == f"#outcome-form-{deliverable.pk}"
+    body = response.content.decode()
+    assert 'class="field-error"' in body and "Likes: Ensure this value is greater" in body
+    assert 'value="-3"' in body  # what was typed stays
     response = client.post(url, {"deliverable": deliverable.pk}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 400 and "at least one number" in response.content.decode()
+    assert response.status_code == 422 and "at least one number" in response.content.decode()
     assert Outcome.objects.filter(deliverable=deliverable).count() == 1
+
+
+def test_bad_deliverable_comes_back_with_its_form(world, client_for, live):
+    entry, _ = live
+    response = client_for(world.editor_a).post(
+        reverse("campaigns:deliverable_add", args=[world.campaign_a.pk]),
+        {"entry": entry.pk, "format": "reel", "post_url": "not a url"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 422
+    assert response["HX-Retarget"] == f"#deliverable-form-{entry.pk}"
+    assert "Post URL: Enter a valid URL." in response.content.decode()
 
 
 def test_add_deliverable_inline(world, client_for, live):

@@ -211,3 +211,72 @@ def test_viewers_and_other_organisations_cannot_upload(world, roster, client_for
         .status_code
         == 405
     )
+
+
+def _listed_columns(help_text: str) -> dict[str, list[str]]:
+    """'... headers (...): handle (or creator, username; required); reach; ...' -> names."""
+    listed = {}
+    for part in help_text.split("): ", 1)[1].rstrip(".").split("; "):
+        name, _, rest = part.partition(" (")
+        if name in ("required)",):
+            continue
+        others = (
+            rest.split(";")[0].removeprefix("or ").rstrip(")") if rest.startswith("or ") else ""
+        )
+        listed[name] = [o.strip() for o in others.split(",") if o.strip()]
+    return listed
+
+
+def test_help_text_names_exactly_the_columns_the_detector_accepts(world, roster, client_for):
+    from campaigns.outcomes.forms import OutcomesUploadForm
+    from campaigns.outcomes.importing import KIND
+    from creators.importing.columns import detect_mapping
+
+    help_text = OutcomesUploadForm.base_fields["file"].help_text
+    page = client_for(world.editor_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
+    assert help_text in page.content.decode()
+    listed = _listed_columns(help_text)
+    assert list(listed) == [field.name for field in KIND.fields]  # every field, nothing else
+    for field in KIND.fields:
+        assert listed[field.name] == list(field.synonyms)
+        for name in (field.name, *field.synonyms):
+            # As a person types it: "Creator handle", "Post url".
+            header = name.replace("_", " ").capitalize()
+            assert detect_mapping([header], KIND) == {field.name: header}, name
+    assert "handle (or creator, creator_handle," in help_text and "; required)" in help_text
+
+
+def test_a_creator_handle_column_as_the_help_once_said_is_read(world, roster, client_for):
+    client = client_for(world.editor_a)
+    response = _upload(
+        client, world, "Creator handle,Post URL,Reach\nleafy.lena,https://instagram.com/p/AAA,10\n"
+    )
+    shown = _upload_page(client, response, world.campaign_a).content.decode()
+    assert "No column for" not in shown and "1 created" in shown
+    assert Outcome.objects.get().reach == 10
+
+
+def test_skip_invalid_rows_is_offered_and_records_the_good_rows(world, roster, client_for):
+    client = client_for(world.editor_a)
+    page = client.get(reverse("campaigns:results", args=[world.campaign_a.pk])).content.decode()
+    assert 'name="skip_invalid"' in page and "Skip invalid rows" in page
+    bad_file = GOOD + "nobody.here,https://instagram.com/p/ZZZ,2026-05-03,5,,,\n"
+    failed = _upload_page(client, _upload(client, world, bad_file), world.campaign_a)
+    assert "nothing imported" in failed.content.decode()
+    assert "skip invalid rows" in failed.content.decode()  # the advice names the form's option
+    assert Outcome.objects.count() == 0
+
+    response = _post(
+        client,
+        reverse("campaigns:outcomes_upload", args=[world.campaign_a.pk]),
+        {
+            "file": SimpleUploadedFile("results.csv", bad_file.encode(), content_type="text/csv"),
+            "skip_invalid": "on",
+        },
+    )
+    shown = _upload_page(client, response, world.campaign_a).content.decode()
+    job = ImportJob.objects.latest("id")
+    assert job.status == ImportStatus.SUCCEEDED and job.skip_invalid
+    assert Outcome.objects.count() == 2
+    assert "2 created" in shown and "1 row rejected" in shown
+    assert "Skipped rows" in shown and "@nobody.here is not on this campaign" in shown

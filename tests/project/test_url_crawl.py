@@ -25,7 +25,8 @@ from tests import factories as f
 # Django's own admin and documentation routes have their own tests (admin: staff only).
 SKIP_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
 # Pages anyone may open. (The API schema and docs need a session or token; crawled below.)
-PUBLIC = {"login", "logout", "healthz", "password_reset", "password_reset_done"}
+# The favicon is public: browsers ask for it on the login page too.
+PUBLIC = {"login", "logout", "healthz", "password_reset", "password_reset_done", "favicon"}
 
 
 @dataclass
