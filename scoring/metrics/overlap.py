@@ -235,7 +235,19 @@ def weighted_union(samples: list[np.ndarray], sizes: list[float]) -> WeightedUni
 
 
 def _known_union(audiences: list[Audience], sizes: list[float], k: int) -> WeightedUnion:
-    return weighted_union(_comparable(audiences, k), sizes)
+    """`weighted_union` of known audiences; one whose sample has no hash below the common limit
+    (a small sample beside full sketches) cannot be placed, so it counts as disjoint."""
+    arrays = _comparable(audiences, k)
+    placed = [i for i, array in enumerate(arrays) if array.size]
+    union = weighted_union([arrays[i] for i in placed], [sizes[i] for i in placed])
+    if len(placed) == len(arrays):
+        return union
+    exclusive = [max(float(v), 0.0) for v in sizes]
+    marginal = list(exclusive)
+    for j, i in enumerate(placed):
+        exclusive[i], marginal[i] = union.exclusive[j], union.marginal[j]
+    apart = sum(exclusive[i] for i in range(len(arrays)) if i not in set(placed))
+    return WeightedUnion(union.total + apart, tuple(exclusive), tuple(marginal))
 
 
 def union_size(audiences: list[Audience], k: int = sketches.K) -> float:

@@ -145,3 +145,23 @@ def test_weighted_union_marginals_are_what_the_total_loses(members):
     for i in range(len(members)):
         rest = weighted_union(samples[:i] + samples[i + 1 :], sizes[:i] + sizes[i + 1 :])
         assert union.marginal[i] == pytest.approx(union.total - rest.total, abs=1e-6, rel=1e-9)
+
+
+def _hashes(ids: np.ndarray) -> np.ndarray:
+    """Each id's hash, in the ids' order (hash_ids returns them sorted)."""
+    return np.array([sketches.hash_ids([int(i)])[0] for i in ids])
+
+
+def test_a_small_sample_beside_full_sketches_counts_apart_when_it_cannot_be_placed():
+    rng = np.random.default_rng(2)
+    big = [
+        _audience(i, 90_000, rng.choice(10**9, 60_000, replace=False), loaded=False) for i in (1, 2)
+    ]
+    limit = min(sketches.sketch_limit(a.sketch) for a in big)
+    # Three ids all hashing above the full sketches' common limit.
+    candidates = np.arange(1000, dtype=np.int64)
+    ids = candidates[_hashes(candidates) > limit][:3]
+    small = _audience(3, 5_000, ids, loaded=False)
+    reach = roster_reach([*big, small])
+    _check(reach)
+    assert {m.creator_id: m.exclusive for m in reach.members}[3] == pytest.approx(5_000)
