@@ -39,6 +39,8 @@ LIST_FIELDS = (
     "metrics__growth_30d",
     "metrics__estimated_price",
     "metrics__price_is_estimate",
+    "metrics__price_low",
+    "metrics__price_high",
 )
 
 CATEGORY_CHOICES_KEY = "creators:category-choices"

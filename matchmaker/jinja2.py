@@ -16,7 +16,7 @@ def url(name: str, *args, **kwargs) -> str:
 
 def environment(**options) -> Environment:
     env = Environment(**options)
-    env.globals.update(static=static, url=url)
+    env.globals.update(static=static, url=url, money_range=formatting.money_range)
     env.filters.update(
         pct=pct,
         score100=score100,

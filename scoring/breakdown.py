@@ -187,14 +187,14 @@ def cost_sentences(match, metrics) -> list[str]:
         if match.price_estimated
         else (getattr(match.creator, "price_currency", "") or formatting.DEFAULT_CURRENCY)
     )
-    fee = formatting.money(match.price, currency)
+    fee = formatting.money(match.price, currency, cents=False if match.price_estimated else None)
     out = []
     if match.price_estimated:
         low = getattr(metrics, "price_low", None)
         high = getattr(metrics, "price_high", None)
         text = f"No quote: estimated fee {fee}"
         if low is not None and high is not None:
-            text += f" (range {formatting.money_range(low, high, currency)})"
+            text += f" (range {formatting.money_range(low, high, currency, cents=False)})"
         out.append(text + f", from {RATE_CARD_SOURCE}.")
     else:
         out.append(f"Quoted fee {fee}.")

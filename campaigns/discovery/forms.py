@@ -12,6 +12,7 @@ SORTS = {
     "er": "Engagement rate",
     "followers": "Followers",
     "price": "Price (low first)",
+    "authenticity": "Authenticity (unknown last)",
     "growth": "Growth (30 days)",
     "new_audience": "Adds most new audience (choose a campaign)",
 }
@@ -48,7 +49,11 @@ class DiscoveryFilterForm(forms.Form):
     )
     min_er = forms.FloatField(label="Min ER (%)", required=False, min_value=0, max_value=100)
     min_authenticity = forms.FloatField(
-        label="Min authenticity", required=False, min_value=0, max_value=100
+        label="Min authenticity",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Leaves out creators whose authenticity is unknown (too little data).",
     )
     max_price = forms.DecimalField(
         label="Max price", required=False, min_value=0, decimal_places=2, max_digits=12

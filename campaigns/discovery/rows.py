@@ -79,7 +79,14 @@ CREATOR_VALUES = (
     "price_currency",
     "score",
 )
-METRICS_VALUES = ("tier", "er_median", "er_percentile", "authenticity_score")
+METRICS_VALUES = (
+    "tier",
+    "er_median",
+    "er_percentile",
+    "authenticity_score",
+    "price_low",
+    "price_high",
+)
 VALUES = (*CREATOR_VALUES, "metrics__id", *(f"metrics__{name}" for name in METRICS_VALUES))
 
 

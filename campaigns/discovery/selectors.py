@@ -32,6 +32,8 @@ SORT_ORDER = {
     "er": (Coalesce("metrics__er_median", Value(-1.0)).desc(), "id"),
     "followers": (F("followers").desc(), "id"),
     "price": (F("price").asc(nulls_last=True), "id"),
+    # Unknown authenticity (too little evidence: NULL) last, never as if it were perfect.
+    "authenticity": (F("metrics__authenticity_score").desc(nulls_last=True), "id"),
     "growth": (Coalesce("metrics__growth_30d", Value(-1e9)).desc(), "id"),
 }
 

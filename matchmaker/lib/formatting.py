@@ -145,9 +145,12 @@ def money(value, currency: str | None = DEFAULT_CURRENCY, *, cents: bool | None 
     )
 
 
-def money_range(low, high, currency: str | None = DEFAULT_CURRENCY) -> str:
-    """$300–$700; one amount when both ends round to the same text."""
-    low_text, high_text = money(low, currency), money(high, currency)
+def money_range(
+    low, high, currency: str | None = DEFAULT_CURRENCY, *, cents: bool | None = None
+) -> str:
+    """$300–$700; one amount when both ends round to the same text. cents=False: whole units
+    at both ends (an estimate's range: "$66–$132", not "$66.16–$132")."""
+    low_text, high_text = money(low, currency, cents=cents), money(high, currency, cents=cents)
     if low_text == DASH or high_text == DASH:
         return low_text if high_text == DASH else high_text
     return low_text if low_text == high_text else f"{low_text}–{high_text}"

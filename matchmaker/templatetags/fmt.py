@@ -16,6 +16,6 @@ for _name in formatting.FILTERS:
 
 
 @register.simple_tag
-def money_range(low, high, currency=formatting.DEFAULT_CURRENCY) -> str:
-    """{% money_range low high currency %}"""
-    return formatting.money_range(low, high, currency)
+def money_range(low, high, currency=formatting.DEFAULT_CURRENCY, cents=None) -> str:
+    """{% money_range low high currency %} ({% money_range low high currency cents=False %})"""
+    return formatting.money_range(low, high, currency, cents=cents)

@@ -1,10 +1,18 @@
 """Authenticity score 0..100 with reasons, and a follower-level fake-account heuristic
-(DESIGN 4.2). Each reason is {"signal", "sentence", "contribution"} (points taken off)."""
+(DESIGN 4.2). Each reason is {"signal", "sentence", "contribution"} (points taken off).
+
+With too little evidence the score is unknown (None), never a perfect 100: a creator needs at
+least MIN_CONFIDENCE of the evidence (following count, engagement against its cohort, likes
+per comment, follower history, a follower sample counting twice) unless a signal already took
+points off. The confidence is stored either way."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+
+# Two of the six units of evidence: e.g. the following count and an engagement rate.
+MIN_CONFIDENCE = 2 / 6
 
 
 def follower_looks_fake(frame: pd.DataFrame) -> np.ndarray:
@@ -29,9 +37,10 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
     lpc_cohort_median, sample_n and fake_like_share (the follower-sample stats; NaN without a
     sample). spikes: growth_spikes() rows (creator_id, date, growth, explained).
 
-    Returns index id: authenticity_score, authenticity_confidence, and authenticity_reasons as
-    JSON text (an array of reasons in signal order, ready to store). Computed column-wise: a
-    reason's sentence is formatted only for the creators it applies to."""
+    Returns index id: authenticity_score (NaN: unknown, too little evidence),
+    authenticity_confidence, and authenticity_reasons as JSON text (an array of reasons in
+    signal order, ready to store). Computed column-wise: a reason's sentence is formatted only
+    for the creators it applies to."""
     c = creators.set_index("id")
     idx = c.index
     num = {
@@ -147,10 +156,12 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
         + has_spikes.astype(int)
         + 2 * known_sample.astype(int)
     )
+    confidence = (known / 6).clip(upper=1.0)
+    enough = (confidence >= MIN_CONFIDENCE - 1e-9) | (penalty > 0)
     return pd.DataFrame(
         {
-            "authenticity_score": (100.0 - penalty).clip(lower=0.0),
-            "authenticity_confidence": (known / 6).clip(upper=1.0),
+            "authenticity_score": (100.0 - penalty).clip(lower=0.0).where(enough),
+            "authenticity_confidence": confidence,
             "authenticity_reasons": "[" + reasons_json.str.rstrip(",") + "]",
         },
         index=idx,

@@ -63,7 +63,7 @@ def test_a_row_shows_each_column():
     assert "<td>Micro" in html and '<td class="num">12.4k</td>' in html
     assert '3.12% <span class="small muted">(87th percentile)</span>' in html
     assert '<span class="badge badge-bad">35</span>' in html
-    assert 'class="estimate" title="Estimated from tier benchmarks">$450</span>' in html
+    assert 'class="estimate" title="Estimated from a rate card">$450</span>' in html
     assert '<td class="num">0.83</td>' in html
 
 

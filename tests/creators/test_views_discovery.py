@@ -341,7 +341,7 @@ def test_rows_show_each_column_escaped(world, client_for):
     assert 'class="badge badge-bad">35<' in rows["quoted"]
     assert "<span>$1,200</span>" in rows["quoted"]  # quoted: not marked as an estimate
     assert 'class="badge badge-good">75<' in rows["estimated"]
-    assert 'class="estimate" title="Estimated from tier benchmarks">$450<' in rows["estimated"]
+    assert 'class="estimate" title="Estimated from a rate card">$450<' in rows["estimated"]
     assert "not computed" in rows["bare"] and "unknown" in rows["bare"]
     # The chosen campaign is preselected in every row's shortlist control.
     option = f'<option value="{world.campaign_a.pk}" selected>Spring glow</option>'

@@ -54,6 +54,8 @@ def test_money_cents_on_request_and_ranges():
     assert fmt.money_range(300, 700, "USD") == "$300–$700"
     assert fmt.money_range(500, 500.2, "USD") == "$500"
     assert fmt.money_range(None, 700, "USD") == "$700"
+    assert fmt.money_range(66.16, 132.3, "USD") == "$66.16–$132"
+    assert fmt.money_range(66.16, 132.3, "USD", cents=False) == "$66–$132"
 
 
 @pytest.mark.parametrize(

@@ -299,3 +299,29 @@ def test_match_total_bounds_sum_and_order_invariance(rows, weights, seed):
     shuffled = match_total(frame.sample(frac=1, random_state=seed), weights)
     assert shuffled["rank"].sort_index().tolist() == out["rank"].sort_index().tolist()
     assert sorted(out["rank"]) == list(range(1, len(rows) + 1))
+
+
+def test_authenticity_without_evidence_is_unknown_not_perfect():
+    """Issue 17 item 6: imported creators with no posts and no follower data showed 100."""
+    frame = pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "followers": [20_000, 20_000, 20_000, 20_000],
+            "following": [None, 300, 300, 25_000],
+            "er_median": [None, None, 0.03, None],
+            "er_cohort_median": [0.03, 0.03, 0.03, 0.03],
+            "likes_per_comment": [None, None, None, None],
+            "lpc_cohort_median": [20, 20, 20, 20],
+            "sample_n": [None, None, None, None],
+            "fake_like_share": [None, None, None, None],
+        }
+    )
+    a = authenticity(frame)
+    # Nothing known / only the following count: unknown, with the confidence it had.
+    assert np.isnan(a.loc[1, "authenticity_score"]) and a.loc[1, "authenticity_confidence"] == 0
+    assert np.isnan(a.loc[2, "authenticity_score"])
+    assert a.loc[2, "authenticity_confidence"] == pytest.approx(1 / 6)
+    # Following and engagement known, nothing wrong: a score.
+    assert a.loc[3, "authenticity_score"] == 100
+    # One signal known but it takes points off: the evidence is against the creator.
+    assert a.loc[4, "authenticity_score"] == 85

@@ -55,3 +55,35 @@ def test_engagement_below_the_tier_median_lowers_the_estimate_and_unknown_keeps_
         er_cohort_median=pd.Series([0.03, 0.03, np.nan]),
     )
     assert est["price"].tolist() == pytest.approx([250.0, 500.0, 500.0])
+
+
+@pytest.mark.django_db
+def test_discovery_and_profile_show_the_estimate_as_a_range(world, client_for):
+    from matchmaker.lib.formatting import money_range
+    from scoring.models import CreatorMetrics
+    from scoring.services import metrics
+    from tests import factories as f
+
+    small = f.CreatorFactory(handle="small.one", followers=15_000, quoted_price=None)
+    big = f.CreatorFactory(handle="big.one", followers=80_000, quoted_price=None)
+    quoted = f.CreatorFactory(handle="quoted.one", followers=30_000, quoted_price=250)
+    for creator in (small, big, quoted):
+        for _ in range(4):
+            f.PostFactory(creator=creator, likes=600, comments=30)
+    metrics.recompute_creator_metrics()
+    stored = {m.creator_id: m for m in CreatorMetrics.objects.all()}
+    assert stored[small.pk].estimated_price != stored[big.pk].estimated_price
+    client = client_for(world.viewer_a)
+    body = client.get("/creators/").content.decode()
+    for creator in (small, big):
+        m = stored[creator.pk]
+        row = body[body.index(f'id="creator-{creator.pk}"') :]
+        row = row[: row.index("</tr>")]
+        assert 'class="estimate"' in row
+        assert money_range(m.price_low, m.price_high, "USD", cents=False) in row
+    row = body[body.index(f'id="creator-{quoted.pk}"') :]
+    assert "$250" in row[: row.index("</tr>")]
+    profile = client.get(f"/creators/{small.pk}/").content.decode()
+    m = stored[small.pk]
+    assert money_range(m.price_low, m.price_high, "USD", cents=False) in profile
+    assert "Influencer Marketing Hub" in profile
