@@ -35,6 +35,10 @@ EMPTY_VALUES = re.compile(r"\[\]|\bNone\b(?! [a-z])|\bnan\b|\bNaN\b|\binf\b")
 BARE_INTEGER = re.compile(r"(?<![\w,.:/#@\-])\d{4,}(?![\w,.:/\-])")
 
 
+# Dates are written one way, with the time zone ("1 Nov 2026, 22:25 UTC"), not "2026-11-01 22:25".
+DATE_WITHOUT_ZONE = re.compile(r"\b\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
+
+
 def _is_year(text: str) -> bool:
     return len(text) == 4 and 1900 <= int(text) <= 2100
 
@@ -52,6 +56,7 @@ def number_problems(text: str) -> list[str]:
         (RAW_FLOAT, "raw float"),
         (WHOLE_FLOAT, "float of a whole number"),
         (EMPTY_VALUES, "empty value"),
+        (DATE_WITHOUT_ZONE, "date and time without zone"),
     ):
         problems += [f"{what}: …{_around(text, m)}…" for m in pattern.finditer(text)]
     problems += [
@@ -76,6 +81,7 @@ def _around(text: str, match: re.Match) -> str:
         ("Estimated dimensions []", "empty value"),
         ("Price None", "empty value"),
         ("ER nan", "empty value"),
+        ("Created 2026-11-01 22:25", "date and time without zone"),
     ],
 )
 def test_the_checks_catch_what_the_issue_saw(text, found):
@@ -121,6 +127,7 @@ def seeded(django_db_setup, django_db_blocker):
     """seed_demo once for the module (committed), with a catalogue import of four-digit counts
     and a results upload; removed afterwards."""
     from creators.importing.services import import_job_create, import_job_run
+    from tenancy.tokens import api_token_create
 
     with django_db_blocker.unblock():
         call_command("seed_demo", creators=CREATORS, seed=7, stdout=StringIO())
@@ -140,6 +147,7 @@ def seeded(django_db_setup, django_db_blocker):
         )
         job = import_job_run(job_id=job.pk)
         assert job.status == ImportStatus.SUCCEEDED, job.message
+        api_token_create(user=owner, name="crawl")  # the account page lists its dates
         upload = ImportJob.objects.create(
             kind="outcomes",
             file="imports/results.csv",
