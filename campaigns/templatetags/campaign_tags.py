@@ -2,6 +2,8 @@
 
 from django import template
 
+from matchmaker.lib import formatting
+
 register = template.Library()
 
 
@@ -15,9 +17,8 @@ def _fraction(value) -> float | None:
 
 @register.filter
 def score100(value) -> str:
-    """0.734 -> '73'; missing -> an en dash."""
-    number = _fraction(value)
-    return "–" if number is None else str(round(number * 100))
+    """0.734 -> '73'; missing -> an em dash (formatting.score: one formatter)."""
+    return formatting.score(value)
 
 
 @register.filter

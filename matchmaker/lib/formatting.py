@@ -212,8 +212,15 @@ def number(value, digits: int = 0) -> str:
 
 
 def day(value) -> str:
+    """A date (or a datetime, in the current zone; or an ISO date text, as JSON data holds
+    them): "1 Dec 2026"."""
     if value is None or value == "":
         return DASH
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return DASH
     if isinstance(value, datetime):
         value = timezone.localtime(value) if timezone.is_aware(value) else value
         value = value.date()

@@ -23,6 +23,10 @@
     };
   }
 
+  function percent(fraction) {
+    return (Math.round(fraction * 1000) / 10).toFixed(1) + "%";
+  }
+
   function readData(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.dataset.json) : null;
@@ -93,7 +97,12 @@
         labels: data.trend.map(function (p) { return p.campaign; }),
         datasets: [{ label: "Reach MAPE", data: data.trend.map(function (p) { return p.mape; }) }]
       },
-      options: { animation: false, spanGaps: true }
+      // MAPE is a fraction: its axis and tooltips read as percentages, like the pages' rates.
+      options: {
+        animation: false, spanGaps: true,
+        scales: { y: { ticks: { callback: percent } } },
+        plugins: { tooltip: { callbacks: { label: function (c) { return "Reach MAPE " + percent(c.parsed.y); } } } }
+      }
     });
   }
 

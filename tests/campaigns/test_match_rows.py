@@ -54,7 +54,8 @@ def test_a_row_shows_rank_followers_score_and_bars():
         '<td title="Audience fit: 50"><div class="bar" role="img" '
         'aria-label="Audience fit 50 of 100"><span class="w-50"></span></div></td>'
     ) in html
-    assert '<td title="Engagement: –">' in html and '<span class="w-0">' in html
+    # Missing is formatting's em dash, as everywhere (issue 17; was an en dash here).
+    assert '<td title="Engagement: —">' in html and '<span class="w-0">' in html
     assert "Brand-safety hit" not in html
     assert ' <span class="badge badge-bad">Brand-safety hit</span></td>' in _html(excluded=True)
 

@@ -56,3 +56,27 @@ def test_one_error_per_row_and_one_row_read_right(run_import):
         "profiles", "handle,followers\nanna,lots\nbob,x\n", platform="instagram", skip_invalid=True
     )
     assert job.message == "0 created, 0 updated, 0 unchanged, 2 rows rejected"
+
+
+def test_the_migration_moves_old_error_counts_and_recounts_rows():
+    """Before error_count, rows_rejected held the errors: 0006 keeps that figure as error_count
+    and counts the rows again from a complete error list (a truncated one is left as it was)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from creators.models import ImportJob
+
+    split_counts = import_module("creators.migrations.0006_import_job_error_count").split_counts
+    listed = [{"row": r, "column": c} for r in (3, 5, 7) for c in ("followers", "country")]
+    complete = ImportJob.objects.create(
+        kind="profiles", file="imports/a.csv", original_name="a.csv", rows_rejected=6, errors=listed
+    )
+    truncated = ImportJob.objects.create(
+        kind="profiles", file="imports/b.csv", original_name="b.csv", rows_rejected=9, errors=listed
+    )
+    split_counts(apps, None)
+    complete.refresh_from_db()
+    truncated.refresh_from_db()
+    assert (complete.rows_rejected, complete.error_count) == (3, 6)
+    assert (truncated.rows_rejected, truncated.error_count) == (9, 9)

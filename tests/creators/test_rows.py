@@ -64,7 +64,7 @@ def test_a_row_shows_each_column():
     assert '3.12% <span class="small muted">(87th percentile)</span>' in html
     assert '<span class="badge badge-bad">35</span>' in html
     assert 'class="estimate" title="Estimated from a rate card">$450</span>' in html
-    assert '<td class="num">0.83</td>' in html
+    assert '<td class="num">83</td>' in html  # 0-100 like every score (was 0.83)
 
 
 def test_the_shortlist_form_posts_without_javascript():

@@ -67,6 +67,7 @@ def test_profile_shows_metrics_definitions_and_data(world, client_for):
     assert 'class="estimate"' in body  # no quote: the estimated price is marked
     assert "w-62" in body  # the DE audience bar
     assert "viral post on 1 Jan" in body and "8.0% in a day" in body
+    assert "2 Jan 2026: 8.0% in a day" in body  # the spike's date written like every date
     assert "−12 points" in body  # points taken off, as scoring.metrics.authenticity writes them
     charts = json.loads(body.split('id="creator-charts" type="application/json">')[1].split("<")[0])
     assert len(charts["posts"]) == 5 and len(charts["followers"]) == 5

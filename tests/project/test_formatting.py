@@ -139,6 +139,8 @@ def test_dates_one_way_with_the_zone():
     with timezone.override("Europe/Berlin"):
         assert fmt.moment(stamp) == "1 Nov 2026, 23:25 CET"
     assert fmt.moment(None) == "—"
+    assert fmt.day("2026-01-02") == "2 Jan 2026"  # ISO text, as JSON data holds dates
+    assert fmt.day("not a date") == "—"
 
 
 @given(st.floats(allow_nan=False, allow_infinity=False, min_value=-1e12, max_value=1e12))
