@@ -75,8 +75,9 @@ MATCH_LIST_FIELDS = (
 )
 
 
-def campaign_matches_page(*, campaign, filters: dict):
-    """The campaign's ranked matches (the last completed run), narrowed by the page's filters.
+def campaign_matches_page(*, campaign, filters: dict, ordering: tuple[str, ...] = ("rank",)):
+    """The campaign's ranked matches (the last completed run), narrowed by the page's filters,
+    in `ordering` (campaigns.match_sort: rank by default).
 
     MatchScore rows are replaced in the transaction that completes a run, so the rows present
     are always the last completed run's.
@@ -105,7 +106,7 @@ def campaign_matches_page(*, campaign, filters: dict):
     if filters.get("hide_rostered"):
         qs = qs.exclude(Exists(on_roster))
     # Whether each row is on the roster comes with the row (no second query per page).
-    return qs.annotate(on_roster=Exists(on_roster))
+    return qs.annotate(on_roster=Exists(on_roster)).order_by(*ordering)
 
 
 def latest_match_run(campaign):

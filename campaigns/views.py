@@ -15,12 +15,14 @@ from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns import selectors, services
+from campaigns import match_sort, selectors, services
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
+from campaigns.run_state import match_run_state
 from creators.models import Creator
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.http import ExplainedNotFound
@@ -119,10 +121,15 @@ def campaign_edit(request, pk: int):
     return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
 
 
-def _run_context(campaign) -> dict:
+def _run_context(campaign, *, queued_at=None) -> dict:
     latest, completed = selectors.latest_match_run(campaign)
-    running = latest is not None and latest.status in ("pending", "running")
-    return {"latest_run": latest, "completed_run": completed, "running": running}
+    state = match_run_state(latest, completed, queued_at=queued_at)
+    return {
+        "run": state,
+        "latest_run": latest,
+        "completed_run": completed,
+        "running": state.polling,
+    }
 
 
 @login_required
@@ -132,7 +139,10 @@ def campaign_detail(request, pk: int):
 
     filter_form = MatchFilterForm(request.GET or None)
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
-    matches = selectors.campaign_matches_page(campaign=campaign, filters=filters)
+    sort = match_sort.normalise(request.GET.get("sort"), COMPONENTS)
+    matches = selectors.campaign_matches_page(
+        campaign=campaign, filters=filters, ordering=match_sort.ordering(sort, COMPONENTS)
+    )
     # The count stops at the pages one can open (a full COUNT over 100k scores cost more than
     # the page); the page's rows are read as plain values (campaigns.match_rows.light_rows).
     page = CappedPaginator(
@@ -141,6 +151,7 @@ def campaign_detail(request, pk: int):
     page.object_list = light_rows(page.object_list, COMPONENTS)
     query = request.GET.copy()
     query.pop("page", None)
+    header_query = {k: v for k, v in query.items() if k != "sort"}
     editable = can_edit(request.user, campaign)
     row_context = MatchRowContext(
         base_url=reverse("campaigns:detail", args=[campaign.pk]),
@@ -156,6 +167,8 @@ def campaign_detail(request, pk: int):
         "components": COMPONENTS,
         "can_edit": editable,
         "query": query.urlencode(),
+        "sort": sort,
+        "sort_headers": match_sort.headers(sort, COMPONENTS, header_query),
         **_run_context(campaign),
     }
     if wants_partial(request) and request.htmx.target == "matches":
@@ -178,12 +191,17 @@ def match_why(request, pk: int, creator_id: int):
 def recompute(request, pk: int):
     """Queue a recompute of the campaign's matches, then show its progress."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    queued_at = timezone.now()
     services.campaign_matches_enqueue(campaign=campaign, user=request.user)
     if wants_partial(request):
         return render(
             request,
             "campaigns/_run_status.html",
-            {"campaign": campaign, "queued": True, **_run_context(campaign)},
+            {
+                "campaign": campaign,
+                "can_edit": True,
+                **_run_context(campaign, queued_at=queued_at),
+            },
         )
     messages.success(request, "Recompute queued.")
     return redirect("campaigns:detail", pk=pk)

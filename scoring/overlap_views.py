@@ -55,7 +55,14 @@ def _campaign(request, pk, write=False):
 @require_http_methods(["GET"])
 def campaign_overlap_view(request, pk):
     campaign = _campaign(request, pk)
-    context = {"campaign": campaign, "data": campaign_overlap(campaign)}
+    data = campaign_overlap(campaign)
+    unknown = set(data.reach.unknown_ids)
+    context = {
+        "campaign": campaign,
+        "data": data,
+        # Named on the page, with the file that fixes it (a follower-samples import).
+        "missing_samples": [c for c in data.creators if c.pk in unknown],
+    }
     template = "scoring/partials/overlap.html" if wants_partial(request) else "scoring/overlap.html"
     return render(request, template, context)
 

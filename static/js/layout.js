@@ -19,7 +19,10 @@
       var index = 0;
       Array.prototype.forEach.call(row.children, function (cell) {
         if (!cell.hasAttribute("data-label") && headers[index] !== undefined && !cell.hasAttribute("colspan")) {
-          cell.setAttribute("data-label", index === 0 && cell.tagName === "TH" ? "" : headers[index]);
+          // A row's first cell naming it (a heading or a link) is the card's title, unlabelled.
+          var title = index === 0 && (cell.tagName === "TH" || cell.querySelector("a"));
+          cell.setAttribute("data-label", title ? "" : headers[index]);
+          if (title) cell.classList.add("card-title");
         }
         index += cell.colSpan || 1;
       });

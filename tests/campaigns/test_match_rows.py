@@ -50,12 +50,15 @@ def test_a_row_shows_rank_followers_score_and_bars():
     assert html.startswith('<tr><td class="num">1</td>')
     assert '<td class="num">1,234,567</td>' in html
     assert '<td class="num"><strong>73</strong></td>' in html
+    # Each bar carries its number (the bar itself is decoration beside it).
     assert (
-        '<td title="Audience fit: 50"><div class="bar" role="img" '
-        'aria-label="Audience fit 50 of 100"><span class="w-50"></span></div></td>'
+        '<td class="bar-cell" title="Audience fit: 50"><div class="bar-with-value">'
+        '<div class="bar" aria-hidden="true"><span class="w-50"></span></div>'
+        '<span class="bar-value">50</span></div></td>'
     ) in html
     # Missing is formatting's em dash, as everywhere (issue 17; was an en dash here).
-    assert '<td title="Engagement: —">' in html and '<span class="w-0">' in html
+    assert '<td class="bar-cell" title="Engagement: —">' in html and '<span class="w-0">' in html
+    assert '<span class="bar-value">—</span>' in html
     assert "Brand-safety hit" not in html
     assert ' <span class="badge badge-bad">Brand-safety hit</span></td>' in _html(excluded=True)
 
