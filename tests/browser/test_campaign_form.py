@@ -113,3 +113,17 @@ def test_new_campaign_targeting_is_picked_from_known_values_starting_from_the_br
     assert set(campaign.niches.all()) == {skincare, makeup}
     assert campaign.keywords == ["vegan", "serum", "spf"]
     assert campaign.excluded_keywords == ["gambling", "vaping"]
+
+
+def test_choosing_another_brand_fills_its_targeting(world, login_page, live_server):
+    other = f.BrandFactory(organization=world.org_a, name="Zest Coffee", target_countries=["IT"])
+    world.brand_a.target_countries = ["DE"]
+    world.brand_a.save()
+    page = login_page(world.editor_a)
+    page.goto(f"{live_server.url}/campaigns/new/")
+    chips = page.locator("#id_target_countries + .tag-input .tag span")
+    expect(chips).to_have_text(["Germany (DE)"])
+    page.select_option("#id_brand", label="Zest Coffee")
+    page.wait_for_url(f"**/campaigns/new/?brand={other.pk}")
+    expect(chips).to_have_text(["Italy (IT)"])
+    assert page.input_value("#id_brand") == str(other.pk)
