@@ -64,6 +64,8 @@ def test_new_campaign_targeting_is_picked_from_known_values_starting_from_the_br
     brand.excluded_keywords = ["gambling"]
     brand.save()
     page = login_page(world.editor_a)
+    console = []
+    page.on("console", lambda m: console.append(m.text) if m.type == "error" else None)
     page.goto(f"{live_server.url}/campaigns/new/")
 
     def tags(field: str) -> list[str]:
@@ -113,6 +115,7 @@ def test_new_campaign_targeting_is_picked_from_known_values_starting_from_the_br
     assert set(campaign.niches.all()) == {skincare, makeup}
     assert campaign.keywords == ["vegan", "serum", "spf"]
     assert campaign.excluded_keywords == ["gambling", "vaping"]
+    assert console == []  # no CSP violation (inline style or script) from the pickers
 
 
 def test_choosing_another_brand_fills_its_targeting(world, login_page, live_server):
