@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
+from campaigns import targeting
 from campaigns.models import Brand, Campaign
 from creators.models import Platform
 from matchmaker.lib.widgets import IsoDateInput
@@ -38,23 +39,94 @@ class ListField(forms.CharField):
         return [i.upper() for i in items] if self.upper else items
 
 
-class CampaignForm(forms.ModelForm):
-    """A campaign's details and targeting; empty targeting on create is copied from the brand."""
+class TagSelect(forms.SelectMultiple):
+    """A <select multiple> that static/js/app.js turns into a tag input with autocomplete
+    (type a name or a code, pick, remove a tag with its ×); without JavaScript, a list box."""
 
-    brand = forms.ModelChoiceField(queryset=Brand.objects.none())
+    def __init__(self, placeholder: str, attrs=None):
+        super().__init__(
+            attrs={"data-tag-input": "", "data-placeholder": placeholder, **(attrs or {})}
+        )
+
+
+class TagText(forms.TextInput):
+    """Free tags typed as comma-separated text; static/js/app.js shows them as tags, with the
+    named <datalist> as suggestions."""
+
+    def __init__(self, placeholder: str, suggestions: str = "", attrs=None):
+        extra = {"data-tag-input": "free", "data-placeholder": placeholder}
+        if suggestions:
+            extra["data-suggestions"] = suggestions
+        super().__init__(attrs={**extra, **(attrs or {})})
+
+
+# The targeting picked from known values (campaigns.targeting), and where their choices come from.
+PICKED = {
+    "target_countries": targeting.country_choices,
+    "target_languages": targeting.language_choices,
+    "target_age_buckets": targeting.age_choices,
+    "target_genders": targeting.gender_choices,
+}
+# Lists whose order is the stored one: a select submits in option order, which is not a change.
+ORDERED_LISTS = (*PICKED, "target_interests", "keywords", "excluded_keywords")
+
+
+class CampaignForm(forms.ModelForm):
+    """A campaign's details and its whole targeting, picked from known values; a new campaign
+    starts from its brand's defaults (campaigns.targeting.brand_defaults)."""
+
+    brand = forms.ModelChoiceField(
+        queryset=Brand.objects.none(),
+        widget=forms.Select(attrs={"data-brand-prefill": ""}),
+        help_text="Changing it fills the targeting with this brand's defaults.",
+    )
     platforms = forms.MultipleChoiceField(
         choices=Platform.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text="None ticked means every platform.",
     )
-    target_countries = ListField(label="Countries", upper=True, help_text="ISO codes, e.g. DE, FR.")
-    target_age_buckets = ListField(label="Age buckets", help_text="e.g. 18-24, 25-34.")
-    target_genders = ListField(label="Genders", help_text="e.g. female, male.")
-    target_languages = ListField(label="Languages", help_text="ISO codes, e.g. en, de.")
-    target_interests = ListField(label="Interests")
-    keywords = ListField(label="Keywords")
-    excluded_keywords = ListField(label="Excluded keywords", help_text="Brand-safety exclusions.")
+    niches = forms.TypedMultipleChoiceField(
+        label="Niches",
+        coerce=int,
+        required=False,
+        widget=TagSelect("Type a niche, e.g. skincare"),
+        help_text="The catalogue's categories; creators in them fit best.",
+    )
+    target_countries = forms.MultipleChoiceField(
+        label="Audience countries",
+        required=False,
+        widget=TagSelect("Type a country name or code"),
+    )
+    target_languages = forms.MultipleChoiceField(
+        label="Audience languages",
+        required=False,
+        widget=TagSelect("Type a language name or code"),
+    )
+    target_age_buckets = forms.MultipleChoiceField(
+        label="Audience age", required=False, widget=TagSelect("Type an age band, e.g. 18-24")
+    )
+    target_genders = forms.MultipleChoiceField(
+        label="Audience gender", required=False, widget=TagSelect("Type a gender")
+    )
+    target_interests = ListField(
+        label="Audience interests",
+        help_text="",
+        widget=TagText("Type an interest", suggestions="keyword-suggestions"),
+    )
+    keywords = ListField(
+        label="Brand keywords",
+        help_text="Words in creators' posts and hashtags that fit the brand.",
+        widget=TagText("Type a keyword, then Enter", suggestions="keyword-suggestions"),
+    )
+    excluded_keywords = ListField(
+        label="Excluded keywords",
+        help_text="Brand-safety exclusions: creators using them are flagged.",
+        widget=TagText("Type a word to exclude, then Enter"),
+    )
+
+    # Shown under the form's "Targeting" heading.
+    targeting_fields = ("niches", *ORDERED_LISTS)
 
     class Meta:
         model = Campaign
@@ -70,10 +142,11 @@ class CampaignForm(forms.ModelForm):
             "platforms",
             "min_followers",
             "max_followers",
+            "niches",
             "target_countries",
+            "target_languages",
             "target_age_buckets",
             "target_genders",
-            "target_languages",
             "target_interests",
             "keywords",
             "excluded_keywords",
@@ -89,10 +162,22 @@ class CampaignForm(forms.ModelForm):
         if self.instance.pk:
             # A campaign stays with its brand.
             del self.fields["brand"]
+            self.initial["niches"] = list(self.instance.niches.values_list("pk", flat=True))
+        self.fields["niches"].choices = targeting.niche_choices()
+        for name, choices in PICKED.items():
+            self.fields[name].choices = targeting.with_current(choices(), self.initial.get(name))
+
+    def _in_stored_order(self, name: str) -> list:
+        before = list(self.initial.get(name) or [])
+        after = self.cleaned_data.get(name) or []
+        return [v for v in before if v in after] + [v for v in after if v not in before]
 
     def clean(self):
         # The follower range is checked by the model's constraint (its message shows here).
         data = super().clean()
+        for name in ORDERED_LISTS:
+            if name in data:
+                data[name] = self._in_stored_order(name)
         start, end = data.get("starts_on"), data.get("ends_on")
         if start and end and end < start:
             self.add_error("ends_on", "The campaign cannot end before it starts.")

@@ -141,6 +141,24 @@ def roster_entry_add(*, campaign: Campaign, creator, user) -> RosterEntry:
 
 
 @transaction.atomic
+def roster_entries_add(*, campaign: Campaign, creators, user) -> list[tuple[RosterEntry, bool]]:
+    """Put several creators on the campaign's shortlist in one transaction; returns each one's
+    (entry, added): added is False for a creator on the roster already (its entry unchanged,
+    at whatever stage it is)."""
+    existing = {
+        entry.creator_id: entry
+        for entry in RosterEntry.objects.filter(campaign=campaign, creator__in=creators)
+    }
+    results = []
+    for creator in creators:
+        if creator.pk in existing:
+            results.append((existing[creator.pk], False))
+        else:
+            results.append((roster_entry_add(campaign=campaign, creator=creator, user=user), True))
+    return results
+
+
+@transaction.atomic
 def roster_entry_move(*, entry: RosterEntry, stage: str, user) -> RosterEntry:
     """Move an entry to `stage`, recording who moved it from where; same stage is a no-op."""
     if stage not in Stage.values:

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns import match_sort, selectors, services
+from campaigns import match_sort, selectors, services, targeting
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
@@ -69,6 +69,17 @@ def campaign_list(request):
     )
 
 
+def _chosen_brand(request, brands) -> Brand | None:
+    """The brand a new campaign starts from: ?brand= (one the user may write to), else the
+    first by name; its targeting prefills the form."""
+    brand_id = request.GET.get("brand", "")
+    if brand_id.isdigit():
+        chosen = brands.filter(pk=int(brand_id)).first()
+        if chosen is not None:
+            return chosen
+    return brands.order_by("name").first()
+
+
 @login_required
 def campaign_create(request):
     brands = Brand.objects.for_user(request.user, write=True)
@@ -77,7 +88,9 @@ def campaign_create(request):
             "Your role lets you read campaigns, not create them: owners and editors of an "
             "organisation create its campaigns."
         )
-    form = CampaignForm(request.POST or None, brands=brands)
+    brand = _chosen_brand(request, brands)
+    initial = {"brand": brand.pk, **targeting.brand_defaults(brand)} if brand else {}
+    form = CampaignForm(request.POST or None, brands=brands, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(
@@ -88,7 +101,11 @@ def campaign_create(request):
         else:
             messages.success(request, f"Campaign “{campaign.name}” created; matches are computing.")
             return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "campaigns/form.html", {"form": form, "campaign": None})
+    return render(
+        request,
+        "campaigns/form.html",
+        {"form": form, "campaign": None, "suggestions": targeting.keyword_suggestions()},
+    )
 
 
 def _campaign_to_change(user, pk: int) -> Campaign:
@@ -118,7 +135,11 @@ def campaign_edit(request, pk: int):
         else:
             messages.success(request, "Campaign saved.")
             return redirect("campaigns:detail", pk=campaign.pk)
-    return render(request, "campaigns/form.html", {"form": form, "campaign": campaign})
+    return render(
+        request,
+        "campaigns/form.html",
+        {"form": form, "campaign": campaign, "suggestions": targeting.keyword_suggestions()},
+    )
 
 
 def _run_context(campaign, *, queued_at=None) -> dict:

@@ -83,8 +83,8 @@ class DiscoveryFilterForm(forms.Form):
             ("", "No campaign (catalogue score)"),
             *((pk, f"{name} ({brand})") for pk, name, brand, _ in rows),
         ]
-        # The campaigns this user may shortlist to, (id, name), for the page's row controls.
-        self.editable_campaigns = [(pk, name) for pk, name, _, writable in rows if writable]
+        # The campaigns this user may shortlist to, (id, name, brand), for the page's row controls.
+        self.editable_campaigns = [(pk, name, b) for pk, name, b, writable in rows if writable]
         for name in ("min_followers", "max_followers"):
             self.fields[name].widget.attrs["placeholder"] = (
                 f"{DEFAULT_MIN_FOLLOWERS:,}"

@@ -10,7 +10,9 @@ from types import SimpleNamespace
 
 from django.utils.safestring import SafeString
 
+from campaigns.models import Stage
 from creators.models import Creator, Platform
+from matchmaker.lib.formatting import count
 from matchmaker.lib.partials import render_jinja2
 from scoring.models import Tier
 
@@ -20,18 +22,21 @@ _LABELS = {"platforms": dict(Platform.choices), "tiers": dict(Tier.choices)}
 
 @dataclass(frozen=True)
 class RowContext:
-    """What every row of one page shares: the link prefix, the chosen campaign, the campaigns
-    the user may shortlist to ((id, name) pairs), whether the new-audience column shows, and
-    what the shortlist form posts without JavaScript (CSRF token, the page to come back to)."""
+    """What every row of one page shares: the link prefix, the page's campaign (the score's
+    basis, preselected in the pickers), the campaigns the user may shortlist to grouped by brand
+    ((brand, ((id, name), ...)) pairs), whether the new-audience column shows, and what the
+    shortlist form posts without JavaScript (CSRF token, the page to come back to)."""
 
     creators_base: str
-    campaigns: tuple[tuple[int, str], ...] = ()
+    campaign_groups: tuple[tuple[str, tuple[tuple[int, str], ...]], ...] = ()
     campaign_id: int | None = None
-    campaign_name: str = ""
-    shortlisted_to: str = ""
     show_new_audience: bool = False
     csrf_token: str = ""
     next_url: str = ""
+
+    @property
+    def campaigns(self) -> bool:
+        return bool(self.campaign_groups)
 
     @classmethod
     def build(
@@ -40,21 +45,54 @@ class RowContext:
         creators_base,
         editable_campaigns,
         campaign=None,
-        shortlisted_to=None,
         show_new_audience=False,
         csrf_token="",
         next_url="",
     ) -> "RowContext":
         return cls(
             creators_base=creators_base,
-            campaigns=tuple(editable_campaigns),
+            campaign_groups=group_by_brand(editable_campaigns),
             campaign_id=getattr(campaign, "pk", None),
-            campaign_name=getattr(campaign, "name", ""),
-            shortlisted_to=getattr(shortlisted_to, "name", ""),
             show_new_audience=show_new_audience,
             csrf_token=csrf_token,
             next_url=next_url,
         )
+
+
+def group_by_brand(campaigns) -> tuple[tuple[str, tuple[tuple[int, str], ...]], ...]:
+    """(id, name, brand) triples -> ((brand, ((id, name), ...)), ...), brands and names sorted:
+    six campaigns called "Lumen Skincare ..." stay apart by brand and by their full names."""
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, brand in sorted(campaigns, key=lambda c: (c[2], c[1], c[0])):
+        groups.setdefault(brand, []).append((pk, name))
+    return tuple((brand, tuple(items)) for brand, items in groups.items())
+
+
+def roster_note(*, stage: str, campaign_name: str, added: bool | None = None) -> str:
+    """What a row says about its creator on a campaign's roster. After a shortlist click
+    (`added` True/False): "Shortlisted to X", "Already shortlisted to X" or "Already on the
+    roster of X (Contracted)"; on the page (`added` None): "Shortlisted to X" or "On the
+    roster of X (Contracted)"."""
+    if added:
+        return f"Shortlisted to {campaign_name}"
+    if stage == Stage.SHORTLISTED:
+        return f"{'Shortlisted' if added is None else 'Already shortlisted'} to {campaign_name}"
+    where = "On the roster" if added is None else "Already on the roster"
+    return f"{where} of {campaign_name} ({Stage(stage).label})"
+
+
+def shortlist_summary(results, *, campaign_name: str) -> str:
+    """The message after "Shortlist selected": how many were added, and which were on the roster
+    already at which stage. `results` are (entry, added) pairs (services.roster_entries_add)."""
+    added = [entry for entry, was_added in results if was_added]
+    already = [entry for entry, was_added in results if not was_added]
+    parts = [f"{count(len(added))} shortlisted to “{campaign_name}”"]
+    if already:
+        listed = ", ".join(
+            f"@{entry.creator.handle} ({Stage(entry.stage).label})" for entry in already
+        )
+        parts.append(f"already on the roster: {listed}")
+    return "; ".join(parts) + "."
 
 
 def metrics_of(creator: Creator):
@@ -92,8 +130,8 @@ VALUES = (*CREATOR_VALUES, "metrics__id", *(f"metrics__{name}" for name in METRI
 
 def light_rows(values) -> list[SimpleNamespace]:
     """values(*VALUES) dicts as rows with the attributes the row template reads; `metrics` is
-    None for a creator whose metrics are not computed yet. `is_shortlisted` and `new_audience`
-    start unset (False, None) for the view to fill in."""
+    None for a creator whose metrics are not computed yet. `is_shortlisted`, `roster_note` and
+    `new_audience` start unset (False, "", None) for the view to fill in."""
     rows = []
     for value in values:
         metrics = (
@@ -105,6 +143,7 @@ def light_rows(values) -> list[SimpleNamespace]:
             **{name: value[name] for name in CREATOR_VALUES},
             metrics=metrics,
             is_shortlisted=False,
+            roster_note="",
             new_audience=None,
         )
         row.pk = row.id

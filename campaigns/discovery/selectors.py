@@ -16,6 +16,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from campaigns.models import RosterEntry
+from campaigns.selectors import campaign_choices
 from creators.models import AudienceSketch
 from creators.selectors import catalogue_creators
 from scoring.models import MatchScore
@@ -98,12 +99,17 @@ def _by_new_audience(qs: QuerySet, campaign) -> QuerySet:
     )
 
 
-def shortlisted_ids(*, campaign, creator_ids: list[int]) -> set[int]:
-    """Which of these creators are already on the campaign's roster."""
+def roster_stages(*, campaign, creator_ids: list[int]) -> dict[int, str]:
+    """creator id -> stage, for those of these creators already on the campaign's roster."""
     if campaign is None or not creator_ids:
-        return set()
-    return set(
+        return {}
+    return dict(
         RosterEntry.objects.filter(campaign=campaign, creator_id__in=creator_ids).values_list(
-            "creator_id", flat=True
+            "creator_id", "stage"
         )
     )
+
+
+def editable_campaigns(user) -> list[tuple[int, str, str]]:
+    """(id, name, brand name) of the campaigns `user` may shortlist to, in one query."""
+    return [(pk, name, brand) for pk, name, brand, writable in campaign_choices(user) if writable]

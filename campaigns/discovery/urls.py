@@ -8,6 +8,8 @@ from campaigns.discovery import views
 urlpatterns: list = [
     path("", views.discovery, name="discovery"),
     path("export.csv", views.export, name="export"),
+    path("export-selected.csv", views.export_selected, name="export_selected"),
+    path("shortlist/", views.shortlist_selected, name="shortlist_selected"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/shortlist/", views.shortlist, name="shortlist"),
 ]

@@ -1,20 +1,31 @@
 """Discovery pages under /creators/: the list (filter, sort, paginate, export, shortlist in
 place) and a creator's profile."""
 
+from urllib.parse import urlsplit
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest, QueryDict
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from campaigns.discovery.forms import SORTS, DiscoveryFilterForm
-from campaigns.discovery.rows import VALUES, RowContext, discovery_rows, light_rows, metrics_of
-from campaigns.discovery.selectors import discovery_creators, shortlisted_ids
+from campaigns.discovery.rows import (
+    VALUES,
+    RowContext,
+    discovery_rows,
+    group_by_brand,
+    light_rows,
+    metrics_of,
+    roster_note,
+    shortlist_summary,
+)
+from campaigns.discovery.selectors import discovery_creators, editable_campaigns, roster_stages
 from campaigns.models import Campaign
 from campaigns.selectors import creator_roster_entries
-from campaigns.services import roster_entry_add
+from campaigns.services import roster_entries_add
 from creators.models import Creator
 from creators.selectors import creator_profile
 from matchmaker.lib.csv_export import Column, export_response
@@ -79,14 +90,18 @@ def discovery(request):
         page = paginator.get_page(request.GET.get("page"))
         rows = page.object_list = light_rows(page.object_list)
         campaign = filters.get("campaign")
-        marked = shortlisted_ids(campaign=campaign, creator_ids=[c.pk for c in rows])
+        stages = roster_stages(campaign=campaign, creator_ids=[c.pk for c in rows])
         gains = (
             new_audience_gain(campaign, [c.pk for c in rows])
             if filters["sort"] == "new_audience"
             else {}
         )
         for creator in rows:
-            creator.is_shortlisted = creator.pk in marked
+            if creator.pk in stages:
+                creator.is_shortlisted = True
+                creator.roster_note = roster_note(
+                    stage=stages[creator.pk], campaign_name=campaign.name
+                )
             creator.new_audience = gains.get(creator.pk)
         query = request.GET.copy()
         query.pop("page", None)
@@ -102,6 +117,7 @@ def discovery(request):
             page=page,
             rows=rows,
             rows_html=discovery_rows(rows, row_context),
+            campaign_groups=row_context.campaign_groups,
             campaign=campaign,
             query=query.urlencode(),
             truncated=paginator.capped,
@@ -117,10 +133,33 @@ def discovery(request):
 @login_required
 @require_GET
 def export(request):
+    """The list as CSV: every creator matching the filters (at most EXPORT_LIMIT)."""
     form, filters = _filters(request)
     if filters is None:
         errors = "; ".join(f"{k}: {' '.join(v)}" for k, v in form.errors.items())
         return HttpResponseBadRequest(f"Fix the filters first: {errors}", content_type="text/plain")
+    return _csv(discovery_creators(filters=filters)[:EXPORT_LIMIT])
+
+
+@login_required
+@require_POST
+def export_selected(request):
+    """ "Export selected (CSV)": the ticked creators, scored for the page's campaign."""
+    ids = _selected_ids(request.POST.getlist("creator"))
+    if not ids:
+        messages.error(request, "Tick the creators to export first.")
+        return redirect(safe_next(request, reverse("creators:discovery")))
+    campaign_id = request.POST.get("campaign", "")
+    campaign = (
+        get_object_or_404(Campaign.objects.for_user(request.user), pk=int(campaign_id))
+        if campaign_id.isdigit()
+        else None
+    )
+    return _csv(discovery_creators(filters={"campaign": campaign}).filter(pk__in=ids))
+
+
+def _csv(creators):
+    """The CSV of discovery creators (annotated querysets), one row each."""
     rows = (
         [
             c.platform,
@@ -139,16 +178,25 @@ def export(request):
             c.price_currency,
             c.score,
         ]
-        for c in discovery_creators(filters=filters)[:EXPORT_LIMIT]
+        for c in creators
     )
     return export_response("creators.csv", EXPORT_COLUMNS, rows)
+
+
+def _page_filters(request, url: str) -> dict:
+    """The cleaned filters of the discovery page at `url` (the row's score basis), or {}."""
+    query = QueryDict(urlsplit(url).query)
+    form = DiscoveryFilterForm(query, user=request.user)
+    return form.cleaned_data if form.is_valid() else {}
 
 
 @login_required
 @require_POST
 def shortlist(request, pk: int):
-    """Add a creator to one of the user's editable campaigns; answers htmx with the updated row,
-    a plain form post with a redirect back to the discovery page it came from."""
+    """Add a creator to one of the user's editable campaigns; answers htmx with the row as the
+    page showed it (same score, same columns) saying "Shortlisted to “X”", or "Already on the
+    roster of “X” (Contracted)" when it was; a plain form post (the profile's too) is
+    redirected back to the page it came from, with that message."""
     creator = get_object_or_404(Creator, pk=pk)
     try:
         campaign_id = int(request.POST.get("campaign", ""))
@@ -159,26 +207,72 @@ def shortlist(request, pk: int):
     campaign = get_object_or_404(
         Campaign.objects.for_user(request.user, write=True), pk=campaign_id
     )
-    roster_entry_add(campaign=campaign, creator=creator, user=request.user)
+    (entry, added), *_ = roster_entries_add(
+        campaign=campaign, creators=[creator], user=request.user
+    )
+    note = roster_note(stage=entry.stage, campaign_name=campaign.name, added=added)
     back = safe_next(request, reverse("creators:discovery"))
     if not wants_partial(request):
-        messages.success(request, f"{creator} added to the shortlist of “{campaign.name}”.")
+        messages.success(
+            request,
+            f"{creator} added to the shortlist of “{campaign.name}”."
+            if added
+            else f"@{creator.handle}: {note}.",
+        )
         return redirect(back)
+    filters = _page_filters(request, back)
+    page_campaign = filters.get("campaign")
     rows = light_rows(
-        discovery_creators(filters={"campaign": campaign}).filter(pk=creator.pk).values(*VALUES)
+        discovery_creators(filters={"campaign": page_campaign})
+        .filter(pk=creator.pk)
+        .values(*VALUES)
     )
-    rows[0].is_shortlisted = True
+    row = rows[0]
+    row.is_shortlisted, row.roster_note = True, note
+    if filters.get("sort") == "new_audience":
+        row.new_audience = new_audience_gain(page_campaign, [creator.pk]).get(creator.pk)
     row_context = RowContext.build(
         creators_base=reverse("creators:discovery"),
-        editable_campaigns=Campaign.objects.for_user(request.user, write=True)
-        .order_by("name")
-        .values_list("pk", "name"),
+        editable_campaigns=editable_campaigns(request.user),
         campaign=campaign,
-        shortlisted_to=campaign,
+        show_new_audience=filters.get("sort") == "new_audience",
         csrf_token=get_token(request),
         next_url=back,
     )
     return HttpResponse(discovery_rows(rows, row_context))
+
+
+# Bulk actions take at most this many creators (a page shows 25).
+BULK_LIMIT = 200
+
+
+def _selected_ids(values) -> list[int]:
+    return sorted({int(v) for v in values if v.isdigit()})[:BULK_LIMIT]
+
+
+@login_required
+@require_POST
+def shortlist_selected(request):
+    """ "Shortlist selected" on discovery: the ticked creators onto one campaign, then back to
+    the page with what happened (shortlisted, or already on the roster at which stage)."""
+    back = safe_next(request, reverse("creators:discovery"))
+    ids = _selected_ids(request.POST.getlist("creator"))
+    if not ids:
+        messages.error(request, "Tick the creators to shortlist first.")
+        return redirect(back)
+    try:
+        campaign_id = int(request.POST.get("target", ""))
+    except ValueError:
+        messages.error(request, "Choose a campaign to shortlist to.")
+        return redirect(back)
+    campaign = get_object_or_404(
+        Campaign.objects.for_user(request.user, write=True), pk=campaign_id
+    )
+    results = roster_entries_add(
+        campaign=campaign, creators=list(Creator.objects.filter(pk__in=ids)), user=request.user
+    )
+    messages.success(request, shortlist_summary(results, campaign_name=campaign.name))
+    return redirect(back)
 
 
 @login_required
@@ -195,5 +289,11 @@ def detail(request, pk: int):
     return render(
         request,
         "creators/detail.html",
-        {"p": profile, "creator": creator, "charts": charts, "roster_entries": roster_entries},
+        {
+            "p": profile,
+            "creator": creator,
+            "charts": charts,
+            "roster_entries": roster_entries,
+            "campaign_groups": group_by_brand(editable_campaigns(request.user)),
+        },
     )

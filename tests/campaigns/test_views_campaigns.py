@@ -126,7 +126,8 @@ def test_edit_permissions_and_save(client_for, world):
             "currency": "USD",
             "min_followers": "10",
             "max_followers": "20",
-            "target_countries": "de, fr",
+            # Picked from the known countries (issue 18 item 2), no longer typed as "de, fr".
+            "target_countries": ["DE", "FR"],
             "keywords": "serum, spf",
         },
     )
@@ -135,6 +136,44 @@ def test_edit_permissions_and_save(client_for, world):
     assert world.campaign_a.name == "Spring glow 2"
     assert world.campaign_a.target_countries == ["DE", "FR"]
     assert world.campaign_a.keywords == ["serum", "spf"]
+
+
+def test_targeting_accepts_only_known_values(client_for, world):
+    url = reverse("campaigns:edit", args=[world.campaign_a.pk])
+    data = {
+        "name": "Spring glow",
+        "objective": "awareness",
+        "status": "draft",
+        "budget": "100",
+        "currency": "USD",
+        "min_followers": "10",
+        "max_followers": "20",
+        "target_countries": ["XX"],
+        "target_languages": ["english"],
+    }
+    response = client_for(world.editor_a).post(url, data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "target_countries" in errors and "target_languages" in errors
+    page = client_for(world.editor_a).get(url).content.decode()
+    assert '<option value="DE">Germany (DE)</option>' in page
+    assert '<option value="de">German (de)</option>' in page
+    assert 'name="target_countries" data-tag-input' in page  # a picker, not a text box
+
+
+def test_new_campaign_form_starts_from_the_chosen_brand(client_for, world):
+    other = f.BrandFactory(organization=world.org_a, name="Oak Coffee", target_countries=["IT"])
+    world.brand_a.target_countries = ["DE"]
+    world.brand_a.save()
+    client = client_for(world.editor_a)
+    first = client.get(reverse("campaigns:create")).context["form"]
+    assert first.initial["brand"] == world.brand_a.pk and first.initial["target_countries"] == [
+        "DE"
+    ]
+    chosen = client.get(reverse("campaigns:create"), {"brand": other.pk}).context["form"]
+    assert chosen.initial["brand"] == other.pk and chosen.initial["target_countries"] == ["IT"]
+    foreign = client.get(reverse("campaigns:create"), {"brand": world.brand_b.pk}).context["form"]
+    assert foreign.initial["brand"] == world.brand_a.pk  # another organisation's brand is ignored
 
 
 def test_detail_ranks_filters_and_paginates(client_for, world):

@@ -5,7 +5,14 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from campaigns.discovery.rows import VALUES, RowContext, discovery_rows, light_rows
+from campaigns.discovery.rows import (
+    VALUES,
+    RowContext,
+    discovery_rows,
+    group_by_brand,
+    light_rows,
+    roster_note,
+)
 
 HOSTILE = '<script>alert("x")</script>'
 
@@ -36,7 +43,7 @@ def _values(**changes):
 def _context(**changes):
     fields = {
         "creators_base": reverse("creators:discovery"),
-        "editable_campaigns": [(3, 'Spring "<glow>"'), (4, "B&C")],
+        "editable_campaigns": [(3, 'Spring "<glow>"', "Leafy <Co>"), (4, "B&C", "Leafy <Co>")],
         "csrf_token": "token-1",
         "next_url": '/creators/?q="x"&page=2',
     }
@@ -54,6 +61,7 @@ def test_a_row_escapes_what_comes_from_data():
     assert 'name="next" value="/creators/?q=&#34;x&#34;&amp;page=2"' in html
     assert '<option value="3">Spring &#34;&lt;glow&gt;&#34;</option>' in html
     assert '<option value="4">B&amp;C</option>' in html
+    assert '<optgroup label="Leafy &lt;Co&gt;">' in html  # campaigns grouped by brand
 
 
 def test_a_row_shows_each_column():
@@ -81,13 +89,17 @@ def test_the_shortlist_form_posts_without_javascript():
 def test_missing_values_and_the_shortlisted_badge():
     row = light_rows([_values(metrics__id=None, price=None, score=None)])[0]
     row.is_shortlisted = True
-    ctx = _context(editable_campaigns=[], shortlisted_to=type("C", (), {"name": "<Spring>"}))
+    row.roster_note = roster_note(stage="contracted", campaign_name="<Spring>", added=False)
+    ctx = _context(editable_campaigns=[])
     html = discovery_rows([row], ctx)
     assert html.startswith('<tr id="creator-7" class="is-shortlisted">')
     assert '<span class="muted">not computed</span>' in html
     assert '<span class="muted">unknown</span>' in html
     assert html.count('<span class="muted">—</span>') == 3  # ER, price, score
-    assert '<span class="badge badge-shortlisted">Shortlisted to &lt;Spring&gt;</span>' in html
+    assert (
+        '<span class="badge badge-shortlisted roster-note" role="status">'
+        "Already on the roster of &lt;Spring&gt; (Contracted)</span>"
+    ) in html
     assert "<form" not in html and "No campaign you can edit" not in html
     bare = discovery_rows(light_rows([_values()]), _context(editable_campaigns=[]))
     assert "No campaign you can edit" in bare and "hx-post" not in bare
@@ -100,3 +112,30 @@ def test_the_new_audience_note():
     assert '<div class="small muted new-audience">+12.4k new</div>' in html
     assert '<div class="small muted new-audience">overlap unknown</div>' in html
     assert "new-audience" not in discovery_rows(rows, _context())
+
+
+def test_campaigns_grouped_by_brand_with_full_names():
+    groups = group_by_brand(
+        [(2, "Lumen Skincare Autumn push", "Lumen Skincare"), (9, "Trail run", "Trailhead"),
+         (1, "Lumen Skincare Spring launch", "Lumen Skincare")]
+    )  # fmt: skip
+    assert groups == (
+        (
+            "Lumen Skincare",
+            ((2, "Lumen Skincare Autumn push"), (1, "Lumen Skincare Spring launch")),
+        ),
+        ("Trailhead", ((9, "Trail run"),)),
+    )
+
+
+def test_roster_notes_say_what_happened():
+    assert roster_note(stage="shortlisted", campaign_name="X", added=True) == "Shortlisted to X"
+    assert roster_note(stage="shortlisted", campaign_name="X", added=False) == (
+        "Already shortlisted to X"
+    )
+    assert roster_note(stage="contracted", campaign_name="X", added=False) == (
+        "Already on the roster of X (Contracted)"
+    )
+    assert (
+        roster_note(stage="content_live", campaign_name="X") == "On the roster of X (Content live)"
+    )

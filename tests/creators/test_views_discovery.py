@@ -374,7 +374,7 @@ def test_campaign_choices_and_shortlist_targets_in_one_read(world, client_for):
     assert foreign.name not in form_body
     response = client_for(world.editor_a).get(URL)
     assert response.context["form"].editable_campaigns == [
-        (other.pk, "Autumn"),
-        (world.campaign_a.pk, "Spring glow"),
+        (other.pk, "Autumn", world.brand_a.name),
+        (world.campaign_a.pk, "Spring glow", world.brand_a.name),
     ]
     assert client_for(world.viewer_a).get(URL).context["form"].editable_campaigns == []
