@@ -51,20 +51,49 @@ PROFILE_FIELDS = (
             "fans",
             "audience_size",
             "followers_total",
+            "subscriber",
+            "follower",
+            "edge_followed_by",
         ),
     ),
     FieldSpec(
         "display_name",
         text_parser(200),
         False,
-        ("name", "full_name", "display", "creator_name", "channel_name"),
+        (
+            "name",
+            "full_name",
+            "display",
+            "creator_name",
+            "channel_name",
+            "channel_title",
+            "nickname",
+            "youtuber",
+            "influencer",
+            "author",
+        ),
+        content="name",
     ),
-    FieldSpec("following", parse_count, False, ("following_count", "follows", "followings")),
+    FieldSpec(
+        "following",
+        parse_count,
+        False,
+        ("following_count", "follows", "followings", "followees", "edge_follow"),
+    ),
     FieldSpec(
         "posts_count",
         parse_count,
         False,
-        ("posts", "media_count", "post_count", "videos", "video_count", "number_of_posts"),
+        (
+            "posts",
+            "media_count",
+            "post_count",
+            "videos",
+            "video_count",
+            "number_of_posts",
+            "uploads",
+            "mediacount",
+        ),
     ),
     FieldSpec(
         "avg_likes",
@@ -81,13 +110,29 @@ PROFILE_FIELDS = (
         parse_share,
         False,
         ("engagement_rate", "er", "engagement", "eng_rate", "engagement_rate_pct", "er_pct"),
+        content="share",
     ),
-    FieldSpec("country", normalise_country, False, ("location", "country_code", "nation")),
+    FieldSpec(
+        "country",
+        normalise_country,
+        False,
+        ("location", "country_code", "nation", "abbreviation", "creator_country"),
+    ),
     FieldSpec("language", language, False, ("lang", "language_code")),
-    FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about")),
-    FieldSpec("contact_email", _email, False, ("email", "e_mail", "contact")),
-    FieldSpec("quoted_price", _price, False, ("price", "rate", "price_per_post", "fee")),
-    FieldSpec("profile_url", url_parser(300), False, ("link", "profile_link")),
+    FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about", "signature")),
+    FieldSpec(
+        "contact_email",
+        _email,
+        False,
+        ("email", "e_mail", "contact", "business_email"),
+        content="email",
+    ),
+    FieldSpec(
+        "quoted_price", _price, False, ("price", "rate", "price_per_post", "fee"), content="money"
+    ),
+    FieldSpec(
+        "profile_url", url_parser(300), False, ("link", "profile_link", "external_url", "url")
+    ),
 )
 PROFILE_VALUE_FIELDS = [f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform")]
 
