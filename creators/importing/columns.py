@@ -51,7 +51,8 @@ DERIVED_PREFIX = "derive:"
 # Words exports add around the usual ones, which say nothing about the field.
 NOISE = frozenset(
     {
-        "ig", "insta", "instagram", "tt", "tiktok", "yt", "youtube", "twitter", "fb", "x",
+        "ig", "insta", "instagram", "tt", "tiktok", "tik", "tok", "yt", "youtube", "you", "tube",
+        "twitter", "fb", "x",
         "utc", "gmt", "iso", "local", "the", "of", "in", "on", "per", "at", "by", "for",
         "number", "num", "no", "nr", "total", "all", "my", "raw", "col", "field", "data",
         "value", "s", "1", "2", "mostly", "current", "latest", "profile", "account",

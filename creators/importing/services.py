@@ -158,6 +158,14 @@ def resolve_detection(
     return detection
 
 
+def job_detection(job: ImportJob) -> Detection:
+    """What the job's file maps to, with the evidence (read from its first SAMPLE_ROWS rows)."""
+    table = read_table(job.file.path, sheet=job.sheet or None)
+    first = next(table.chunks, None)
+    sample = None if first is None else first.head(SAMPLE_ROWS)
+    return resolve_detection(table.headers, get_kind(job.kind), job.mapping, sample)
+
+
 def parse_chunk(
     raw: pd.DataFrame, mapping: dict[str, str], spec: KindSpec
 ) -> tuple[pd.DataFrame, list[Rejection]]:
