@@ -12,6 +12,7 @@ from creators.importing.kinds.common import (
     reject_duplicates,
     text_parser,
 )
+from creators.importing.kinds.profile_averages import AVERAGE_FIELDS, rate_from_averages
 from creators.importing.kinds.profiles_writer import ProfilesCopyWriter
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import normalise_country, parse_count, parse_share, url_parser
@@ -106,6 +107,20 @@ PROFILE_FIELDS = (
     ),
     FieldSpec("avg_views", parse_number, False, ("average_views", "views_avg", "mean_views")),
     FieldSpec(
+        "avg_engagements",
+        parse_number,
+        False,
+        ("engagement_avg", "avg_engagement", "average_engagement", "engagements_per_post"),
+        help="average engagements per post; with followers, the source's engagement rate",
+    ),
+    FieldSpec(
+        "authentic_engagements",
+        parse_number,
+        False,
+        ("authentic_engagement", "authentic_engagement_avg"),
+        help="the same, counting real accounts only (used when there is no average)",
+    ),
+    FieldSpec(
         "reported_engagement_rate",
         parse_share,
         False,
@@ -134,12 +149,15 @@ PROFILE_FIELDS = (
         "profile_url", url_parser(300), False, ("link", "profile_link", "external_url", "url")
     ),
 )
-PROFILE_VALUE_FIELDS = [f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform")]
+PROFILE_VALUE_FIELDS = [
+    f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform", *AVERAGE_FIELDS)
+]
 
 
 def _profiles_validate(frame, ctx):
     rejections: list[Rejection] = []
     frame = platform_column(frame, ctx, rejections)
+    frame = rate_from_averages(frame)
     frame = reject_duplicates(frame, ["platform", "handle"], rejections, "handle")
     return frame, rejections
 
