@@ -17,7 +17,10 @@ class ImportUploadForm(forms.Form):
         help_text="Used for rows without a platform column.",
     )
     file = forms.FileField(
-        help_text=f"CSV (comma, semicolon or tab separated) or .xlsx, up to {max_upload_mb()} MB."
+        help_text=(
+            "CSV (comma, semicolon or tab separated), .xlsx, or JSON / JSON Lines (also .json.xz), "
+            f"up to {max_upload_mb()} MB."
+        )
     )
     sheet = forms.CharField(
         required=False, max_length=100, help_text="Worksheet of a workbook (default: the first)."

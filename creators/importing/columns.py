@@ -56,6 +56,9 @@ NOISE = frozenset(
         "utc", "gmt", "iso", "local", "the", "of", "in", "on", "per", "at", "by", "for",
         "number", "num", "no", "nr", "total", "all", "my", "raw", "col", "field", "data",
         "value", "s", "1", "2", "mostly", "current", "latest", "profile", "account",
+        # the objects JSON exports nest their fields in (node.username, statistics.viewCount)
+        "node", "graphql", "edges", "snippet", "statistics", "stats", "meta", "item", "items",
+        "attributes",
     }
 )  # fmt: skip
 # Words too general to pick a field when the header holds other words too.

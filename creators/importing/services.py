@@ -35,6 +35,7 @@ from creators.importing.columns import (
     missing_required,
 )
 from creators.importing.content import SAMPLE_ROWS, slug_handle
+from creators.importing.jsonfiles import looks_like_json
 from creators.importing.readers import (
     ACCEPTED_SUFFIXES,
     CHUNK_ROWS,
@@ -541,9 +542,11 @@ def recompute_batches(creator_ids: set[int], *, catalogue: int) -> list[list[int
 
 
 def _estimate_rows(path: str) -> int | None:
-    """Line count of a CSV (minus the header) so the progress bar has a total; None for XLSX."""
+    """Line count of a CSV (minus the header) so the progress bar has a total; None for XLSX
+    and JSON."""
     with open(path, "rb") as handle:
-        if handle.read(4) == b"PK\x03\x04":
+        head = handle.read(4096)
+        if head[:4] == b"PK\x03\x04" or looks_like_json(Path(path), head):
             return None
         handle.seek(0)
         lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
