@@ -2,6 +2,7 @@
 
 from django import forms
 
+from creators.importing.columns import DERIVED_PREFIX, Detection
 from creators.importing.readers import ACCEPTED_SUFFIXES
 from creators.importing.registry import KindSpec, kinds
 from creators.importing.uploads import content_problem, max_upload_mb, size_problem
@@ -16,7 +17,10 @@ class ImportUploadForm(forms.Form):
         help_text="Used for rows without a platform column.",
     )
     file = forms.FileField(
-        help_text=f"CSV (comma, semicolon or tab separated) or .xlsx, up to {max_upload_mb()} MB."
+        help_text=(
+            "CSV (comma, semicolon or tab separated), .xlsx, or JSON / JSON Lines (also .json.xz), "
+            f"up to {max_upload_mb()} MB."
+        )
     )
     sheet = forms.CharField(
         required=False, max_length=100, help_text="Worksheet of a workbook (default: the first)."
@@ -60,23 +64,37 @@ class MappingForm(forms.Form):
         headers: list[str],
         mapping: dict[str, str],
         have_platform: bool,
+        detection: Detection | None = None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.spec = spec
         choices = [("", "— not in the file —"), *[(h, h) for h in headers]]
+        # Fields the detector is not sure of (the preview asks about these).
+        self.unsure: list[str] = []
         for field in spec.fields:
+            field_choices = choices
+            if field.name == "handle":
+                field_choices = [*choices, *_derived_choices(mapping)]
             # A kind that reshapes (audience wide layout) may not need these columns by name.
             required = (
                 field.required
                 and not (field.name == "platform" and have_platform)
                 and spec.reshape is None
             )
+            help_text = ""
+            if detection is not None:
+                choice = detection.choices.get(field.name)
+                if choice is not None and not choice.sure:
+                    self.unsure.append(field.name)
+                if choice is not None or field.name in detection.notes:
+                    help_text = detection.explain(field.name)
             self.fields[f"map_{field.name}"] = forms.ChoiceField(
-                choices=choices,
+                choices=field_choices,
                 required=required,
                 initial=mapping.get(field.name, ""),
                 label=field.name.replace("_", " ").capitalize() + (" *" if required else ""),
+                help_text=help_text,
             )
         self.order_fields([f"map_{f.name}" for f in spec.fields] + ["remember"])
 
@@ -95,3 +113,17 @@ class MappingForm(forms.Form):
 
     def mapping(self) -> dict[str, str]:
         return {f.name: self.cleaned_data.get(f"map_{f.name}") or "" for f in self.spec.fields}
+
+
+def _derived_choices(mapping: dict[str, str]) -> list[tuple[str, str]]:
+    """Handles derived from the display-name column (or the one the detector proposed)."""
+    sources = []
+    handle = mapping.get("handle", "")
+    if handle.startswith(DERIVED_PREFIX):
+        sources.append(handle[len(DERIVED_PREFIX) :])
+    if mapping.get("display_name"):
+        sources.append(mapping["display_name"])
+    return [
+        (DERIVED_PREFIX + source, f"Derived from the names in {source}")
+        for source in dict.fromkeys(sources)
+    ]

@@ -15,13 +15,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from creators.import_forms import ImportUploadForm, MappingForm
+from creators.importing.content import SAMPLE_ROWS
 from creators.importing.readers import ImportFileError, read_table
 from creators.importing.registry import get_kind
 from creators.importing.services import (
     import_job_create,
     import_job_queue,
     mapping_remember,
-    resolve_mapping,
+    resolve_detection,
 )
 from creators.models import ImportJob, ImportStatus
 from matchmaker.lib.csv_export import Column, export_response
@@ -79,12 +80,10 @@ def preview(request, pk: int):
     spec = get_kind(job.kind)
     try:
         table = read_table(job.file.path, sheet=job.sheet or None)
-        rows = [
-            row
-            for chunk in islice(table.chunks, 1)
-            for row in chunk.head(PREVIEW_ROWS).itertuples(name=None)
-        ]
-        detected = resolve_mapping(table.headers, spec)
+        first = next(islice(table.chunks, 1), None)
+        rows = [] if first is None else list(first.head(PREVIEW_ROWS).itertuples(name=None))
+        sample = None if first is None else first.head(SAMPLE_ROWS)
+        detection = resolve_detection(table.headers, spec, sample=sample)
     except (ImportFileError, OSError) as exc:
         job.status, job.message = ImportStatus.FAILED, str(exc)
         job.save(update_fields=["status", "message"])
@@ -94,8 +93,9 @@ def preview(request, pk: int):
         request.POST or None,
         spec=spec,
         headers=table.headers,
-        mapping=detected,
+        mapping=detection.mapping,
         have_platform=bool(job.platform),
+        detection=detection,
     )
     if request.method == "POST" and form.is_valid():
         mapping = form.mapping()
@@ -116,7 +116,8 @@ def preview(request, pk: int):
         # Kept because something is past the header's width, which the reader does not read.
         "cells_past_header": [row[0] for row in rows if all(v is None for v in row[1:])],
         "form": form,
-        "detected": detected,
+        "detected": detection.mapping,
+        "unsure": form.unsure,
     }
     return render(request, "creators/imports/preview.html", context)
 

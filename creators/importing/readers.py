@@ -1,6 +1,6 @@
 """Reading uploaded tables: CSV (sniffed delimiter, quotes, CRLF, BOM, UTF-16, Latin-1
-fallback, decorative ==== lines skipped) and XLSX (openpyxl's sheet parser), always in chunks of
-rows so a 1M-row file never sits in memory as Python objects all at once. The CSV reader is
+fallback, decorative ==== lines skipped), XLSX (openpyxl's sheet parser) and JSON / JSON Lines,
+plain or .xz (jsonfiles), always in chunks of rows so a 1M-row file never sits in memory as Python objects all at once. The CSV reader is
 here; the XLSX one is in workbooks, what both share in tables.
 
 `read_table(path)` returns a `Table`: the header row and an iterator of DataFrames of strings
@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from creators.importing.jsonfiles import looks_like_json, read_json
 from creators.importing.tables import (
     CHUNK_ROWS,
     DECORATIVE,
@@ -40,7 +41,17 @@ from creators.importing.workbooks import read_xlsx
 
 __all__ = ["ACCEPTED_SUFFIXES", "CHUNK_ROWS", "ImportFileError", "Table", "read_table"]
 
-ACCEPTED_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx")
+ACCEPTED_SUFFIXES = (
+    ".csv",
+    ".tsv",
+    ".txt",
+    ".xlsx",
+    ".json",
+    ".jsonl",
+    ".ndjson",
+    ".json.xz",
+    ".jsonl.xz",
+)
 
 # Byte order marks, longest first (the UTF-32 LE mark starts like the UTF-16 LE one).
 _BOMS = (
@@ -110,6 +121,8 @@ def read_table(
         return read_xlsx(path, sheet=sheet, chunk_rows=chunk_rows)
     if path.suffix.lower() == ".xlsx":
         raise ImportFileError("The file is named .xlsx but is not an Excel workbook.")
+    if looks_like_json(path, head):
+        return read_json(path, chunk_rows=chunk_rows)
     if _wide_encoding(head) is None and _looks_binary(head):
         raise ImportFileError(
             "The file looks binary, not a CSV text file. Upload CSV (comma, semicolon or tab "

@@ -19,6 +19,8 @@ class FieldSpec:
     required: bool = False
     synonyms: tuple[str, ...] = ()
     help: str = ""
+    # What its values look like (a content.VALUE_KINDS kind); "" = as its parser says.
+    content: str = ""
 
 
 @dataclass

@@ -17,6 +17,7 @@ import logging
 import queue
 import threading
 from collections.abc import Iterator
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,15 @@ from django.core.files.base import File
 from django.db import connection, transaction
 from django.utils import timezone
 
-from creators.importing.columns import detect_mapping, header_signature, missing_required
+from creators.importing.columns import (
+    DERIVED_PREFIX,
+    Detection,
+    detect,
+    header_signature,
+    missing_required,
+)
+from creators.importing.content import SAMPLE_ROWS, slug_handle
+from creators.importing.jsonfiles import looks_like_json
 from creators.importing.readers import (
     ACCEPTED_SUFFIXES,
     CHUNK_ROWS,
@@ -108,24 +117,55 @@ def import_job_queue(*, job: ImportJob) -> None:
 
 
 def resolve_mapping(
-    headers: list[str], spec: KindSpec, given: dict | None = None
+    headers: list[str],
+    spec: KindSpec,
+    given: dict | None = None,
+    sample: pd.DataFrame | None = None,
 ) -> dict[str, str]:
-    """The mapping to use: detected, then the remembered one for these headers, then the given
-    overrides (an empty value un-maps a field)."""
-    mapping = detect_mapping(headers, spec)
+    """The mapping to use (resolve_detection's)."""
+    return resolve_detection(headers, spec, given, sample).mapping
+
+
+def _column_named(value: str, headers: list[str]) -> bool:
+    source = value[len(DERIVED_PREFIX) :] if value.startswith(DERIVED_PREFIX) else value
+    return source in headers
+
+
+def resolve_detection(
+    headers: list[str],
+    spec: KindSpec,
+    given: dict | None = None,
+    sample: pd.DataFrame | None = None,
+) -> Detection:
+    """Detected from the headers and a sample of rows (columns.detect), then the remembered
+    mapping for these headers, then the given overrides (an empty value un-maps a field); each
+    with its evidence."""
+    detection = detect(headers, spec, sample)
     saved = SavedMapping.objects.filter(
         kind=spec.name, header_signature=header_signature(headers)
     ).first()
     if saved:
-        mapping.update({k: v for k, v in saved.mapping.items() if v in headers})
+        for field, column in saved.mapping.items():
+            if column and _column_named(column, headers):
+                detection.override(
+                    field, column, "remembered from the last file with these columns"
+                )
     for field, column in (given or {}).items():
         if not column:
-            mapping.pop(field, None)
-        elif column not in headers:
+            detection.drop(field, "left out by hand")
+        elif not _column_named(column, headers):
             raise ImportFileError(f"Mapping for {field}: the file has no column {column!r}.")
         else:
-            mapping[field] = column
-    return mapping
+            detection.override(field, column, "chosen by hand")
+    return detection
+
+
+def job_detection(job: ImportJob) -> Detection:
+    """What the job's file maps to, with the evidence (read from its first SAMPLE_ROWS rows)."""
+    table = read_table(job.file.path, sheet=job.sheet or None)
+    first = next(table.chunks, None)
+    sample = None if first is None else first.head(SAMPLE_ROWS)
+    return resolve_detection(table.headers, get_kind(job.kind), job.mapping, sample)
 
 
 def parse_chunk(
@@ -142,8 +182,13 @@ def parse_chunk(
     bad = np.zeros(len(raw), dtype=bool)
     for field in spec.fields:
         column = mapping.get(field.name)
-        if column is None or column not in raw:
+        if column is None or (column not in raw and not column.startswith(DERIVED_PREFIX)):
             continue
+        parser = field.parser or _same_value
+        if column.startswith(DERIVED_PREFIX):
+            column, parser = column[len(DERIVED_PREFIX) :], slug_handle
+            if column not in raw:
+                continue
         series = raw[column]
         if isinstance(series, pd.DataFrame):  # the header row names this column twice
             series = series.iloc[:, 0]
@@ -154,7 +199,7 @@ def parse_chunk(
             uniques = uniques.copy()
             shown = {p: str(uniques[p]).replace("\x00", "\\x00") for p in with_nul}
             uniques[with_nul] = None  # parsed as empty; the row is rejected below
-        results, errors = parse_distinct(field.parser or _same_value, uniques)
+        results, errors = parse_distinct(parser, uniques)
         for position in with_nul:
             errors[position] = NUL_REASON
             uniques[position] = shown[position]
@@ -268,8 +313,12 @@ def _run(job: ImportJob) -> ImportJob:
     table = read_table(job.file.path, sheet=job.sheet or None, chunk_rows=chunk_rows)
     job.rows_total = _estimate_rows(job.file.path)
     ImportJob.objects.filter(pk=job.pk).update(rows_total=job.rows_total)
-    mapping = resolve_mapping(table.headers, spec, job.mapping)
-    chunks = _parsed_chunks(job, spec, table, mapping)
+    first = next(table.chunks, None)
+    if first is not None:
+        table.chunks = chain([first], table.chunks)
+    sample = None if first is None else first.head(SAMPLE_ROWS)
+    detection = resolve_detection(table.headers, spec, job.mapping, sample)
+    chunks = _parsed_chunks(job, spec, table, detection)
     if writer is not None:
         return _run_pipelined(job, chunks, writer)
     rejections: list[Rejection] = []
@@ -292,21 +341,16 @@ def _run(job: ImportJob) -> ImportJob:
 
 
 def _parsed_chunks(
-    job: ImportJob, spec: KindSpec, table, mapping: dict[str, str]
+    job: ImportJob, spec: KindSpec, table, detection: Detection
 ) -> Iterator[tuple[pd.DataFrame, list[Rejection]]]:
     """Each chunk of the file parsed: (clean rows, rejections); progress saved per chunk."""
+    mapping = detection.mapping
     first = True
     for raw in table.chunks:
         if spec.reshape is not None:
             raw = spec.reshape(raw, mapping)
         if first:
-            missing = missing_required(mapping, spec, have_platform=bool(job.platform))
-            if missing:
-                names = ", ".join(missing)
-                raise ImportFileError(
-                    f"No column for {names}. The file's columns are: {', '.join(table.headers)}. "
-                    "Map them on the preview page or with --mapping."
-                )
+            _check_required(job, spec, table.headers, detection)
             first = False
         parsed = parse_chunk(raw, mapping, spec)
         job.rows_read += len(raw)
@@ -318,6 +362,39 @@ def _parsed_chunks(
         yield parsed
     if first:
         raise ImportFileError("The file has a header row but no data rows.")
+
+
+def _check_required(job: ImportJob, spec: KindSpec, headers, detection: Detection) -> None:
+    """A required field without a column, or whose column the detector is not sure of, fails
+    the job with the list (and the evidence), before any row is written."""
+    have_platform = bool(job.platform)
+    missing = missing_required(detection.mapping, spec, have_platform=have_platform)
+    # Handles derived from names when no column holds them, too few to judge: still missing.
+    missing += [
+        name
+        for name, choice in detection.choices.items()
+        if choice.derived and not choice.sure and spec.field(name).required
+    ]
+    if missing:
+        names = ", ".join(f"{name} ({detection.explain(name)})" for name in missing)
+        raise ImportFileError(
+            f"No column for {names}. The file's columns are: {', '.join(headers)}. "
+            "Map them on the preview page or with --mapping."
+        )
+    # A kind that reshapes (audience wide layout) makes its columns itself.
+    unsure = [
+        name
+        for name in detection.uncertain(spec, have_platform=have_platform)
+        if name in detection.mapping and name not in missing
+    ]
+    if unsure and spec.reshape is None:
+        names = "; ".join(
+            f"{name}: {detection.mapping[name]!r}, {detection.explain(name)}" for name in unsure
+        )
+        raise ImportFileError(
+            f"Not sure which column holds {', '.join(unsure)} ({names}). "
+            "Confirm them on the preview page or give them with --mapping."
+        )
 
 
 def _run_pipelined(job: ImportJob, chunks, writer: ChunkWriter) -> ImportJob:
@@ -482,9 +559,11 @@ def recompute_batches(creator_ids: set[int], *, catalogue: int) -> list[list[int
 
 
 def _estimate_rows(path: str) -> int | None:
-    """Line count of a CSV (minus the header) so the progress bar has a total; None for XLSX."""
+    """Line count of a CSV (minus the header) so the progress bar has a total; None for XLSX
+    and JSON."""
     with open(path, "rb") as handle:
-        if handle.read(4) == b"PK\x03\x04":
+        head = handle.read(4096)
+        if head[:4] == b"PK\x03\x04" or looks_like_json(Path(path), head):
             return None
         handle.seek(0)
         lines = sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))

@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
+from functools import cache
 
 import numpy as np
 import pandas as pd
+from babel import Locale
 
 from creators.models import Platform
 from matchmaker.lib.dates import date_problem
@@ -115,17 +117,29 @@ _COUNTRY_NAMES = {
 }  # fmt: skip
 
 
+@cache
+def _country_names() -> dict[str, str]:
+    """English country names (CLDR's, through babel) and the common other spellings -> code."""
+    names = {
+        name.lower(): code
+        for code, name in Locale("en").territories.items()
+        if len(code) == 2 and code.isalpha()
+    }
+    return names | _COUNTRY_NAMES
+
+
 def normalise_country(value) -> str | None:
-    """ISO 3166-1 alpha-2 code from a code ("de", "GBR" is not accepted) or an English name."""
-    if is_blank(value):
+    """ISO 3166-1 alpha-2 code from a code ("de", "GBR" is not accepted) or an English name;
+    "nan" (pandas' empty cell, written out by exports) is empty."""
+    if is_blank(value) or str(value).strip().lower() == "nan":
         return None
     text = str(value).strip()
     if re.fullmatch(r"[A-Za-z]{2}", text):
         code = text.upper()
         return "GB" if code == "UK" else code
-    name = text.lower()
-    if name in _COUNTRY_NAMES:
-        return _COUNTRY_NAMES[name]
+    code = _country_names().get(text.lower())
+    if code:
+        return code
     raise ValueError(f"unknown country: {text[:40]!r} (use a name or a 2-letter ISO code)")
 
 
@@ -187,6 +201,7 @@ def url_parser(limit: int):
         return handled, text.to_numpy(dtype=object)
 
     parse.fast = fast
+    parse.content = "url"
     return parse
 
 

@@ -87,8 +87,10 @@ def test_files_that_are_not_tables_are_refused_by_their_first_bytes(web, api):
 
 
 def test_unsupported_extension_is_refused(web, api):
-    assert "Upload a .csv, .tsv, .txt, .xlsx file" in _form_errors(web("people.json", b"[]"))
-    response = api("people.json", b"[]")
+    # JSON is accepted since issue 19; a PDF is not.
+    message = "Upload a .csv, .tsv, .txt, .xlsx, .json, .jsonl, .ndjson, .json.xz, .jsonl.xz file"
+    assert message in _form_errors(web("people.pdf", b"[]"))
+    response = api("people.pdf", b"[]")
     assert response.status_code == 400 and "file" in response.json()["error"]["fields"]
     assert not ImportJob.objects.exists()
 

@@ -60,10 +60,24 @@ HANDLE = FieldSpec(
         "name_handle",
         "ig_handle",
         "tiktok_handle",
+        "handle_name",
+        "user_name",
+        "account_name",
+        "unique_id",
+        "owner_username",
+        "channel_handle",
+        "custom_url",
+        "influencer",
+        "youtuber",
+        "author",
+        "name",
     ),
 )
 PLATFORM = FieldSpec(
-    "platform", normalise_platform, True, ("network", "social_network", "channel_type", "site")
+    "platform",
+    normalise_platform,
+    True,
+    ("network", "social_network", "channel_type", "site", "social_media", "source_platform"),
 )
 
 

@@ -12,6 +12,7 @@ from creators.importing.kinds.common import (
     reject_duplicates,
     text_parser,
 )
+from creators.importing.kinds.profile_averages import AVERAGE_FIELDS, rate_from_averages
 from creators.importing.kinds.profiles_writer import ProfilesCopyWriter
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import normalise_country, parse_count, parse_share, url_parser
@@ -51,20 +52,49 @@ PROFILE_FIELDS = (
             "fans",
             "audience_size",
             "followers_total",
+            "subscriber",
+            "follower",
+            "edge_followed_by",
         ),
     ),
     FieldSpec(
         "display_name",
         text_parser(200),
         False,
-        ("name", "full_name", "display", "creator_name", "channel_name"),
+        (
+            "name",
+            "full_name",
+            "display",
+            "creator_name",
+            "channel_name",
+            "channel_title",
+            "nickname",
+            "youtuber",
+            "influencer",
+            "author",
+        ),
+        content="name",
     ),
-    FieldSpec("following", parse_count, False, ("following_count", "follows", "followings")),
+    FieldSpec(
+        "following",
+        parse_count,
+        False,
+        ("following_count", "follows", "followings", "followees", "edge_follow"),
+    ),
     FieldSpec(
         "posts_count",
         parse_count,
         False,
-        ("posts", "media_count", "post_count", "videos", "video_count", "number_of_posts"),
+        (
+            "posts",
+            "media_count",
+            "post_count",
+            "videos",
+            "video_count",
+            "number_of_posts",
+            "uploads",
+            "mediacount",
+        ),
     ),
     FieldSpec(
         "avg_likes",
@@ -77,24 +107,57 @@ PROFILE_FIELDS = (
     ),
     FieldSpec("avg_views", parse_number, False, ("average_views", "views_avg", "mean_views")),
     FieldSpec(
+        "avg_engagements",
+        parse_number,
+        False,
+        ("engagement_avg", "avg_engagement", "average_engagement", "engagements_per_post"),
+        help="average engagements per post; with followers, the source's engagement rate",
+    ),
+    FieldSpec(
+        "authentic_engagements",
+        parse_number,
+        False,
+        ("authentic_engagement", "authentic_engagement_avg"),
+        help="the same, counting real accounts only (used when there is no average)",
+    ),
+    FieldSpec(
         "reported_engagement_rate",
         parse_share,
         False,
         ("engagement_rate", "er", "engagement", "eng_rate", "engagement_rate_pct", "er_pct"),
+        content="share",
     ),
-    FieldSpec("country", normalise_country, False, ("location", "country_code", "nation")),
+    FieldSpec(
+        "country",
+        normalise_country,
+        False,
+        ("location", "country_code", "nation", "abbreviation", "creator_country"),
+    ),
     FieldSpec("language", language, False, ("lang", "language_code")),
-    FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about")),
-    FieldSpec("contact_email", _email, False, ("email", "e_mail", "contact")),
-    FieldSpec("quoted_price", _price, False, ("price", "rate", "price_per_post", "fee")),
-    FieldSpec("profile_url", url_parser(300), False, ("link", "profile_link")),
+    FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about", "signature")),
+    FieldSpec(
+        "contact_email",
+        _email,
+        False,
+        ("email", "e_mail", "contact", "business_email"),
+        content="email",
+    ),
+    FieldSpec(
+        "quoted_price", _price, False, ("price", "rate", "price_per_post", "fee"), content="money"
+    ),
+    FieldSpec(
+        "profile_url", url_parser(300), False, ("link", "profile_link", "external_url", "url")
+    ),
 )
-PROFILE_VALUE_FIELDS = [f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform")]
+PROFILE_VALUE_FIELDS = [
+    f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform", *AVERAGE_FIELDS)
+]
 
 
 def _profiles_validate(frame, ctx):
     rejections: list[Rejection] = []
     frame = platform_column(frame, ctx, rejections)
+    frame = rate_from_averages(frame)
     frame = reject_duplicates(frame, ["platform", "handle"], rejections, "handle")
     return frame, rejections
 

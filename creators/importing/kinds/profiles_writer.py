@@ -11,6 +11,7 @@ import pandas as pd
 from django.db import IntegrityError, connection, transaction
 
 from creators.importing.kinds.common import platform_column
+from creators.importing.kinds.profile_averages import rate_from_averages
 from creators.importing.registry import ApplyResult, ImportContext, Rejection
 from matchmaker.lib.pgcopy import copy_buffer, frame_to_copy_buffer
 
@@ -43,7 +44,7 @@ class ProfilesCopyWriter:
         """The profiles kind's validate across chunks: a handle seen in this or an earlier chunk is a
         duplicate of its first row."""
         rejections: list[Rejection] = []
-        frame = platform_column(frame, self.ctx, rejections)
+        frame = rate_from_averages(platform_column(frame, self.ctx, rejections))
         keep = np.ones(len(frame), dtype=bool)
         first_row = self.first_row
         rows = frame.index.tolist()

@@ -6,8 +6,9 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
-from creators.importing.registry import kinds
-from creators.importing.services import import_job_create, import_job_run
+from creators.importing.readers import ImportFileError
+from creators.importing.registry import get_kind, kinds
+from creators.importing.services import import_job_create, import_job_run, job_detection
 from creators.models import ImportStatus, Platform
 
 
@@ -50,6 +51,7 @@ class Command(BaseCommand):
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
+        self._explain(job)
         job = import_job_run(job_id=job.pk)
         for error in job.errors[:50]:
             self.stderr.write(
@@ -60,3 +62,21 @@ class Command(BaseCommand):
         if job.status != ImportStatus.SUCCEEDED:
             raise CommandError(f"Import #{job.pk} failed: {job.message}")
         self.stdout.write(self.style.SUCCESS(f"Import #{job.pk}: {job.message}"))
+
+    def _explain(self, job) -> None:
+        """Each field's column and why (the preview's evidence); unsure ones are marked, and the
+        run fails listing the required ones."""
+        try:
+            detection = job_detection(job)
+        except ImportFileError:
+            return  # the run reports what is wrong with the file
+        self.stdout.write("Columns:")
+        for field in get_kind(job.kind).fields:
+            column = detection.mapping.get(field.name)
+            if column is None:
+                if field.name in detection.notes:
+                    self.stdout.write(f"  {field.name}: -  ({detection.explain(field.name)})")
+                continue
+            choice = detection.choices[field.name]
+            mark = "" if choice.sure else "  [not sure]"
+            self.stdout.write(f"  {field.name} <- {column!r}  ({choice.evidence}){mark}")
