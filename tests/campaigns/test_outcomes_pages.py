@@ -369,3 +369,10 @@ def test_emv_cpm_is_visible_and_editable_by_editor(world, client_for, live):
     assert page.context["results"].totals["emv"] == pytest.approx(250.0)  # 20k impressions x 12.5
     bad = client_for(world.editor_a).post(url, {"instagram": "-1"})
     assert bad.status_code == 200 and "instagram" in bad.content.decode().lower()
+
+
+def test_results_table_sort_is_announced_with_aria_sort(world, client_for, live):
+    url = reverse("campaigns:results", args=[world.campaign_a.pk])
+    body = client_for(world.viewer_a).get(url, {"sort": "-reach"}).content.decode()
+    assert body.count("aria-sort=") == 1
+    assert 'aria-sort="descending"><a class="sort-link" href="?sort=reach"' in body
