@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from creators.import_forms import ImportUploadForm, MappingForm
 from creators.importing.content import SAMPLE_ROWS
+from creators.importing.presets import presets_for
 from creators.importing.readers import ImportFileError, read_table
 from creators.importing.registry import get_kind
 from creators.importing.services import (
@@ -78,12 +79,17 @@ def preview(request, pk: int):
     if job.status != ImportStatus.PENDING:
         return redirect("creators:import_detail", pk=job.pk)
     spec = get_kind(job.kind)
+    presets = presets_for(job.kind)
+    # A preset chosen by hand (?preset=); an unknown name is no choice.
+    preset = request.GET.get("preset", "")
+    if preset not in {p.name for p in presets}:
+        preset = ""
     try:
         table = read_table(job.file.path, sheet=job.sheet or None)
         first = next(islice(table.chunks, 1), None)
         rows = [] if first is None else list(first.head(PREVIEW_ROWS).itertuples(name=None))
         sample = None if first is None else first.head(SAMPLE_ROWS)
-        detection = resolve_detection(table.headers, spec, sample=sample)
+        detection = resolve_detection(table.headers, spec, sample=sample, preset=preset)
     except (ImportFileError, OSError) as exc:
         job.status, job.message = ImportStatus.FAILED, str(exc)
         job.save(update_fields=["status", "message"])
@@ -118,6 +124,9 @@ def preview(request, pk: int):
         "form": form,
         "detected": detection.mapping,
         "unsure": form.unsure,
+        "presets": presets,
+        "preset": next((p for p in presets if p.name == detection.preset), None),
+        "preset_chosen": preset,
     }
     return render(request, "creators/imports/preview.html", context)
 

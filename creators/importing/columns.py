@@ -205,6 +205,7 @@ class Detection:
     choices: dict[str, Choice] = field(default_factory=dict)
     # field -> why no column feeds it (a candidate ruled out by its values)
     notes: dict[str, str] = field(default_factory=dict)
+    preset: str = ""  # the preset applied (presets), if any
 
     def uncertain(self, spec: KindSpec, *, have_platform: bool) -> list[str]:
         """Required fields without a sure column (missing ones included)."""

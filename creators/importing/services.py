@@ -36,6 +36,7 @@ from creators.importing.columns import (
 )
 from creators.importing.content import SAMPLE_ROWS, slug_handle
 from creators.importing.jsonfiles import looks_like_json
+from creators.importing.presets import fitting_preset, get_preset
 from creators.importing.readers import (
     ACCEPTED_SUFFIXES,
     CHUNK_ROWS,
@@ -136,11 +137,22 @@ def resolve_detection(
     spec: KindSpec,
     given: dict | None = None,
     sample: pd.DataFrame | None = None,
+    preset: str = "",
 ) -> Detection:
-    """Detected from the headers and a sample of rows (columns.detect), then the remembered
-    mapping for these headers, then the given overrides (an empty value un-maps a field); each
-    with its evidence."""
+    """Detected from the headers and a sample of rows (columns.detect), then the preset's
+    columns (the one named, else one the headers fit: presets), then the remembered mapping for
+    these headers, then the given overrides (an empty value un-maps a field); each with its
+    evidence. Raises ImportFileError for a preset the kind does not have."""
     detection = detect(headers, spec, sample)
+    try:
+        chosen = get_preset(preset, spec.name) if preset else fitting_preset(headers, spec.name)
+    except ValueError as exc:
+        raise ImportFileError(str(exc)) from exc
+    if chosen is not None:
+        detection.preset = chosen.name
+        how = "chosen" if preset else "the headers fit it"
+        for field, column in chosen.mapping(headers).items():
+            detection.override(field, column, f"preset {chosen.label!r} ({how})")
     saved = SavedMapping.objects.filter(
         kind=spec.name, header_signature=header_signature(headers)
     ).first()
@@ -165,7 +177,9 @@ def job_detection(job: ImportJob) -> Detection:
     table = read_table(job.file.path, sheet=job.sheet or None)
     first = next(table.chunks, None)
     sample = None if first is None else first.head(SAMPLE_ROWS)
-    return resolve_detection(table.headers, get_kind(job.kind), job.mapping, sample)
+    return resolve_detection(
+        table.headers, get_kind(job.kind), job.mapping, sample, job.scope.get("preset", "")
+    )
 
 
 def parse_chunk(
@@ -317,7 +331,9 @@ def _run(job: ImportJob) -> ImportJob:
     if first is not None:
         table.chunks = chain([first], table.chunks)
     sample = None if first is None else first.head(SAMPLE_ROWS)
-    detection = resolve_detection(table.headers, spec, job.mapping, sample)
+    detection = resolve_detection(
+        table.headers, spec, job.mapping, sample, job.scope.get("preset", "")
+    )
     chunks = _parsed_chunks(job, spec, table, detection)
     if writer is not None:
         return _run_pipelined(job, chunks, writer)

@@ -6,6 +6,7 @@ from pathlib import Path
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
+from creators.importing.presets import PRESETS
 from creators.importing.readers import ImportFileError
 from creators.importing.registry import get_kind, kinds
 from creators.importing.services import import_job_create, import_job_run, job_detection
@@ -26,6 +27,12 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="Import valid rows, list the rejected ones."
         )
         parser.add_argument("--sheet", default="", help="Worksheet of an .xlsx file.")
+        parser.add_argument(
+            "--preset",
+            default="",
+            choices=["", *(p.name for p in PRESETS)],
+            help="The mapping of a known export (default: the one the headers fit, if any).",
+        )
 
     def handle(self, *args, **options):
         path = Path(options["path"])
@@ -48,6 +55,7 @@ class Command(BaseCommand):
                     mapping=mapping,
                     skip_invalid=options["skip_invalid"],
                     sheet=options["sheet"],
+                    scope={"preset": options["preset"]} if options["preset"] else None,
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
@@ -70,6 +78,8 @@ class Command(BaseCommand):
             detection = job_detection(job)
         except ImportFileError:
             return  # the run reports what is wrong with the file
+        if detection.preset:
+            self.stdout.write(f"Preset: {detection.preset}")
         self.stdout.write("Columns:")
         for field in get_kind(job.kind).fields:
             column = detection.mapping.get(field.name)
