@@ -91,7 +91,7 @@ def test_the_upload_page_shows_progress_until_the_outcome(world, client_for):
 
     ImportJob.objects.filter(pk=job.pk).update(
         status=ImportStatus.FAILED,
-        message="1 row(s) rejected, nothing imported (first: row 3, reach: not a number).",
+        message="1 row rejected, nothing imported (first: row 3, reach: not a number).",
         rows_rejected=1,
         errors=[{"row": 3, "column": "reach", "value": "lots", "reason": "not a number: 'lots'"}],
     )

@@ -118,7 +118,7 @@ def test_dimension_bomb_is_a_clear_message_on_the_results_page(world, lena, clie
     client = client_for(world.editor_a)
     response, page = _results_upload(client, world, hostile.dimension_bomb(*RESULTS), "r.xlsx")
     assert response.status_code == 302
-    assert "1 row(s) rejected, nothing imported (first: row 1048576" in page.content.decode()
+    assert "1 row rejected, nothing imported (first: row 1048576" in page.content.decode()
     assert not Outcome.objects.exists()
 
 
@@ -153,7 +153,7 @@ def test_one_far_cell_is_a_clear_row_error(world, client_for, lena):
     _, page = _results_upload(
         client_for(world.editor_a), world, hostile.far_cell(*RESULTS), "far.xlsx"
     )
-    assert "1 row(s) rejected, nothing imported (first: row 20000" in page.content.decode()
+    assert "1 row rejected, nothing imported (first: row 20000" in page.content.decode()
     assert not Outcome.objects.exists()
 
 

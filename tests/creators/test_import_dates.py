@@ -58,7 +58,7 @@ def test_posts_dated_out_of_range_are_rejected_and_the_recompute_runs(fmt, bad, 
     )
     job = run_import("posts", content, name, platform="instagram")
     assert job.status == ImportStatus.FAILED
-    assert "1 row(s) rejected, nothing imported" in job.message
+    assert "1 row rejected, nothing imported" in job.message
     assert job.errors == [
         {
             "row": 3,
