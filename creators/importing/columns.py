@@ -41,6 +41,7 @@ from creators.importing.values import (
     parse_datetime,
     parse_share,
 )
+from matchmaker.lib.formatting import rate
 from matchmaker.lib.numbers import parse_number
 
 if TYPE_CHECKING:
@@ -250,7 +251,7 @@ def _vetoed(match: HeaderMatch, spec_field: FieldSpec, kind: str, fit: float | N
 
 
 def _percent(share: float) -> str:
-    return f"{round(share * 100)}%"
+    return rate(share, 0)
 
 
 def detect(headers: list[str], spec: KindSpec, sample: pd.DataFrame | None = None) -> Detection:
