@@ -126,6 +126,15 @@ def _figure(text: str) -> float | None:
     return value * {"": 1, "k": 1e3, "M": 1e6}[match.group(2)]
 
 
+def _cells(html: str, label: str) -> list[str]:
+    """The cells of one column, found by the data-label every results cell carries."""
+    return re.findall(rf'<td[^>]*data-label="{label}"[^>]*>(.*?)</td>', html, re.S)
+
+
+def _text(html: str) -> str:
+    return re.sub(r"<[^>]+>", "", html).strip()
+
+
 def test_results_page_kpis_reconcile_with_its_table(campaigns, client):
     del campaigns  # seeded
     owner = get_user_model().objects.get(username="agency_owner")
@@ -134,23 +143,30 @@ def test_results_page_kpis_reconcile_with_its_table(campaigns, client):
     assert mine
     for campaign in mine:
         html = client.get(reverse("campaigns:results", args=[campaign.pk])).content.decode()
-        table = html[html.index('id="creator-results"') :]
-        header = re.findall(r"<th[^>]*>(.*?)</th>", table.split("</thead>")[0], re.S)
-        column = [re.sub(r"<[^>]+>", "", h).strip().lower() for h in header].index("reach")
-        cells = []
-        for row in re.findall(r"<tr><td>.*?</tr>", table.split("<tbody>")[1], re.S):
-            tds = re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
-            if len(tds) > column:
-                cells.append(_figure(re.sub(r"<[^>]+>", "", tds[column])))
-        kpi = re.search(r'id="kpi-reach">(.*?)</strong>', html, re.S).group(1)
-        total = _figure(re.sub(r"<[^>]+>", "", kpi))
-        measured = [v for v in cells if v is not None]
+        table = html[html.index('id="creator-results"') :].split("</table>")[0]
+        body, foot = table.split("<tbody>")[1].split("</tbody>")
+        # Every summed column: the totals row is the sum of the creators' cells.
+        for label in ("Fee", "Reach", "Impressions", "Engagements", "Clicks", "Conversions"):
+            cells = [_figure(_text(c)) for c in _cells(body, label)]
+            measured_cells = [v for v in cells if v is not None]
+            (total_cell,) = _cells(foot, label) or [""]
+            foot_total = _figure(_text(total_cell))
+            if not measured_cells:
+                assert foot_total is None, (campaign.name, label)
+                continue
+            assert foot_total == pytest.approx(sum(measured_cells), rel=0.01), (
+                campaign.name,
+                label,
+            )
+        measured = [v for v in (_figure(_text(c)) for c in _cells(body, "Reach")) if v is not None]
+        kpi = re.search(r'id="kpi-reach">(.*?)</dd>', html, re.S).group(1)
+        total = _figure(_text(kpi))
         if total is None:
             assert not measured
             continue
         # To display precision: the page may round or abbreviate each figure.
         assert total == pytest.approx(sum(measured), rel=0.01), campaign.name
-        unique = re.search(r'id="kpi-unique">(.*?)</strong>', html, re.S).group(1)
-        ends = [_figure(part) for part in re.sub(r"<[^>]+>", "", unique).split("–")]
+        unique = re.search(r'id="kpi-unique">(.*?)</dd>', html, re.S).group(1)
+        ends = [_figure(part) for part in _text(unique).split("–")]
         assert all(e is not None and not math.isnan(e) for e in ends), campaign.name
         assert max(measured) * 0.99 <= min(ends) <= max(ends) <= total * 1.01, campaign.name

@@ -97,7 +97,7 @@ def test_percentiles_and_scores_stay_in_range_on_the_demo(demo, db):
     )
     assert pct and all(0 <= p <= 1 for p in pct)
     for p in pct:
-        shown = int(re.match(r"\d+", formatting.percentile(p * 100)).group())
+        shown = int(re.search(r"\d+", formatting.percentile(p * 100)).group())  # "87th", "top 1%"
         assert 0 <= shown <= 100
     scores = MatchScore.objects.values_list("total", "audience_gate", "niche_gate")
     assert all(0 <= t <= 1 and 0 <= a <= 1 and 0 <= n <= 1 for t, a, n in scores)
