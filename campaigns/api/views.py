@@ -191,7 +191,14 @@ class MatchDetailSerializer(MatchSerializer):
         source="breakdown",
         help_text="Per component: value (0..1), weight share, contribution (value x weight), "
         "the inputs it was computed from, whether it is estimated, and its definition; "
-        "total = sum of contributions.",
+        "total = sum of contributions x audience_gate x niche_gate.",
+    )
+    audience_gate = serializers.FloatField(
+        help_text="0..1: min(1, sqrt(per-dimension audience fit / 0.5)); 0 without target "
+        "audience, 1 when the campaign targets no audience."
+    )
+    niche_gate = serializers.FloatField(
+        help_text="1 with a niche category or brand keyword match (or none set), else 0.1."
     )
 
 

@@ -163,7 +163,10 @@ def test_match_detail_explains_every_component(world, scored, api_for):
         assert detail["estimated"] == expected[name]["estimated"]
         assert detail["definition"]
     contributions = sum(d["contribution"] for d in body["components"].values())
-    assert contributions == pytest.approx(body["total"], abs=1e-6)
+    # Issue 17: the weighted mean times the relevance gates.
+    gates = body["audience_gate"] * body["niche_gate"]
+    assert (body["audience_gate"], body["niche_gate"]) == (match.audience_gate, match.niche_gate)
+    assert contributions * gates == pytest.approx(body["total"], abs=1e-6)
     assert api_for(world.owner_b).get(url).status_code == 404
     unknown = f"/api/v1/campaigns/{world.campaign_a.pk}/matches/{10**9}/"
     assert api_for(world.viewer_a).get(unknown).status_code == 404
