@@ -89,6 +89,8 @@ class MappingForm(forms.Form):
                     self.unsure.append(field.name)
                 if choice is not None or field.name in detection.notes:
                     help_text = detection.explain(field.name)
+            if field.help:
+                help_text = f"{help_text}; {field.help}" if help_text else field.help.capitalize()
             self.fields[f"map_{field.name}"] = forms.ChoiceField(
                 choices=field_choices,
                 required=required,

@@ -1,9 +1,11 @@
-"""Importing creator data from CSV/XLSX files: profiles, posts, audience shares, follower samples.
+"""Importing creator data from CSV/XLSX/JSON files: profiles, posts, audience shares, follower samples.
 
-Modules: readers (files -> row chunks), columns (header synonyms, mapping detection), values (THE
-parser of human numbers/shares/handles/platforms/countries/dates), registry (KindSpec and the
-registry of kinds), kinds/ (the four built-in kinds, one module each), services (import_job_create,
-import_job_run, mapping_remember). The task is creators.tasks.run_import(job_id).
+Modules: readers (files -> row chunks; jsonfiles for JSON, JSON Lines and .json.xz), columns (which
+column feeds which field: header words, synonyms, evidence), content (what a column's values look
+like, for columns), presets (the mappings of known exports), values (THE parser of human
+numbers/shares/handles/platforms/countries/dates), registry (KindSpec and the registry of kinds),
+kinds/ (the four built-in kinds, one module each), services (import_job_create, import_job_run,
+resolve_detection, mapping_remember). The task is creators.tasks.run_import(job_id).
 
 Registering another kind (e.g. "outcomes" from campaigns) without copying this machinery:
 

@@ -55,6 +55,7 @@ def test_headers_the_import_issues_named_are_read_by_their_words(header, spec, f
 def test_the_audience_country_is_not_the_creators_country():
     detection = detect(["handle", "followers", "Audience country(mostly)"], PROFILES)
     assert "country" not in detection.mapping
+    assert detection.mapping["audience_top_country"] == "Audience country(mostly)"
     both = mapping_of(["handle", "followers", "Audience country(mostly)", "Country"], PROFILES)
     assert both["country"] == "Country"
 

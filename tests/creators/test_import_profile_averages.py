@@ -4,8 +4,10 @@ feed the engagement fallback as the source's figure."""
 
 import pandas as pd
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
 
-from creators.models import Creator, ImportStatus
+from creators.models import Creator, ImportJob, ImportStatus
 from scoring.metrics.engagement import engagement_rates
 
 TOP_CREATORS = (
@@ -27,6 +29,7 @@ def test_engagement_averages_become_the_sources_rate_and_feed_the_fallback(run_i
     assert by_handle["cristiano"].followers == 400_000_000
     # The audience's country is not the creator's.
     assert by_handle["cristiano"].country == ""
+
     rates = {h: c.reported_engagement_rate for h, c in by_handle.items()}
     assert rates["cristiano"] == pytest.approx(6.6e6 / 400e6)
     # No average: the authentic engagements; neither: no rate; larger than followers: none.
@@ -43,3 +46,21 @@ def test_engagement_averages_become_the_sources_rate_and_feed_the_fallback(run_i
     out = engagement_rates(creators, posts)
     cristiano = out.loc[by_handle["cristiano"].pk]
     assert bool(cristiano["er_from_profile"]) and cristiano["er_median"] == pytest.approx(0.0165)
+
+
+def test_the_preview_says_the_audience_country_is_read_not_stored(world, client_for):
+    client = client_for(world.staff)
+    client.post(
+        reverse("creators:imports"),
+        {
+            "kind": "profiles",
+            "platform": "instagram",
+            "file": SimpleUploadedFile("top.csv", TOP_CREATORS.encode()),
+        },
+    )
+    job = ImportJob.objects.get()
+    form = client.get(reverse("creators:import_preview", args=[job.pk])).context["form"]
+    assert form["map_audience_top_country"].initial == "Audience country(mostly)"
+    assert "not stored by a profiles import" in form["map_audience_top_country"].help_text
+    assert form["map_country"].initial == ""
+    assert "the source's engagement rate" in form["map_avg_engagements"].help_text

@@ -133,6 +133,15 @@ PROFILE_FIELDS = (
         False,
         ("location", "country_code", "nation", "abbreviation", "creator_country"),
     ),
+    FieldSpec(
+        "audience_top_country",
+        text_parser(64),
+        False,
+        ("audience_country", "top_audience_country", "audience_geo", "audience_location"),
+        help="the audience's top country, read so it is not taken for the creator's; not stored "
+        "by a profiles import (an audience import stores audience countries)",
+        content="country",
+    ),
     FieldSpec("language", language, False, ("lang", "language_code")),
     FieldSpec("bio", text_parser(5000), False, ("biography", "description", "about", "signature")),
     FieldSpec(
@@ -150,7 +159,9 @@ PROFILE_FIELDS = (
     ),
 )
 PROFILE_VALUE_FIELDS = [
-    f.name for f in PROFILE_FIELDS if f.name not in ("handle", "platform", *AVERAGE_FIELDS)
+    f.name
+    for f in PROFILE_FIELDS
+    if f.name not in ("handle", "platform", "audience_top_country", *AVERAGE_FIELDS)
 ]
 
 
