@@ -2,6 +2,7 @@
 
 from django import forms
 
+from campaigns import targeting
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices
 from creators.models import Category, Platform
@@ -35,11 +36,18 @@ class DiscoveryFilterForm(forms.Form):
     )
     min_followers = forms.IntegerField(label="Followers from", required=False, min_value=0)
     max_followers = forms.IntegerField(label="Followers to", required=False, min_value=0)
+    # Pickers by name ("Germany (DE)"); the cleaning still takes a code typed in a URL.
     country = forms.CharField(
-        label="Country", required=False, max_length=2, help_text="Two-letter code, e.g. DE."
+        label="Country",
+        required=False,
+        max_length=2,
+        widget=forms.Select(choices=[("", "Any country"), *targeting.country_choices()]),
     )
     language = forms.CharField(
-        label="Language", required=False, max_length=8, help_text="Two-letter code, e.g. de."
+        label="Language",
+        required=False,
+        max_length=8,
+        widget=forms.Select(choices=[("", "Any language"), *targeting.language_choices()]),
     )
     category = forms.ModelChoiceField(
         label="Category",
@@ -58,7 +66,12 @@ class DiscoveryFilterForm(forms.Form):
     max_price = forms.DecimalField(
         label="Max price", required=False, min_value=0, decimal_places=2, max_digits=12
     )
-    audience_country = forms.CharField(label="Audience country", required=False, max_length=2)
+    audience_country = forms.CharField(
+        label="Audience country",
+        required=False,
+        max_length=2,
+        widget=forms.Select(choices=[("", "Any"), *targeting.country_choices()]),
+    )
     min_audience_share = forms.FloatField(
         label="Min audience share (%)", required=False, min_value=0, max_value=100
     )

@@ -68,7 +68,10 @@ def test_a_row_shows_each_column():
     html = discovery_rows(light_rows([_values()]), _context())
     assert html.startswith('<tr id="creator-7">') and html.rstrip().endswith("</tr>")
     assert f'<a href="{reverse("creators:detail", args=[7])}">@' in html
-    assert "<td>Micro" in html and '<td class="num">12.4k</td>' in html
+    assert (
+        '<td><span title="Micro (10k-100k)">Micro</span>' in html
+        and '<td class="num">12.4k</td>' in html
+    )
     assert '3.12% <span class="small muted">(87th percentile)</span>' in html
     assert '<span class="badge badge-bad">35</span>' in html
     assert 'class="estimate" title="Estimated from a rate card">$450</span>' in html
