@@ -1,6 +1,8 @@
 """The creator catalogue: who the creators are, what they post, and who follows them."""
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 
@@ -63,6 +65,18 @@ class Creator(models.Model):
     data_updated_at = models.DateTimeField(
         null=True, blank=True, help_text="When the profile numbers were last imported."
     )
+    # Discovery's keyword search (creators.search): handle and name weigh A, the bio B, all
+    # parsed with 'english' (stemmed: "running" is stored as "run"; "alpha_glow" as "alpha",
+    # "glow"), matching the one english query, so `or` and `-word` keep their meaning; whole
+    # handles and their beginnings are the prefix match's. Stored, so a GIN index can serve it
+    # and imports (COPY into named columns) fill it without a trigger.
+    search_vector = models.GeneratedField(
+        expression=SearchVector("handle", config="english", weight="A")
+        + SearchVector("display_name", config="english", weight="A")
+        + SearchVector("bio", config="english", weight="B"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = CreatorQuerySet.as_manager()
 
@@ -99,6 +113,11 @@ class Creator(models.Model):
             # Discovery: country and language filters.
             models.Index(fields=["country", "followers"], name="creator_country_followers"),
             models.Index(fields=["language"], name="creator_language"),
+            # Discovery: keyword search (full text) and handle prefix (LIKE 'term%').
+            GinIndex(fields=["search_vector"], name="creator_search_vector"),
+            models.Index(
+                fields=["handle"], opclasses=["varchar_pattern_ops"], name="creator_handle_prefix"
+            ),
         ]
 
     def __str__(self) -> str:

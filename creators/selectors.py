@@ -10,7 +10,6 @@ from django.db.models import (
     DecimalField,
     Exists,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -18,6 +17,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from creators.models import AudienceShare, AudienceSketch, Category, Creator
+from creators.search import has_keyword, with_keyword
 
 # The columns the discovery table and CSV show (only() keeps rows lean).
 LIST_FIELDS = (
@@ -78,11 +78,8 @@ def catalogue_creators(*, filters: dict) -> QuerySet:
         qs = qs.filter(
             Exists(through.objects.filter(creator_id=OuterRef("pk"), category=filters["category"]))
         )
-    if filters.get("q"):
-        term = filters["q"].strip().lstrip("@")
-        qs = qs.filter(
-            Q(handle__icontains=term) | Q(display_name__icontains=term) | Q(bio__icontains=term)
-        )
+    if has_keyword(filters.get("q")):
+        qs = with_keyword(qs, filters["q"])
     if filters.get("min_er") is not None:
         qs = qs.filter(metrics__er_median__gte=filters["min_er"])
     if filters.get("min_authenticity") is not None:

@@ -258,6 +258,9 @@ IMPORT_MAX_XLSX_RATIO = env_int("IMPORT_MAX_XLSX_RATIO", 100)
 # An import that changed more than this share of the catalogue recomputes every creator's
 # metrics in one run, instead of sending its changed ids 1,000 at a time.
 IMPORT_RECOMPUTE_ALL_PERCENT = env_int("IMPORT_RECOMPUTE_ALL_PERCENT", 20)
+# An import that created or updated at least this many rows ANALYZEs the tables it wrote
+# (matchmaker.lib.pgstats) instead of waiting for autovacuum to notice.
+IMPORT_ANALYZE_MIN_ROWS = env_int("IMPORT_ANALYZE_MIN_ROWS", 10_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A file over IMPORT_MAX_UPLOAD_BYTES stops being stored as it arrives, not after it is on disk.
 FILE_UPLOAD_HANDLERS = [

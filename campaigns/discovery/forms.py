@@ -6,10 +6,11 @@ from campaigns import targeting
 from campaigns.models import Campaign
 from campaigns.selectors import campaign_choices
 from creators.models import Category, Platform
-from creators.selectors import category_choices
+from creators.selectors import category_choices, has_keyword
 
 SORTS = {
     "score": "Score",
+    "relevance": "Keyword relevance",
     "er": "Engagement rate",
     "followers": "Followers",
     "price": "Price (low first)",
@@ -27,7 +28,10 @@ class DiscoveryFilterForm(forms.Form):
     fractions; an empty follower range defaults to the micro tier (10k-100k)."""
 
     q = forms.CharField(
-        label="Keyword", required=False, max_length=100, help_text="In handle, name or bio."
+        label="Keyword",
+        required=False,
+        max_length=100,
+        help_text="In handle, name, bio or category.",
     )
     platform = forms.ChoiceField(
         label="Platform",
@@ -134,7 +138,8 @@ class DiscoveryFilterForm(forms.Form):
         for name in ("min_er", "min_audience_share"):
             if data.get(name) is not None:
                 data[name] = data[name] / 100
-        data["sort"] = data.get("sort") or "score"
+        # A keyword search lists the best matches first unless another order is chosen.
+        data["sort"] = data.get("sort") or ("relevance" if has_keyword(data.get("q")) else "score")
         if data["sort"] == "new_audience" and not data.get("campaign"):
             self.add_error(
                 "sort", "Choose a campaign: new audience is measured against its roster."

@@ -18,7 +18,7 @@ from django.db.models.functions import Coalesce
 from campaigns.models import RosterEntry
 from campaigns.selectors import campaign_choices
 from creators.models import AudienceSketch
-from creators.selectors import catalogue_creators
+from creators.selectors import catalogue_creators, has_keyword
 from scoring.models import MatchScore
 from scoring.overlap_selectors import new_audience_gain
 
@@ -58,6 +58,13 @@ def discovery_creators(*, filters: dict) -> QuerySet:
         # Stored and indexed by the metrics recompute (er_percentile x authenticity / 100).
         qs = qs.annotate(score=F("metrics__catalogue_score"))
     sort = filters.get("sort") or "score"
+    if sort == "relevance":
+        if not has_keyword(filters.get("q")):
+            sort = "score"
+        elif campaign is None:
+            return qs.order_by(F("search_rank").desc(), *CATALOGUE_ORDER)
+        else:
+            return qs.order_by(F("search_rank").desc(), *SORT_ORDER["score"])
     if sort == "new_audience":
         if campaign is None:
             sort = "score"

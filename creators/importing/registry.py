@@ -87,6 +87,8 @@ class KindSpec:
       (None where the kind cannot for this job); the result must equal validate+apply.
     skip_invalid_offered: whether the pages importing this kind offer "skip invalid rows" (a
       failed job's message suggests it only then).
+    writes: the models whose tables the kind writes, ANALYZEd after a bulk import
+      (settings.IMPORT_ANALYZE_MIN_ROWS).
     """
 
     name: str
@@ -98,6 +100,7 @@ class KindSpec:
     detect_extra: Callable[[list[str]], dict[str, str]] | None = None
     chunk_writer: Callable[[ImportContext], ChunkWriter | None] | None = None
     skip_invalid_offered: bool = True
+    writes: tuple[type, ...] = ()
 
     def field(self, name: str) -> FieldSpec:
         return next(f for f in self.fields if f.name == name)

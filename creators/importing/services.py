@@ -56,6 +56,7 @@ from creators.importing.values import parse_distinct
 from creators.models import Creator, ImportJob, ImportStatus, SavedMapping
 from matchmaker.celery import delay_on_commit
 from matchmaker.lib import formatting
+from matchmaker.lib.pgstats import analyze_models
 
 logger = logging.getLogger(__name__)
 MAX_LISTED_ERRORS = 10_000
@@ -352,7 +353,7 @@ def _run(job: ImportJob) -> ImportJob:
     with transaction.atomic():
         result = spec.apply(frame, ctx)
         _succeed(job, result, rejections)
-    _enqueue_changed(result)
+    _after_commit(job, result)
     return job
 
 
@@ -433,7 +434,7 @@ def _run_pipelined(job: ImportJob, chunks, writer: ChunkWriter) -> ImportJob:
             return _fail_rejected(job, rejections)
         job.rows_total = job.rows_read
         result = pipeline.commit(lambda result: _succeed(job, result, rejections))
-    _enqueue_changed(result)
+    _after_commit(job, result)
     return job
 
 
@@ -551,6 +552,20 @@ def _succeed(job: ImportJob, result: ApplyResult, rejections: list[Rejection]) -
     if result.created == result.updated == 0 and not rejections:
         summary = f"Nothing changed: all {count(result.unchanged)} already up to date."
     _finish(job, ImportStatus.SUCCEEDED, summary, rejections)
+
+
+def _after_commit(job: ImportJob, result: ApplyResult) -> None:
+    _analyze_written(job, result)
+    _enqueue_changed(result)
+
+
+def _analyze_written(job: ImportJob, result: ApplyResult) -> None:
+    """After a bulk import (at least IMPORT_ANALYZE_MIN_ROWS rows created or updated), ANALYZE
+    the tables the kind writes: autovacuum lags behind a large load, and until then the planner
+    plans discovery with the old row counts. Smaller imports leave it to autovacuum."""
+    changed = result.created + result.updated
+    if changed and changed >= settings.IMPORT_ANALYZE_MIN_ROWS:
+        analyze_models(get_kind(job.kind).writes)
 
 
 def _enqueue_changed(result: ApplyResult) -> None:

@@ -19,6 +19,17 @@ from creators.models import AudienceShare, AudienceSketch, Category, Creator, Fo
 from matchmaker.demo.bulk import reset_sequence, write_frame
 from matchmaker.lib.sketches import sketch_values
 
+# The tables build_catalogue writes (seed_demo ANALYZEs them once the catalogue is committed).
+CATALOGUE_MODELS = (
+    Category,
+    Creator,
+    Creator.categories.through,
+    Post,
+    FollowerSnapshot,
+    AudienceShare,
+    AudienceSketch,
+)
+
 CATEGORIES = [
     "Fitness", "Yoga", "Running", "Vegan food", "Home cooking", "Coffee", "Skincare", "Makeup",
     "Fashion", "Sustainable living", "Travel", "Outdoor", "Parenting", "Pets", "Gaming", "Tech",

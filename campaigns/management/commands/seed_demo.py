@@ -7,8 +7,10 @@ from django.db import transaction
 
 from campaigns.models import Campaign
 from creators.models import Creator
-from matchmaker.demo.catalogue import build_catalogue
+from matchmaker.demo.catalogue import CATALOGUE_MODELS, build_catalogue
 from matchmaker.demo.workspace import DEMO_PASSWORD, build_workspace
+from matchmaker.lib.pgstats import analyze_models
+from scoring.models import CreatorMetrics, MatchScore
 from scoring.services.matches import recompute_campaign_matches
 from scoring.services.metrics import recompute_creator_metrics
 from tenancy.models import Organization
@@ -50,8 +52,14 @@ class Command(BaseCommand):
         seeded = time.monotonic() - started
         counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in catalogue.counts.items())
         self.stdout.write(f"Seeded {counts} in {seeded:.1f} s.")
+        written = CATALOGUE_MODELS
         if not skip_scoring:
             self._score()
+            written += (CreatorMetrics, MatchScore)
+        # A fresh million-row catalogue has no planner statistics until autovacuum gets to it.
+        started = time.monotonic()
+        analyze_models(written)
+        self.stdout.write(f"Analyzed {len(written)} tables in {time.monotonic() - started:.1f} s.")
         self.stdout.write(self.style.SUCCESS(f"Demo logins (password: {DEMO_PASSWORD}):"))
         for login in logins:
             self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization}")

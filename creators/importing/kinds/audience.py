@@ -183,4 +183,5 @@ KIND = KindSpec(
     _audience_validate,
     _audience_apply,
     reshape=_audience_reshape,
+    writes=(AudienceShare,),
 )

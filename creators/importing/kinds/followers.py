@@ -179,5 +179,10 @@ def _followers_apply(frame, ctx) -> ApplyResult:
 
 
 KIND = KindSpec(
-    "followers", "Follower samples", FOLLOWER_FIELDS, _followers_validate, _followers_apply
+    "followers",
+    "Follower samples",
+    FOLLOWER_FIELDS,
+    _followers_validate,
+    _followers_apply,
+    writes=(AudienceSketch,),
 )

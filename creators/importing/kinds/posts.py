@@ -127,4 +127,4 @@ def _posts_apply(frame, ctx) -> ApplyResult:
     return ApplyResult(len(new), len(changed), unchanged, touched)
 
 
-KIND = KindSpec("posts", "Posts", POST_FIELDS, _posts_validate, _posts_apply)
+KIND = KindSpec("posts", "Posts", POST_FIELDS, _posts_validate, _posts_apply, writes=(Post,))

@@ -16,6 +16,7 @@ from creators.importing.kinds.profile_averages import AVERAGE_FIELDS, rate_from_
 from creators.importing.kinds.profiles_writer import ProfilesCopyWriter
 from creators.importing.registry import ApplyResult, FieldSpec, KindSpec, Rejection
 from creators.importing.values import normalise_country, parse_count, parse_share, url_parser
+from creators.models import Creator, FollowerSnapshot
 from matchmaker.lib.numbers import parse_number
 
 
@@ -193,4 +194,5 @@ KIND = KindSpec(
     _profiles_validate,
     _profiles_apply,
     chunk_writer=_chunk_writer,
+    writes=(Creator, FollowerSnapshot),
 )
