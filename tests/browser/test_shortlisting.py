@@ -37,8 +37,8 @@ def test_shortlist_from_discovery_row_and_in_bulk(world, login_page, live_server
     row.locator("button", has_text="Shortlist").click()
     row = page.locator(f"#creator-{creators[0].pk}.is-shortlisted")
     expect(row.locator(".roster-note")).to_have_text(f"Shortlisted to {autumn.name}")
-    assert score_before == "1.00"
-    assert row.locator("td").nth(6).inner_text() == score_before  # not the campaign's 0.61
+    assert score_before == "100"  # the catalogue score, 0-100
+    assert row.locator("td").nth(6).inner_text() == score_before  # not the campaign's 61
     assert row.locator("td").count() == 8
     wrap = page.locator(".table-wrap")
     assert wrap.evaluate("w => w.scrollWidth <= w.clientWidth")  # nothing cut off at 1280 px

@@ -76,14 +76,14 @@ def test_shortlisting_keeps_the_row_as_the_page_scored_it(world, client_for):
     page = reverse("creators:discovery") + "?sort=score"
     client = client_for(world.editor_a)
     before = client.get(page).content.decode()
-    assert '<td class="num">1.00' in before
+    assert '<td class="num">100<' in before  # scores read 0-100 (1.00 before issue 17)
     response = client.post(
         reverse("creators:shortlist", args=[creator.pk]),
         {"campaign": world.campaign_a.pk, "next": page},
         HTTP_HX_REQUEST="true",
     )
     row = response.content.decode()
-    assert '<td class="num">1.00' in row and "0.61" not in row
+    assert '<td class="num">100<' in row and '<td class="num">61<' not in row
     assert row.count("<td") == before.split(f'id="creator-{creator.pk}"')[1].split("</tr>")[
         0
     ].count("<td")  # the same columns
