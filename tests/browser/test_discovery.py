@@ -27,7 +27,7 @@ def test_filter_and_shortlist_without_reload(world, login_page, live_server):
 
     # Filter: the table updates in place and the URL carries the filter state.
     page.evaluate("window.__marker = 'still-here'")
-    page.fill("#id_country", "FR")
+    page.select_option("#id_country", "FR")  # a picker by name (issue 18.2)
     page.click("#discovery-filters button[type=submit]")
     # expect() polls without evaluating strings, which the page's CSP (no unsafe-eval) forbids.
     expect(page.locator("#discovery-table tbody tr")).to_have_count(1)

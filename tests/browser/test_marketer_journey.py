@@ -61,7 +61,7 @@ def test_marketer_journey(world, login_page, live_server):
     # Discovery: filter to Germany, shortlist both German creators in place.
     page.goto(f"{live_server.url}/creators/")
     page.evaluate("window.__marker = 'no-reload'")
-    page.fill("#id_country", "DE")
+    page.select_option("#id_country", "DE")  # a picker by name (issue 18.2)
     page.click("#discovery-filters button[type=submit]")
     expect(page.locator("#discovery-table tbody tr")).to_have_count(2)
     for index in range(2):

@@ -43,7 +43,7 @@ def test_negative_reach_typed_inline_shows_the_message_beside_it(
     # Corrected, the same form saves and the page redraws without the error.
     form.locator("input[name=reach]").fill("5000")
     form.locator("button", has_text="Record result").click()
-    expect(page.locator("#kpi-reach")).to_have_text("5000")
+    expect(page.locator("#kpi-reach")).to_have_text("5,000")
     expect(page.locator(".field-error")).to_have_count(0)
     assert Outcome.objects.get(deliverable=deliverable).reach == 5000
 
