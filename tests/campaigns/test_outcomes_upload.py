@@ -228,9 +228,11 @@ def _listed_columns(help_text: str) -> dict[str, list[str]]:
 
 
 def test_help_text_names_exactly_the_columns_the_detector_accepts(world, roster, client_for):
+    import pandas as pd
+
     from campaigns.outcomes.forms import OutcomesUploadForm
     from campaigns.outcomes.importing import KIND
-    from creators.importing.columns import detect_mapping
+    from creators.importing.columns import CONFIRMED_BY_CONTENT, detect_mapping
 
     help_text = OutcomesUploadForm.base_fields["file"].help_text
     page = client_for(world.editor_a).get(reverse("campaigns:results", args=[world.campaign_a.pk]))
@@ -242,7 +244,12 @@ def test_help_text_names_exactly_the_columns_the_detector_accepts(world, roster,
         for name in (field.name, *field.synonyms):
             # As a person types it: "Creator handle", "Post url".
             header = name.replace("_", " ").capitalize()
-            assert detect_mapping([header], KIND) == {field.name: header}, name
+            # A header that also names display names ("Influencer") is read with its values,
+            # as in a real file: handles confirm it.
+            sample = pd.DataFrame({header: ["leafy.lena", "max_92", "glow.getter"]})
+            confirmed = name in CONFIRMED_BY_CONTENT.get(field.name, ())
+            detected = detect_mapping([header], KIND, sample if confirmed else None)
+            assert detected == {field.name: header}, name
     assert "handle (or creator, creator_handle," in help_text and "; required)" in help_text
 
 
