@@ -14,18 +14,8 @@ from rest_framework import serializers
 
 from matchmaker.lib import formatting
 
-KINDS = (
-    "count",
-    "compact",
-    "money",
-    "rate",
-    "score",
-    "percentile",
-    "rank",
-    "number",
-    "day",
-    "moment",
-)
+# Every one-value formatter (quantity also takes a noun, so it is no field kind).
+KINDS = tuple(kind for kind in formatting.FILTERS if kind != "quantity")
 
 
 def _dig(obj, path: str):
