@@ -150,6 +150,9 @@ class CampaignForm(forms.ModelForm):
             "target_interests",
             "keywords",
             "excluded_keywords",
+            "landing_url",
+            "utm_params",
+            "promo_code_pattern",
         ]
         widgets = {
             "starts_on": IsoDateInput(),

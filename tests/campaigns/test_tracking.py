@@ -220,3 +220,30 @@ def test_results_export_carries_link_and_code(client_for, world, linked):
     assert any(entry.promo_code in row and f"/r/{link.code}" in row for row in rows)
     other = client_for(world.owner_b).get(f"/campaigns/{entry.campaign.pk}/results/export.csv")
     assert other.status_code == 404
+
+
+def test_results_workbook_carries_link_and_code(client_for, world, linked):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    entry, link = linked
+    entry.refresh_from_db()
+    f.DeliverableFactory(entry=entry)
+    visit(client_for(world.owner_a), link.code)
+    tasks.flush_link_clicks()
+    body = client_for(world.owner_a).get(f"/campaigns/{entry.campaign.pk}/results/export.xlsx")
+    sheet = load_workbook(BytesIO(body.content)).active
+    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    header = next(row for row in rows if row and row[0] == "Creator")
+    row = next(row for row in rows if row and row[0] == "leafy.lena")
+    by_name = dict(zip(header, row, strict=True))
+    assert by_name["Promo code"] == entry.promo_code
+    assert by_name["Tracked link"].endswith(f"/r/{link.code}")
+    assert by_name["Link clicks"] == 1
+
+
+def test_campaign_form_edits_landing_url_and_pattern(client_for, world):
+    from campaigns.forms import CampaignForm
+
+    assert {"landing_url", "utm_params", "promo_code_pattern"} <= set(CampaignForm.base_fields)
