@@ -106,8 +106,12 @@ class Campaign(models.Model):
     )
     promo_code_pattern = models.CharField(
         max_length=64,
+        blank=True,
         default="<BRAND>-<HANDLE>",
-        help_text="Each creator's promo code, e.g. LUMEN-<HANDLE>-15 (<BRAND>, <HANDLE>).",
+        help_text=(
+            "Each creator's promo code, e.g. LUMEN-<HANDLE>-15 (<BRAND>, <HANDLE>); "
+            "empty means <BRAND>-<HANDLE>."
+        ),
     )
     weights = models.JSONField(
         default=dict,

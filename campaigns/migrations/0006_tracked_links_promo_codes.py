@@ -89,8 +89,12 @@ class Migration(migrations.Migration):
             model_name="campaign",
             name="promo_code_pattern",
             field=models.CharField(
+                blank=True,
                 default="<BRAND>-<HANDLE>",
-                help_text="Each creator's promo code, e.g. LUMEN-<HANDLE>-15 (<BRAND>, <HANDLE>).",
+                help_text=(
+                    "Each creator's promo code, e.g. LUMEN-<HANDLE>-15 (<BRAND>, <HANDLE>); "
+                    "empty means <BRAND>-<HANDLE>."
+                ),
                 max_length=64,
             ),
         ),

@@ -234,7 +234,7 @@ def test_results_workbook_carries_link_and_code(client_for, world, linked):
     tasks.flush_link_clicks()
     body = client_for(world.owner_a).get(f"/campaigns/{entry.campaign.pk}/results/export.xlsx")
     sheet = load_workbook(BytesIO(body.content)).active
-    rows = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    rows = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = next(row for row in rows if row and row[0] == "Creator")
     row = next(row for row in rows if row and row[0] == "leafy.lena")
     by_name = dict(zip(header, row, strict=True))
@@ -243,7 +243,35 @@ def test_results_workbook_carries_link_and_code(client_for, world, linked):
     assert by_name["Link clicks"] == 1
 
 
-def test_campaign_form_edits_landing_url_and_pattern(client_for, world):
+def test_campaign_edit_sets_landing_url_and_pattern(client, world):
+    from campaigns import services
+
+    campaign = services.campaign_update(
+        campaign=world.campaign_a,
+        user=world.owner_a,
+        landing_url="https://lumen.example/shop",
+        promo_code_pattern="LUMEN-<HANDLE>-15",
+    )
+    entry = f.RosterEntryFactory(campaign=campaign, creator=f.CreatorFactory(handle="oat.otto"))
+    assert RosterEntry.objects.get(pk=entry.pk).promo_code == "LUMEN-OATOTTO-15"
+    response = visit(client, TrackedLink.objects.get(entry=entry).code)
+    assert response["Location"].startswith("https://lumen.example/shop?utm_source=")
+
+
+@pytest.mark.parametrize(
+    ("raw", "valid", "stored"),
+    [
+        ("", True, {}),
+        ('{"utm_medium": "social"}', True, {"utm_medium": "social"}),
+        ('["utm_medium"]', False, None),
+        ('{"utm_medium": 3}', False, None),
+    ],
+)
+def test_campaign_form_utm_params(world, raw, valid, stored):
     from campaigns.forms import CampaignForm
 
-    assert {"landing_url", "utm_params", "promo_code_pattern"} <= set(CampaignForm.base_fields)
+    form = CampaignForm(instance=world.campaign_a, data={"utm_params": raw})
+    form.is_valid()
+    assert ("utm_params" not in form.errors) is valid
+    if valid:
+        assert form.cleaned_data["utm_params"] == stored
