@@ -275,3 +275,14 @@ def test_campaign_form_utm_params(world, raw, valid, stored):
     assert ("utm_params" not in form.errors) is valid
     if valid:
         assert form.cleaned_data["utm_params"] == stored
+
+
+def test_the_beat_schedule_flushes_clicks_every_minute():
+    from django.conf import settings
+
+    from matchmaker.celery import app
+
+    entry = settings.CELERY_BEAT_SCHEDULE["flush-link-clicks"]
+    assert entry["task"] == "campaigns.tasks.flush_link_clicks"
+    assert entry["task"] in app.tasks
+    assert entry["schedule"] == 60
