@@ -286,3 +286,13 @@ def test_the_beat_schedule_flushes_clicks_every_minute():
     assert entry["task"] == "campaigns.tasks.flush_link_clicks"
     assert entry["task"] in app.tasks
     assert entry["schedule"] == 60
+
+
+def test_retiring_in_the_admin_404s_at_once(client, client_for, world, linked):
+    _, link = linked
+    assert visit(client, link.code).status_code == 302  # the lookup is cached now
+    admin = client_for(world.staff)
+    response = admin.post(f"/admin/campaigns/trackedlink/{link.pk}/change/", {"status": "retired"})
+    assert response.status_code == 302
+    assert TrackedLink.objects.get(pk=link.pk).status == "retired"
+    assert visit(client, link.code, ua=OTHER_BROWSER).status_code == 404
