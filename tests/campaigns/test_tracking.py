@@ -201,6 +201,11 @@ def test_roster_card_shows_link_and_code_to_its_organisation_only(client_for, wo
     html = page.content.decode()
     assert f"/r/{link.code}" in html
     assert entry.promo_code in html
+    assert "no landing URL" not in html
+    entry.campaign.landing_url = ""
+    entry.campaign.save()
+    html = client_for(world.viewer_a).get(f"/campaigns/{entry.campaign.pk}/roster/")
+    assert "Not live yet: the campaign has no landing URL." in html.content.decode()
     outsider = client_for(world.owner_b).get(f"/campaigns/{entry.campaign.pk}/roster/")
     assert outsider.status_code == 404
 
