@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from campaigns import tracking
 from campaigns.models import (
     Brand,
     Campaign,
@@ -7,7 +8,25 @@ from campaigns.models import (
     Outcome,
     RosterEntry,
     StageChange,
+    TrackedLink,
 )
+
+
+@admin.register(TrackedLink)
+class TrackedLinkAdmin(admin.ModelAdmin):
+    """Pause or retire a link; the change reaches the redirect at once (its cached lookup goes)."""
+
+    list_display = ("code", "entry", "status", "created_at")
+    list_filter = ("status",)
+    search_fields = ("code", "entry__creator__handle", "entry__campaign__name")
+    fields = ("code", "entry", "status")
+    readonly_fields = ("code", "entry")
+
+    def has_add_permission(self, request) -> bool:
+        return False  # every roster entry gets its link when it is created
+
+    def save_model(self, request, obj, form, change) -> None:
+        tracking.set_status(obj, obj.status)
 
 
 @admin.register(Brand)

@@ -93,6 +93,13 @@ class CampaignForm(forms.ModelForm):
         widget=TagSelect("Type a niche, e.g. skincare"),
         help_text="The catalogue's categories; creators in them fit best.",
     )
+    landing_url = forms.URLField(
+        label="Landing URL",
+        required=False,
+        max_length=400,
+        assume_scheme="https",
+        help_text="Where the creators' tracked links send people (the brand's page).",
+    )
     target_countries = forms.MultipleChoiceField(
         label="Audience countries",
         required=False,
@@ -150,6 +157,9 @@ class CampaignForm(forms.ModelForm):
             "target_interests",
             "keywords",
             "excluded_keywords",
+            "landing_url",
+            "utm_params",
+            "promo_code_pattern",
         ]
         widgets = {
             "starts_on": IsoDateInput(),
@@ -171,6 +181,17 @@ class CampaignForm(forms.ModelForm):
         before = list(self.initial.get(name) or [])
         after = self.cleaned_data.get(name) or []
         return [v for v in before if v in after] + [v for v in after if v not in before]
+
+    def clean_utm_params(self) -> dict:
+        """Empty is none changed; otherwise an object of parameter name -> text."""
+        value = self.cleaned_data.get("utm_params") or {}
+        if not isinstance(value, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+        ):
+            raise forms.ValidationError(
+                'UTM parameters are an object of name -> text, e.g. {"utm_medium": "social"}.'
+            )
+        return value
 
     def clean(self):
         # The follower range is checked by the model's constraint (its message shows here).

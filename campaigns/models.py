@@ -89,6 +89,30 @@ class Campaign(models.Model):
     target_interests = models.JSONField(default=list, blank=True)
     keywords = models.JSONField(default=list, blank=True)
     excluded_keywords = models.JSONField(default=list, blank=True)
+    landing_url = models.URLField(
+        max_length=400,
+        blank=True,
+        validators=[validate_http_url],
+        help_text="Where the creators' tracked links send people (the brand's page).",
+    )
+    utm_params = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text=(
+            "UTM parameters to change on the tracked links: name -> value, e.g. "
+            '{"utm_medium": "social"}; {platform}, {campaign} and {handle} are filled in, '
+            "an empty value drops the parameter."
+        ),
+    )
+    promo_code_pattern = models.CharField(
+        max_length=64,
+        blank=True,
+        default="<BRAND>-<HANDLE>",
+        help_text=(
+            "Each creator's promo code, e.g. LUMEN-<HANDLE>-15 (<BRAND>, <HANDLE>); "
+            "empty means <BRAND>-<HANDLE>."
+        ),
+    )
     weights = models.JSONField(
         default=dict,
         blank=True,
@@ -161,6 +185,9 @@ class RosterEntry(models.Model):
         help_text="Expected reach/engagements/conversions, frozen at contract.",
     )
     predicted_at = models.DateTimeField(null=True, blank=True)
+    promo_code = models.CharField(
+        max_length=64, blank=True, help_text="From the campaign's pattern; unique in it."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -176,6 +203,11 @@ class RosterEntry(models.Model):
             models.CheckConstraint(
                 condition=Q(agreed_fee__gte=0) | Q(agreed_fee__isnull=True),
                 name="roster_fee_non_negative",
+            ),
+            models.UniqueConstraint(
+                fields=["campaign", "promo_code"],
+                condition=~Q(promo_code=""),
+                name="roster_campaign_promo_code_unique",
             ),
         ]
         indexes = [models.Index(fields=["campaign", "stage"], name="roster_campaign_stage")]
@@ -286,3 +318,38 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"Results of {self.deliverable_id} at {self.recorded_at:%Y-%m-%d}"
+
+
+class TrackedLink(models.Model):
+    """A roster entry's short link /r/<code> to the campaign's landing URL (campaigns.tracking)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        PAUSED = "paused", "Paused (redirects, not counted)"
+        RETIRED = "retired", "Retired (404)"
+
+    entry = models.OneToOneField(RosterEntry, on_delete=models.CASCADE, related_name="link")
+    code = models.CharField(max_length=16, unique=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"/r/{self.code} ({self.status})"
+
+
+class LinkClickDay(models.Model):
+    """Clicks on a tracked link in one UTC day: distinct visitors, bots excluded. Only counts are
+    stored; the visitor keys that collapse repeats live in the cache for the day."""
+
+    link = models.ForeignKey(TrackedLink, on_delete=models.CASCADE, related_name="click_days")
+    day = models.DateField()
+    clicks = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["link", "day"]
+        constraints = [
+            models.UniqueConstraint(fields=["link", "day"], name="link_click_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id} {self.day}: {self.clicks}"

@@ -160,7 +160,7 @@ def roster_board(*, campaign) -> dict:
     """The roster grouped by stage, with the budget committed (`committed_fee` of each entry)."""
     entries = list(
         RosterEntry.objects.filter(campaign=campaign)
-        .select_related("creator", "owner")
+        .select_related("creator", "owner", "link")
         .prefetch_related(
             models.Prefetch(
                 "stage_changes",

@@ -44,7 +44,9 @@ MATCH_FIELDS = frozenset(
 )
 
 CAMPAIGN_EDITABLE_FIELDS = frozenset(
-    MATCH_FIELDS | {"name", "status", "currency", "starts_on", "ends_on"}
+    MATCH_FIELDS
+    | {"name", "status", "currency", "starts_on", "ends_on"}
+    | {"landing_url", "utm_params", "promo_code_pattern"}
 )
 
 ROSTER_EDITABLE_FIELDS = frozenset({"agreed_fee", "notes", "owner"})

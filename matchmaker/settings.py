@@ -30,6 +30,9 @@ if not SECRET_KEY:
         )
     SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-0123456789abcdef"
 
+# Salts the daily visitor key of tracked-link clicks (campaigns.tracking); only a hash is kept.
+TRACKING_SALT = env_str("TRACKING_SALT") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -181,6 +184,11 @@ CELERY_BEAT_SCHEDULE = {
     "fail-stale-score-runs": {
         "task": "scoring.tasks.fail_stale_runs",
         "schedule": 10 * 60,
+    },
+    # Tracked links' clicks, buffered in the cache by the redirect, go to the database.
+    "flush-link-clicks": {
+        "task": "campaigns.tasks.flush_link_clicks",
+        "schedule": 60,
     },
 }
 CELERY_TIMEZONE = "UTC"

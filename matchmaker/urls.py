@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from campaigns import redirect
 from campaigns.discovery import urls as discovery_urls
 from creators import urls as creators_urls
 from matchmaker import health, views
@@ -36,6 +37,7 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("scoring/", include("scoring.urls")),
     path("api/", include("matchmaker.api.urls")),
+    path("r/<str:code>", redirect.tracked_redirect, name="tracked_redirect"),
 ]
 
 handler404 = "matchmaker.views.not_found"

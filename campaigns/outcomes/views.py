@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from campaigns import tracking
 from campaigns.models import Campaign, Deliverable, RosterEntry, Stage
 from campaigns.outcomes import display, selectors, services, workbook
 from campaigns.outcomes.forms import (
@@ -295,6 +296,8 @@ _KINDS = {
     "er": "rate",
     "er_basis": "text",
     "roas": "number",
+    "promo_code": "text",
+    "tracked_link": "text",
 }
 EXPORT_HEADER = [
     "creator",
@@ -317,6 +320,9 @@ EXPORT_HEADER = [
     "emv",
     "predicted_reach",
     "predicted_engagements",
+    "promo_code",
+    "tracked_link",
+    "link_clicks",
 ]
 
 
@@ -335,14 +341,16 @@ CSV_COLUMNS = (
 )
 
 
-def _csv_rows(results, currency: str):
-    for row in _export_rows(results):
+def _csv_rows(results, currency: str, links: dict):
+    for row in _export_rows(results, links):
         yield [*row[:3], currency, *row[3:]]
 
 
-def _export_rows(results):
+def _export_rows(results, links: dict):
+    """One row per creator; `links` is tracking.link_rows (with "url" absolute) by entry id."""
     for c in results.creators:
         mtr = c.metrics
+        link = links.get(c.entry.pk, {})
         yield [
             c.entry.creator.handle,
             c.entry.creator.platform,
@@ -364,6 +372,9 @@ def _export_rows(results):
             mtr["emv"],
             c.predicted.get("reach"),
             c.predicted.get("engagements"),
+            c.entry.promo_code,
+            link.get("url", ""),
+            link.get("clicks"),
         ]
 
 
@@ -376,10 +387,16 @@ def results_export(request, pk: int, fmt: str):
         raise Http404("Exports are .csv or .xlsx.")
     results = selectors.campaign_results(campaign)
     name = f"campaign-{campaign.pk}-results"
+    links = {
+        entry_id: {**link, "url": request.build_absolute_uri(link["path"])}
+        for entry_id, link in tracking.link_rows(campaign).items()
+    }
     if fmt == "csv":
-        return export_response(f"{name}.csv", CSV_COLUMNS, _csv_rows(results, campaign.currency))
+        return export_response(
+            f"{name}.csv", CSV_COLUMNS, _csv_rows(results, campaign.currency, links)
+        )
     response = HttpResponse(
-        workbook.results_workbook(campaign, results),
+        workbook.results_workbook(campaign, results, links),
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'

@@ -37,7 +37,14 @@ def _columns(currency: str) -> list[tuple[str, str | None]]:
         columns.append((f"{m.label} ({currency})" if m.kind == display.MONEY else m.label, m.kind))
         if m.key == "er":
             columns.append(("ER basis", None))
-    return [*columns, ("Predicted reach", display.COUNT), ("Predicted engagements", display.COUNT)]
+    return [
+        *columns,
+        ("Predicted reach", display.COUNT),
+        ("Predicted engagements", display.COUNT),
+        ("Promo code", None),
+        ("Tracked link", None),
+        ("Link clicks", display.COUNT),
+    ]
 
 
 def _metric_values(metrics: dict) -> list:
@@ -69,8 +76,10 @@ def _cell_value(value):
     return number if number is not None else neutralise(str(value))
 
 
-def results_workbook(campaign, results) -> bytes:
-    """The workbook's bytes for one campaign's results (CampaignResults from the selectors)."""
+def results_workbook(campaign, results, links: dict | None = None) -> bytes:
+    """The workbook's bytes for one campaign's results (CampaignResults from the selectors);
+    `links` is campaigns.tracking.link_rows with an absolute "url", by entry id."""
+    links = links or {}
     currency = campaign.currency
     columns = _columns(currency)
     book = Workbook()
@@ -108,10 +117,14 @@ def results_workbook(campaign, results) -> bytes:
             *_metric_values(c.metrics),
             c.predicted.get("reach"),
             c.predicted.get("engagements"),
+            c.entry.promo_code,
+            links.get(c.entry.pk, {}).get("url", ""),
+            links.get(c.entry.pk, {}).get("clicks"),
         ]
         for c in results.creators
     ]
-    totals = ["Total", "", "", *_metric_values(results.totals), None, None]
+    link_clicks = sum(row[-1] or 0 for row in rows) if links else None
+    totals = ["Total", "", "", *_metric_values(results.totals), None, None, "", "", link_clicks]
     for values in [*rows, totals]:
         sheet.append([_cell_value(v) for v in values])
         for index, (_, kind) in enumerate(columns, start=1):
