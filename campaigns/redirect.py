@@ -17,12 +17,14 @@ def tracked_redirect(request, code: str):
     if found is None:
         raise Http404("No such link.")
     if found["status"] == TrackedLink.Status.ACTIVE:
-        tracking.record_click(
+        counted = tracking.record_click(
             code,
             ip=client_ip(request),
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             method=request.method,
         )
+        if counted and not tracking.cache_is_shared():
+            tracking.flush_clicks(codes=[code])  # no worker shares this process's cache
     response = HttpResponseRedirect(tracking.with_click_id(found["url"], code))
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -201,6 +201,12 @@ def record_click(code: str, *, ip: str, user_agent: str, method: str = "GET") ->
     return True
 
 
+def cache_is_shared() -> bool:
+    """Whether the click buffer is one that the worker's flush reads (Redis). Without it the
+    cache is this process's own: a click is written through at once (development, `make demo`)."""
+    return bool(settings.REDIS_URL)
+
+
 def with_click_id(url: str, code: str) -> str:
     """`url` with a fresh click id (<code>.<random>) that a conversion can quote back."""
     click_id = f"{code}.{secrets.token_urlsafe(9)}"
@@ -210,13 +216,16 @@ def with_click_id(url: str, code: str) -> str:
 
 
 # --- Batches into the database --------------------------------------------------------------
-def flush_clicks(*, batch: int = 500) -> int:
-    """Move the buffered counters of today and yesterday into LinkClickDay; returns the clicks
-    written. A counter is taken down by what was read (decr), so clicks arriving meanwhile stay
-    for the next run."""
+def flush_clicks(*, batch: int = 500, codes: list[str] | None = None) -> int:
+    """Move the buffered counters of today and yesterday into LinkClickDay (of every link, or of
+    `codes`); returns the clicks written. A counter is taken down by what was read (decr), so
+    clicks arriving meanwhile stay for the next run."""
     days = [today(), today() - timedelta(days=1)]
     written = 0
-    links = list(TrackedLink.objects.values_list("id", "code"))
+    links = (
+        TrackedLink.objects.all() if codes is None else TrackedLink.objects.filter(code__in=codes)
+    )
+    links = list(links.values_list("id", "code"))
     for start in range(0, len(links), batch):
         chunk = links[start : start + batch]
         keys = {_counter_key(code, day): (link_id, day) for link_id, code in chunk for day in days}

@@ -155,7 +155,10 @@ def test_paused_link_redirects_without_counting(client, linked):
     assert clicks(link) == 0
 
 
-def test_hot_path_reads_the_database_once_then_not_at_all(client, linked):
+def test_hot_path_reads_the_database_once_then_not_at_all(client, linked, monkeypatch):
+    """With a shared (Redis) buffer the worker's flush writes the clicks: the redirect reads the
+    link once, then nothing."""
+    monkeypatch.setattr(tracking, "cache_is_shared", lambda: True)
     _, link = linked
     with CaptureQueriesContext(connection) as first:
         visit(client, link.code)
@@ -163,6 +166,16 @@ def test_hot_path_reads_the_database_once_then_not_at_all(client, linked):
         visit(client, link.code, ua=OTHER_BROWSER)
     assert len(first) == 1
     assert len(again) == 0
+
+
+def test_without_a_shared_buffer_a_click_is_written_through(client, linked, monkeypatch):
+    """`make demo` has no Redis and no worker reading this process's cache: the click lands in
+    the database at once instead of waiting for a flush that would never see it."""
+    monkeypatch.setattr(tracking, "cache_is_shared", lambda: False)
+    _, link = linked
+    visit(client, link.code)
+    visit(client, link.code)  # the same visitor: still one
+    assert LinkClickDay.objects.get(link=link).clicks == 1
 
 
 def test_every_roster_entry_gets_a_link_and_a_unique_promo_code(world):
