@@ -158,7 +158,33 @@ def _is_json_lines(path: Path) -> bool:
         return next(lines, None) is not None
 
 
+def _unreadable(exc: Exception) -> ImportFileError:
+    if isinstance(exc, UnicodeDecodeError):
+        return ImportFileError(
+            f"The file is not UTF-8 text (byte {exc.start + 1} is {exc.object[exc.start : exc.start + 1]!r}):"
+            " JSON must be UTF-8; save it as UTF-8 and upload it again."
+        )
+    return ImportFileError(f"The compressed file is damaged ({exc}).")
+
+
 def read_json(path: Path, *, chunk_rows: int) -> Table:
+    """The records of a JSON, JSON Lines or .json.xz file as a Table; text that is not UTF-8 or
+    a damaged .xz is an ImportFileError, also when it shows only in a later chunk."""
+    try:
+        table = _read_json(path, chunk_rows=chunk_rows)
+    except (UnicodeDecodeError, lzma.LZMAError, EOFError) as exc:
+        raise _unreadable(exc) from exc
+
+    def guarded() -> Iterator:
+        try:
+            yield from table.chunks
+        except (UnicodeDecodeError, lzma.LZMAError, EOFError) as exc:
+            raise _unreadable(exc) from exc
+
+    return Table(headers=table.headers, chunks=guarded())
+
+
+def _read_json(path: Path, *, chunk_rows: int) -> Table:
     records = _json_lines_stream(path) if _is_json_lines(path) else _records(path)
     flat = ((number, _as_record(number, value)) for number, value in records)
     first = list(islice(flat, chunk_rows))

@@ -140,3 +140,14 @@ def test_each_form_imports_with_no_mapping_to_the_same_creators(run_import, tmp_
         seen = creators
     assert seen[0] == ("anna", "Анна", 900, None, "", "")
     assert seen[1] == ("green.kitchen", "Green Kitchen", 48500, 310, "Plants, mostly.", "")
+
+
+@pytest.mark.parametrize("content", [b"[\x80\x81]", b'{"handle": "a"}\n{"handle": "\xff"}\n'])
+def test_json_that_is_not_utf8_is_a_clear_file_error(tmp_path, content):
+    """Found by the random-bytes property test: a JSON-looking file with bytes that are not
+    UTF-8 crashed the import with UnicodeDecodeError instead of saying what is wrong."""
+    path = tmp_path / "profiles.json"
+    path.write_bytes(content)
+    with pytest.raises(ImportFileError, match="not UTF-8"):
+        table = read_table(path)
+        list(table.chunks)

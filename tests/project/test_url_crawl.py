@@ -25,8 +25,17 @@ from tests import factories as f
 # Django's own admin and documentation routes have their own tests (admin: staff only).
 SKIP_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
 # Pages anyone may open. (The API schema and docs need a session or token; crawled below.)
-# The favicon is public: browsers ask for it on the login page too.
-PUBLIC = {"login", "logout", "healthz", "password_reset", "password_reset_done", "favicon"}
+# The favicon is public: browsers ask for it on the login page too. A tracked link (/r/<code>)
+# is followed by the creator's audience, who have no account (tests/campaigns/test_tracking.py).
+PUBLIC = {
+    "login",
+    "logout",
+    "healthz",
+    "password_reset",
+    "password_reset_done",
+    "favicon",
+    "tracked_redirect",
+}
 
 
 @dataclass
