@@ -10,6 +10,7 @@ import numpy as np
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.utils import timezone
+from django.utils.text import slugify
 
 from campaigns.models import (
     Brand,
@@ -125,6 +126,7 @@ def _campaign(brand, niches, countries, lang, status, offset, users, today, cata
         target_countries=countries, target_age_buckets=["18-24", "25-34"],
         target_languages=[lang], target_interests=[n.lower() for n in niches],
         keywords=[n.lower() for n in niches], excluded_keywords=["gambling"],
+        landing_url=f"https://{slugify(brand.name)}.example/{slugify(label[status])}",
         created_by=users["owner"],
     )  # fmt: skip
     campaign.niches.set([catalogue.category_ids[n] for n in niches])
