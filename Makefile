@@ -10,7 +10,7 @@ VAR := $(or $(VAR_DIR),var)
 # Development defaults; production sets DEBUG=0 and a SECRET_KEY (see README.md).
 export DEBUG ?= 1
 
-.PHONY: help install assets demo reset-demo run seed migrate test test-fast lint format fuzz bench bench-full worker beat requirements clean
+.PHONY: help install assets demo reset-demo run seed migrate test test-fast lint format fuzz bench bench-full bench-scale worker beat requirements clean
 
 help:
 	@echo "make demo        set up everything, seed demo data and serve http://$(HOST)"
@@ -19,6 +19,7 @@ help:
 	@echo "make lint        ruff check and format check, import contracts (lint-imports)"
 	@echo "make fuzz        schemathesis against the API as two organisations (set DATABASE_URL)"
 	@echo "make bench       benchmarks on PostgreSQL (set DATABASE_URL), table printed and saved in var/bench/"
+	@echo "make bench-scale the 1M-creator benchmarks (SCALE_CREATORS), not in CI"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -92,6 +93,12 @@ bench: install
 
 bench-full: install
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python -m tests.bench.run --full $(BENCH_ARGS)
+
+# Issue 22's scale benchmarks (not in CI): SCALE_CREATORS (default 1,000,000) seeded once into
+# their own database, reused by later runs (tests/bench/scale/run.py says more).
+SCALE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/matchmaker_scale
+bench-scale: install
+	DATABASE_URL=$(SCALE_DATABASE_URL) $(BIN)/python -m tests.bench.scale.run $(BENCH_ARGS)
 
 worker: install
 	$(BIN)/celery -A matchmaker worker --loglevel=INFO --concurrency=2

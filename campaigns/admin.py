@@ -4,9 +4,11 @@ from campaigns import tracking
 from campaigns.models import (
     Brand,
     Campaign,
+    Conversion,
     Deliverable,
     Outcome,
     RosterEntry,
+    ShareLink,
     StageChange,
     TrackedLink,
 )
@@ -27,6 +29,45 @@ class TrackedLinkAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change) -> None:
         tracking.set_status(obj, obj.status)
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(admin.ModelAdmin):
+    """See and revoke client-report links; they are created on the results page (the token is
+    shown once there), so none is added here and the stored hash is never shown."""
+
+    list_display = (
+        "campaign",
+        "created_by",
+        "created_at",
+        "expires_at",
+        "revoked_at",
+        "view_count",
+    )
+    list_filter = ("show_fees",)
+    search_fields = ("campaign__name", "campaign__brand__name")
+    fields = ("campaign", "show_fees", "created_by", "created_at", "expires_at", "revoked_at",
+              "last_viewed_at", "view_count")  # fmt: skip
+    readonly_fields = ("campaign", "show_fees", "created_by", "created_at", "expires_at",
+                       "last_viewed_at", "view_count")  # fmt: skip
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(Conversion)
+class ConversionAdmin(admin.ModelAdmin):
+    """Measured orders, read only: the postback and the orders import write them."""
+
+    list_display = ("order_id", "campaign", "entry", "amount", "status", "attributed_by", "source")
+    list_filter = ("status", "attributed_by", "source")
+    search_fields = ("order_id", "campaign__name", "entry__creator__handle")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(Brand)

@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django import forms
 
-from campaigns import targeting
+from campaigns import targeting, utm
 from campaigns.models import Brand, Campaign
 from creators.models import Platform
 from matchmaker.lib.widgets import IsoDateInput
@@ -132,6 +132,29 @@ class CampaignForm(forms.ModelForm):
         widget=TagText("Type a word to exclude, then Enter"),
     )
 
+    utm_source = forms.CharField(
+        label="utm_source",
+        required=False,
+        max_length=utm.MAX_LENGTH,
+        help_text="Default {platform}.",
+    )
+    utm_medium = forms.CharField(
+        label="utm_medium",
+        required=False,
+        max_length=utm.MAX_LENGTH,
+        help_text="Default influencer.",
+    )
+    utm_campaign = forms.CharField(
+        label="utm_campaign",
+        required=False,
+        max_length=utm.MAX_LENGTH,
+        help_text="Default {campaign} (the campaign's name as a slug).",
+    )
+    utm_content = forms.CharField(
+        label="utm_content", required=False, max_length=utm.MAX_LENGTH,
+        help_text="Default {handle}. Empty leaves a parameter off the links.",
+    )  # fmt: skip
+
     # Shown under the form's "Targeting" heading.
     targeting_fields = ("niches", *ORDERED_LISTS)
 
@@ -158,8 +181,8 @@ class CampaignForm(forms.ModelForm):
             "keywords",
             "excluded_keywords",
             "landing_url",
-            "utm_params",
             "promo_code_pattern",
+            "attribution_window_days",
         ]
         widgets = {
             "starts_on": IsoDateInput(),
@@ -176,22 +199,42 @@ class CampaignForm(forms.ModelForm):
         self.fields["niches"].choices = targeting.niche_choices()
         for name, choices in PICKED.items():
             self.fields[name].choices = targeting.with_current(choices(), self.initial.get(name))
+        for name, value in utm.current(self.instance.utm_params).items():
+            self.initial.setdefault(name, value)
+        # Left empty: the campaign keeps its window (a new one gets the model's 30 days).
+        self.fields["attribution_window_days"].required = False
+
+    def clean_attribution_window_days(self) -> int:
+        value = self.cleaned_data.get("attribution_window_days")
+        if value is None:
+            return self.instance.attribution_window_days
+        return value
 
     def _in_stored_order(self, name: str) -> list:
         before = list(self.initial.get(name) or [])
         after = self.cleaned_data.get(name) or []
         return [v for v in before if v in after] + [v for v in after if v not in before]
 
-    def clean_utm_params(self) -> dict:
-        """Empty is none changed; otherwise an object of parameter name -> text."""
-        value = self.cleaned_data.get("utm_params") or {}
-        if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()
-        ):
+    def _clean_utm(self, name: str) -> str:
+        value = (self.cleaned_data.get(name) or "").strip()
+        unknown = utm.unknown_placeholders(value)
+        if unknown:
             raise forms.ValidationError(
-                'UTM parameters are an object of name -> text, e.g. {"utm_medium": "social"}.'
+                f"{', '.join(unknown)} is not filled in: use {', '.join(utm.PLACEHOLDERS)}."
             )
         return value
+
+    def clean_utm_source(self) -> str:
+        return self._clean_utm("utm_source")
+
+    def clean_utm_medium(self) -> str:
+        return self._clean_utm("utm_medium")
+
+    def clean_utm_campaign(self) -> str:
+        return self._clean_utm("utm_campaign")
+
+    def clean_utm_content(self) -> str:
+        return self._clean_utm("utm_content")
 
     def clean(self):
         # The follower range is checked by the model's constraint (its message shows here).
@@ -205,8 +248,12 @@ class CampaignForm(forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
+        """The campaign's fields; the four UTM texts go back into utm_params, over any other
+        parameter the campaign carries (set through the API)."""
         data = dict(self.cleaned_data)
         data.pop("brand", None)
+        edited = {name: data.pop(name) for name in utm.NAMES if name in data}
+        data["utm_params"] = {**(self.instance.utm_params or {}), **edited}
         return data
 
 

@@ -1,17 +1,21 @@
 """Brands, campaigns, rosters and results; each belongs to an organisation (tenancy)."""
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 
 from campaigns.querysets import (
     BrandQuerySet,
     CampaignQuerySet,
+    ConversionQuerySet,
     DeliverableQuerySet,
     OutcomeQuerySet,
     RosterEntryQuerySet,
+    ShareLinkQuerySet,
 )
 from creators.models import Category, Creator, Platform
 from matchmaker.lib.urls import validate_http_url
@@ -31,6 +35,11 @@ class Brand(models.Model):
     keywords = models.JSONField(default=list, blank=True)
     excluded_keywords = models.JSONField(
         default=list, blank=True, help_text="Brand-safety exclusions."
+    )
+    competitors = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Competing brands' names or handles, for organic-affinity mentions.",
     )
     target_countries = models.JSONField(default=list, blank=True)
     target_age_buckets = models.JSONField(
@@ -59,6 +68,11 @@ class Objective(models.TextChoices):
     CONVERSIONS = "conversions", "Conversions"
 
 
+def new_postback_secret() -> str:
+    """A campaign's conversion postback secret: 256 random bits (campaigns.conversions)."""
+    return secrets.token_hex(32)
+
+
 class Campaign(models.Model):
     """A campaign for a brand: its targeting (copied from the brand, then its own) and weights."""
 
@@ -75,6 +89,15 @@ class Campaign(models.Model):
     )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
     budget = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    client_fee = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text="What the client pays the agency for the campaign (internal: the margin is "
+        "this less the creator fees).",
+    )
     currency = models.CharField(max_length=3, default="USD")
     starts_on = models.DateField(null=True, blank=True)
     ends_on = models.DateField(null=True, blank=True)
@@ -118,6 +141,18 @@ class Campaign(models.Model):
         blank=True,
         help_text="Component -> weight; empty means the objective's defaults.",
     )
+    attribution_window_days = models.PositiveSmallIntegerField(
+        default=30,
+        validators=[MinValueValidator(1), MaxValueValidator(365)],
+        help_text="A conversion counts for the last tracked-link click this many days before it.",
+    )
+    postback_secret = models.CharField(
+        max_length=64,
+        default=new_postback_secret,
+        editable=False,
+        help_text="Signs the shop's conversion postbacks (HMAC-SHA256); rotate it if it leaks.",
+    )
+    postback_secret_rotated_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -140,6 +175,10 @@ class Campaign(models.Model):
                 violation_error_message=(
                     "Max followers must be at least min followers (the follower range is reversed)."
                 ),
+            ),
+            models.CheckConstraint(
+                condition=Q(attribution_window_days__gte=1, attribution_window_days__lte=365),
+                name="campaign_attribution_window_range",
             ),
             models.CheckConstraint(
                 condition=Q(ends_on__isnull=True)
@@ -353,3 +392,116 @@ class LinkClickDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.link_id} {self.day}: {self.clicks}"
+
+
+class ShareLink(models.Model):
+    """A read-only link to a campaign's client report (/share/<token>/) for people without an
+    account. Only the token's SHA-256 is stored; the link is shown once, when it is created
+    (campaigns.sharing.services). It stops working when it expires or is revoked."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField()
+    show_fees = models.BooleanField(
+        default=False,
+        help_text="Show the creator fees, the spend and the costs per result (never the margin).",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    last_viewed_at = models.DateTimeField(null=True, blank=True)
+    view_count = models.PositiveIntegerField(default=0)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=F("created_at")), name="share_link_expires_after"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Share link {self.pk} of {self.campaign_id}"
+
+
+class Conversion(models.Model):
+    """One order of the brand's shop, measured (a postback or an orders export), attributed to a
+    roster entry by its promo code, a tracked-link click within the window, or the UTM content
+    of the landing page (campaigns.conversions). One row per campaign and order id: a re-sent
+    order updates it, a refund or cancellation reverses it (refunded_amount, status), so an
+    order is never counted twice. No customer data is stored."""
+
+    class Source(models.TextChoices):
+        POSTBACK = "postback", "Postback"
+        ORDERS_IMPORT = "orders_import", "Orders import"
+
+    class AttributedBy(models.TextChoices):
+        PROMO_CODE = "promo_code", "Promo code"
+        CLICK = "click", "Tracked-link click"
+        UTM = "utm", "UTM content"
+        NONE = "", "Not attributed"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        PARTIALLY_REFUNDED = "partially_refunded", "Partially refunded"
+        REFUNDED = "refunded", "Refunded"
+        CANCELLED = "cancelled", "Cancelled"
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="conversions")
+    entry = models.ForeignKey(
+        RosterEntry,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversions",
+    )
+    order_id = models.CharField(max_length=100)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+    refunded_amount = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0"))
+    currency = models.CharField(max_length=3)
+    occurred_at = models.DateTimeField()
+    source = models.CharField(max_length=16, choices=Source.choices)
+    attributed_by = models.CharField(
+        max_length=16, choices=AttributedBy.choices, blank=True, default=""
+    )
+    click_id = models.CharField(max_length=100, blank=True)
+    promo_code = models.CharField(max_length=64, blank=True)
+    utm_content = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.APPROVED)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ConversionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["campaign", "-occurred_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "order_id"], name="conversion_campaign_order_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount__gte=0, refunded_amount__gte=0)
+                & Q(refunded_amount__lte=F("amount")),
+                name="conversion_amounts_ordered",
+            ),
+        ]
+        indexes = [models.Index(fields=["entry", "status"], name="conversion_entry_status")]
+
+    def __str__(self) -> str:
+        return f"Order {self.order_id} of {self.campaign_id} ({self.status})"
+
+
+class PostbackNonce(models.Model):
+    """A postback's signature, kept until its timestamp leaves the acceptance window: the same
+    signed request sent again within the window is a replay (409)."""
+
+    signature = models.CharField(max_length=64, unique=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.signature[:12]}... until {self.expires_at:%Y-%m-%d %H:%M}"

@@ -57,3 +57,13 @@ class OutcomeQuerySet(models.QuerySet):
         """Each deliverable's latest reading (highest recorded_at, then id): its result. A later
         reading supersedes an earlier one, never adds to it. Served by the outcome_latest index."""
         return self.order_by("deliverable_id", "-recorded_at", "-id").distinct("deliverable_id")
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def for_user(self, user, *, write: bool = False) -> "ShareLinkQuerySet":
+        return self.filter(campaign__brand__organization_id__in=organisation_ids(user, write=write))
+
+
+class ConversionQuerySet(models.QuerySet):
+    def for_user(self, user, *, write: bool = False) -> "ConversionQuerySet":
+        return self.filter(campaign__brand__organization_id__in=organisation_ids(user, write=write))

@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from campaigns import tracking
 from campaigns.models import Brand, Campaign, Outcome, RosterEntry, Stage, StageChange
 from campaigns.outcomes.services import entry_prediction_snapshot
 from matchmaker.celery import delay_on_commit
@@ -46,8 +47,12 @@ MATCH_FIELDS = frozenset(
 CAMPAIGN_EDITABLE_FIELDS = frozenset(
     MATCH_FIELDS
     | {"name", "status", "currency", "starts_on", "ends_on"}
-    | {"landing_url", "utm_params", "promo_code_pattern"}
+    | {"landing_url", "utm_params", "promo_code_pattern", "attribution_window_days"}
+    | {"client_fee"}
 )
+
+# Editing any of these changes where the campaign's tracked links go (campaigns.tracking).
+LINK_FIELDS = frozenset({"landing_url", "utm_params", "name"})
 
 ROSTER_EDITABLE_FIELDS = frozenset({"agreed_fee", "notes", "owner"})
 
@@ -118,6 +123,8 @@ def campaign_update(*, campaign: Campaign, user, **fields: Any) -> Campaign:
         campaign.niches.set(niches)
     if changed & MATCH_FIELDS:
         _enqueue_match_recompute(campaign.id)
+    if changed & LINK_FIELDS:
+        tracking.links_changed()
     return campaign
 
 

@@ -12,9 +12,12 @@ and no address or user agent is stored anywhere.
 import hashlib
 import re
 import secrets
+import time
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
@@ -22,6 +25,7 @@ from django.db.models import F, Q, Sum
 from django.urls import reverse
 from django.utils.text import slugify
 
+from campaigns.conversions import attribution
 from campaigns.models import Campaign, LinkClickDay, RosterEntry, TrackedLink
 
 CLICK_ID_PARAM = "mm_click"
@@ -31,7 +35,6 @@ DEFAULT_UTM = {
     "utm_campaign": "{campaign}",
     "utm_content": "{handle}",
 }
-LOOKUP_SECONDS = 60  # a status or landing change shows within this (status changes at once)
 COUNTER_SECONDS = 3 * 24 * 60 * 60  # longer than any flush interval: unflushed clicks survive
 BOT_PATTERN = re.compile(
     r"bot|crawl|spider|slurp|preview|facebookexternalhit|facebot|embedly|whatsapp|"
@@ -133,22 +136,70 @@ def set_status(link: TrackedLink, status: str) -> TrackedLink:
         raise ValueError(f"Unknown link status {status!r}.")
     link.status = status
     link.save(update_fields=["status"])
-    cache.delete(_lookup_key(link.code))
+    links_changed()
     return link
 
 
 # --- The redirect's hot path ----------------------------------------------------------------
-def _lookup_key(code: str) -> str:
-    return f"trk:link:{code}"
+# Every process keeps its own copy of the lookups it served (code -> status, landing URL) with
+# the links' version it read them at. The version is one counter in the cache, bumped by every
+# change a redirect would show (links_changed). A counted visit compares it in the same Redis
+# round trip that counts the click, so a change reaches a link's next counted visit in every
+# process at once; a visit that counts nothing (a paused or unknown link, a bot, HEAD) trusts
+# the copy for up to LOCAL_SECONDS: a retired link 404s within that.
+LOOKUP_SECONDS = 60  # the shared copy; keyed by the version, so a change never reads it again
+LOCAL_SECONDS = 5.0
+LOCAL_LIMIT = 10_000  # codes per process: a scan of random codes cannot grow it without end
+VERSION_KEY = "trk:links:version"
 
 
-def _counter_key(code: str, day: date) -> str:
-    return f"trk:n:{code}:{day:%Y%m%d}"
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    status: str  # "" for an unknown code
+    url: str  # the landing URL with its UTM parameters; "" when the campaign has none
+    version: int  # the links' version it was read at
+    expires: float  # time.monotonic() after which the process reads it again
+
+    @property
+    def live(self) -> bool:
+        """Whether it redirects (else 404): active or paused, with somewhere to go."""
+        return bool(self.url) and self.status in (
+            TrackedLink.Status.ACTIVE,
+            TrackedLink.Status.PAUSED,
+        )
 
 
-def resolve(code: str) -> dict | None:
-    """{"status", "url"} of an active or paused link with a landing URL, or None (404)."""
-    key = _lookup_key(code)
+_lookups: dict[str, Lookup] = {}
+
+
+def links_version() -> int:
+    return int(cache.get(VERSION_KEY) or 0)
+
+
+def links_changed() -> None:
+    """Make every process read its lookups again (a link's status, or a campaign's landing URL
+    or UTM parameters changed): at once, and again when the transaction commits, since a
+    process reading in between still saw the old row."""
+    _bump_links_version()
+    transaction.on_commit(_bump_links_version)
+
+
+def _bump_links_version() -> None:
+    cache.add(VERSION_KEY, 0, None)
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # evicted between add and incr: any new value makes copies stale
+        cache.add(VERSION_KEY, 1, None)
+    forget_lookups()
+
+
+def forget_lookups() -> None:
+    _lookups.clear()
+
+
+def _read_lookup(code: str) -> Lookup:
+    version = links_version()
+    key = f"trk:link:{version}:{code}"
     found = cache.get(key)
     if found is None:
         link = (
@@ -163,11 +214,42 @@ def resolve(code: str) -> dict | None:
                 "url": landing_url(link.entry.campaign, link.entry.creator),
             }
         cache.set(key, found, LOOKUP_SECONDS)
-    if found["status"] not in (TrackedLink.Status.ACTIVE, TrackedLink.Status.PAUSED):
-        return None
-    if not found["url"]:
-        return None
+    lookup = Lookup(found["status"], found["url"], version, time.monotonic() + LOCAL_SECONDS)
+    if len(_lookups) >= LOCAL_LIMIT:
+        _lookups.clear()
+    _lookups[code] = lookup
+    return lookup
+
+
+def lookup(code: str) -> Lookup:
+    """The link's lookup: this process's copy while it is fresh, else the shared one (or the
+    database, once per version)."""
+    found = _lookups.get(code)
+    if found is None or found.expires < time.monotonic():
+        found = _read_lookup(code)
     return found
+
+
+def visit(code: str, *, ip: str, user_agent: str, method: str = "GET") -> str | None:
+    """The URL a visit of /r/<code> goes to (the landing URL with a fresh click id), or None
+    for a 404; a visit of an active link counts (record_click)."""
+    link = lookup(code)
+    if link.live and link.status == TrackedLink.Status.ACTIVE:
+        counted = record_click(code, ip=ip, user_agent=user_agent, method=method, at=link.version)
+        if counted is None:  # a link changed since this copy was read: read it again
+            link = _read_lookup(code)
+            counted = link.status == TrackedLink.Status.ACTIVE and record_click(
+                code, ip=ip, user_agent=user_agent, method=method, at=link.version
+            )
+        if counted and not cache_is_shared():
+            flush_clicks(codes=[code])  # no worker shares this process's cache
+    if not link.live:
+        return None
+    return with_click_id(link.url, code)
+
+
+def _counter_key(code: str, day: date) -> str:
+    return f"trk:n:{code}:{day:%Y%m%d}"
 
 
 def is_bot(user_agent: str) -> bool:
@@ -183,16 +265,33 @@ def today() -> date:
     return datetime.now(UTC).date()
 
 
-def record_click(code: str, *, ip: str, user_agent: str, method: str = "GET") -> bool:
-    """Count a visit of an active link in the cache; True when it counted (a new visitor today,
-    not a bot, not a HEAD request)."""
-    if method != "GET" or is_bot(user_agent):
-        return False
-    day = today()
-    seen = f"trk:v:{code}:{day:%Y%m%d}:{visitor_key(ip, user_agent, day)}"
+# KEYS: the links' version, the visitor's key, the counter; ARGV: the version the caller's
+# lookup was read at, the keys' lifetime. -1: the version moved (nothing counted), 0: a repeat
+# visitor, 1: counted. Atomic, and one round trip.
+_COUNT_SCRIPT = """
+if (redis.call('GET', KEYS[1]) or '0') ~= ARGV[1] then return -1 end
+if not redis.call('SET', KEYS[2], 1, 'NX', 'EX', ARGV[2]) then return 0 end
+if redis.call('INCR', KEYS[3]) == 1 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+return 1
+"""
+_count_script = None
+
+
+def _count_in_redis(version_key: str, seen: str, counter: str, at: int) -> bool | None:
+    global _count_script
+    if _count_script is None:  # one client per process; redis-py reopens its pool after a fork
+        _count_script = redis.Redis.from_url(settings.REDIS_URL).register_script(_COUNT_SCRIPT)
+    keys = [cache.make_key(key) for key in (version_key, seen, counter)]
+    done = _count_script(keys=keys, args=[at, COUNTER_SECONDS])
+    return None if done < 0 else bool(done)
+
+
+def _count_in_cache(version_key: str, seen: str, counter: str, at: int) -> bool | None:
+    """The same through the cache's API, for a cache of this process alone (no Redis)."""
+    if int(cache.get(version_key) or 0) != at:
+        return None
     if not cache.add(seen, 1, COUNTER_SECONDS):
         return False
-    counter = _counter_key(code, day)
     cache.add(counter, 0, COUNTER_SECONDS)
     try:
         cache.incr(counter)
@@ -201,18 +300,70 @@ def record_click(code: str, *, ip: str, user_agent: str, method: str = "GET") ->
     return True
 
 
+def record_click(
+    code: str, *, ip: str, user_agent: str, method: str = "GET", at: int | None = None
+) -> bool | None:
+    """Count a visit of an active link in the cache; True when it counted (a new visitor today,
+    not a bot, not a HEAD request). With `at` (the links' version the caller's lookup was read
+    at) nothing counts when the version has moved since, and the answer is None."""
+    if method != "GET" or is_bot(user_agent):
+        return False
+    at = links_version() if at is None else at
+    day = today()
+    seen = f"trk:v:{code}:{day:%Y%m%d}:{visitor_key(ip, user_agent, day)}"
+    count = _count_in_redis if settings.REDIS_URL else _count_in_cache
+    return count(VERSION_KEY, seen, _counter_key(code, day), at)
+
+
 def cache_is_shared() -> bool:
     """Whether the click buffer is one that the worker's flush reads (Redis). Without it the
     cache is this process's own: a click is written through at once (development, `make demo`)."""
     return bool(settings.REDIS_URL)
 
 
+_BASE36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _base36(number: int) -> str:
+    digits = ""
+    while True:
+        number, rest = divmod(number, 36)
+        digits = _BASE36[rest] + digits
+        if not number:
+            return digits
+
+
+def new_click_id(code: str, at: datetime | None = None) -> str:
+    """<code>.<base36 unix seconds>.<random>: the click's time travels in its id, so a
+    conversion quoting it back can be checked against the attribution window without a stored
+    row per click (campaigns.conversions.attribution). Link codes never contain a dot."""
+    seconds = int((at or datetime.now(UTC)).timestamp())
+    return f"{code}.{_base36(seconds)}.{secrets.token_urlsafe(9)}"
+
+
+def parse_click_id(click_id: str) -> tuple[str, datetime | None] | None:
+    """(link code, click time) of a click id; the time is None for the older <code>.<random>
+    ids, which carry none. None when it is no click id at all."""
+    parts = str(click_id or "").strip().split(".")
+    if len(parts) == 2 and parts[0] and parts[1]:
+        return parts[0], None
+    if len(parts) != 3 or not all(parts):
+        return None
+    code, stamp, _ = parts
+    if len(stamp) > 8 or any(c not in _BASE36 for c in stamp):
+        return None
+    seconds = int(stamp, 36)
+    if seconds > attribution.LATEST_CLICK_SECONDS:
+        return None
+    return code, datetime.fromtimestamp(seconds, UTC)
+
+
 def with_click_id(url: str, code: str) -> str:
-    """`url` with a fresh click id (<code>.<random>) that a conversion can quote back."""
-    click_id = f"{code}.{secrets.token_urlsafe(9)}"
-    parts = urlsplit(url)
-    query = urlencode([*parse_qsl(parts.query, keep_blank_values=True), (CLICK_ID_PARAM, click_id)])
-    return urlunsplit(parts._replace(query=query))
+    """`url` with a fresh click id (new_click_id) that a conversion can quote back, as the last
+    query parameter. A click id needs no escaping (letters, digits, "-", "_" and ".")."""
+    base, hash_mark, fragment = url.partition("#")
+    separator = "" if base.endswith(("?", "&")) else "&" if "?" in base else "?"
+    return f"{base}{separator}{CLICK_ID_PARAM}={new_click_id(code)}{hash_mark}{fragment}"
 
 
 # --- Batches into the database --------------------------------------------------------------

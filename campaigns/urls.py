@@ -9,7 +9,9 @@ app_name = "campaigns"
 urlpatterns: list = [
     path("", views.campaign_list, name="list"),
     path("", include("campaigns.outcomes.urls")),
+    path("", include("campaigns.sharing.urls")),
     path("new/", views.campaign_create, name="create"),
+    path("utm-preview/", views.utm_preview, name="utm_preview"),
     path("<int:pk>/", views.campaign_detail, name="detail"),
     path("<int:pk>/edit/", views.campaign_edit, name="edit"),
     path("<int:pk>/matches/<int:creator_id>/", views.match_why, name="match_why"),

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from campaigns import match_sort, selectors, services, targeting
+from campaigns import match_sort, selectors, services, targeting, tracking, utm
 from campaigns.forms import CampaignForm, MatchFilterForm, RosterEntryForm
 from campaigns.match_rows import MatchRowContext, light_rows, match_rows, row_values
 from campaigns.models import Brand, Campaign, RosterEntry, Stage
@@ -106,6 +106,31 @@ def campaign_create(request):
         "campaigns/form.html",
         {"form": form, "campaign": None, "suggestions": targeting.keyword_suggestions()},
     )
+
+
+PREVIEW_HANDLE = "your.creator"
+
+
+@login_required
+def utm_preview(request):
+    """The campaign form's live preview: where one tracked link would send a creator's
+    followers with the landing URL and UTM texts typed so far (nothing is read or saved)."""
+    form = CampaignForm(request.GET)
+    form.is_valid()  # each field's error shows on the form itself; here the clean ones count
+    data = form.cleaned_data
+    platforms = data.get("platforms") or []
+    creator = Creator(platform=platforms[0] if platforms else "instagram", handle=PREVIEW_HANDLE)
+    campaign = Campaign(
+        name=data.get("name") or "campaign",
+        landing_url=data.get("landing_url") or "",
+        utm_params={name: data[name] for name in utm.NAMES if name in data},
+    )
+    return render(
+        request,
+        "campaigns/_utm_preview.html",
+        {"url": tracking.landing_url(campaign, creator), "creator": creator,
+         "problems": [name for name in ("landing_url", *utm.NAMES) if name in form.errors]},
+    )  # fmt: skip
 
 
 def _campaign_to_change(user, pk: int) -> Campaign:

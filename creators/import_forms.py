@@ -37,7 +37,7 @@ class ImportUploadForm(forms.Form):
         self.fields["kind"].choices = [
             (name, spec.label)
             for name, spec in kinds().items()
-            if name in ("profiles", "posts", "audience", "followers")
+            if name in ("profiles", "posts", "audience", "followers", "comments")
         ]
 
     def clean_file(self):

@@ -174,6 +174,7 @@ class Post(models.Model):
     is_sponsored = models.BooleanField(default=False)
     sponsor_handles = models.JSONField(default=list, blank=True)
     hashtags = models.JSONField(default=list, blank=True)
+    caption = models.TextField(blank=True, db_default="", help_text="The post's text as published.")
     caption_length = models.IntegerField(null=True, blank=True)
 
     class Meta:
@@ -194,10 +195,65 @@ class Post(models.Model):
         indexes = [
             # Engagement: a creator's most recent posts first.
             models.Index(fields=["creator", "-posted_at"], name="post_creator_recent"),
+            # The comments import finds a comment's post by its id or its URL alone, without the
+            # creator (comments_writer.CommentsWriter._resolve): "external_id = ANY(...) OR url
+            # = ANY(...) AND url <> ''" reads these two instead of every post.
+            models.Index(fields=["external_id"], name="post_external_id"),
+            models.Index(fields=["url"], name="post_url", condition=~Q(url="")),
         ]
 
     def __str__(self) -> str:
         return f"{self.creator_id}/{self.external_id}"
+
+
+class Comment(models.Model):
+    """One public comment under a post: catalogue data, like the post it belongs to.
+
+    The commenter is kept only as a keyed hash (settings.COMMENTER_HASH_KEY), never the raw
+    handle or id: enough to count repeat commenters and find pods, not to identify anyone.
+    A reply points at its thread by parent_external_id; "" marks a top-level comment (a thread).
+    creator is the post's creator, stored again so per-creator signals read one index."""
+
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="comment_records", db_index=False
+    )
+    creator = models.ForeignKey(
+        Creator, on_delete=models.CASCADE, related_name="comment_records", db_index=False
+    )
+    external_id = models.CharField(max_length=100, blank=True)
+    parent_external_id = models.CharField(
+        max_length=100, blank=True, help_text="The comment this one replies to; blank for a thread."
+    )
+    commenter_key = models.CharField(
+        max_length=64, help_text="HMAC-SHA256 of the commenter's id or handle, hex."
+    )
+    text = models.TextField(blank=True)
+    created_at = models.DateTimeField(null=True, blank=True)
+    is_creator_reply = models.BooleanField(
+        default=False, help_text="Written by the post's creator."
+    )
+    like_count = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["post", "created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "external_id"],
+                condition=~Q(external_id=""),
+                name="comment_post_external_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(like_count__gte=0) | Q(like_count__isnull=True),
+                name="comment_likes_non_negative",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["post", "created_at"], name="comment_post_time"),
+            models.Index(fields=["creator", "created_at"], name="comment_creator_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id}/{self.external_id or self.pk}"
 
 
 class AudienceDimension(models.TextChoices):

@@ -33,7 +33,7 @@ class ImportJobQuerySet(models.QuerySet):
     RESULTS_KIND = "outcomes"
 
     def catalogue(self) -> "ImportJobQuerySet":
-        """The staff's catalogue imports (profiles, posts, audience, followers)."""
+        """The staff's catalogue imports (profiles, posts, audience, followers, comments)."""
         return self.exclude(kind=self.RESULTS_KIND)
 
     def for_campaign(self, campaign_id: int) -> "ImportJobQuerySet":

@@ -84,6 +84,14 @@ def catalogue_creators(*, filters: dict) -> QuerySet:
         qs = qs.filter(metrics__er_median__gte=filters["min_er"])
     if filters.get("min_authenticity") is not None:
         qs = qs.filter(metrics__authenticity_score__gte=filters["min_authenticity"])
+    # Audience reaction (scoring's CreatorReaction, by its one-to-one relation): an unknown
+    # figure never passes a minimum; "no pod" keeps creators without a computed reaction.
+    if filters.get("min_substantive") is not None:
+        qs = qs.filter(reaction__substantive_share__gte=filters["min_substantive"])
+    if filters.get("min_reply_share") is not None:
+        qs = qs.filter(reaction__reply_share__gte=filters["min_reply_share"])
+    if filters.get("no_pod"):
+        qs = qs.exclude(reaction__pod=True)
     if filters.get("audience_country") and filters.get("min_audience_share") is not None:
         qs = qs.filter(
             Exists(

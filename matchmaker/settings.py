@@ -33,6 +33,10 @@ if not SECRET_KEY:
 # Salts the daily visitor key of tracked-link clicks (campaigns.tracking); only a hash is kept.
 TRACKING_SALT = env_str("TRACKING_SALT") or SECRET_KEY
 
+# Keys the hash that stands in for a commenter's id or handle (creators.Comment.commenter_key).
+# Changing it makes new imports count the same people as new commenters: set it once.
+COMMENTER_HASH_KEY = env_str("COMMENTER_HASH_KEY") or SECRET_KEY
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
@@ -59,6 +63,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # /r/<code> needs none of what follows (campaigns/redirect.py): served here, it skips it.
+    "campaigns.redirect.short_links_first",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -123,6 +129,12 @@ if DATABASE_URL:
         )
 else:
     DATABASES = {"default": embedded_postgres.database_settings(VAR_DIR / "postgres")}
+# JIT off on the app's connections (both branches): the discovery pages are LIMIT 25 queries
+# whose cost estimate still crosses jit_above_cost, and compiling them cost ~70 ms of a ~10 ms
+# query. DATABASE_JIT=1 leaves the server's setting alone.
+if not env_bool("DATABASE_JIT", False):
+    _db_options = DATABASES["default"].setdefault("OPTIONS", {})
+    _db_options["options"] = " ".join(filter(None, [_db_options.get("options"), "-c jit=off"]))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery ---------------------------------------------------------------------
@@ -269,6 +281,14 @@ IMPORT_RECOMPUTE_ALL_PERCENT = env_int("IMPORT_RECOMPUTE_ALL_PERCENT", 20)
 # An import that created or updated at least this many rows ANALYZEs the tables it wrote
 # (matchmaker.lib.pgstats) instead of waiting for autovacuum to notice.
 IMPORT_ANALYZE_MIN_ROWS = env_int("IMPORT_ANALYZE_MIN_ROWS", 10_000)
+# A campaign's matches recompute scores its candidates this many at a time (memory follows the
+# chunk, not the catalogue) and stores only the best MATCHES_STORED_MAX of them: the 40 pages
+# the campaign page opens show 2,000, the optimiser reads the stored rows.
+MATCH_CHUNK_SIZE = env_int("MATCH_CHUNK_SIZE", 50_000)
+MATCHES_STORED_MAX = env_int("MATCHES_STORED_MAX", 5_000)
+# A recompute of all creator metrics scores the catalogue in chunks of this many creators, each
+# its own task (scoring.services.metrics_chunks).
+METRICS_CHUNK_SIZE = env_int("METRICS_CHUNK_SIZE", 20_000)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # A file over IMPORT_MAX_UPLOAD_BYTES stops being stored as it arrives, not after it is on disk.
 FILE_UPLOAD_HANDLERS = [
@@ -336,9 +356,19 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "matchmaker.api.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["matchmaker.api.throttling.TokenRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"token": env_str("API_TOKEN_RATE", "600/min")},
+    "DEFAULT_THROTTLE_RATES": {
+        "token": env_str("API_TOKEN_RATE", "600/min"),
+        # The unauthenticated, signed conversion postback, per client address.
+        "postback": env_str("API_POSTBACK_RATE", "600/min"),
+    },
     "NUM_PROXIES": PROXY_COUNT,
 }
+# Client reports (/share/<token>/, no login): requests per address per minute, counted in the
+# cache whether the token is good or not (campaigns/sharing/throttle.py); a PDF counts as
+# SHARE_PDF_COST requests, since rendering one takes a CPU for a while.
+SHARE_RATE_LIMIT = env_int("SHARE_RATE_LIMIT", 60)
+SHARE_RATE_WINDOW = 60
+SHARE_PDF_COST = 6
 SPECTACULAR_SETTINGS = {
     "TITLE": "Matchmaker API",
     "DESCRIPTION": "Creators, campaigns, rosters, outcomes and imports.",

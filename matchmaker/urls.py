@@ -6,6 +6,7 @@ from django.urls import include, path
 
 from campaigns import redirect
 from campaigns.discovery import urls as discovery_urls
+from campaigns.sharing.urls import public_urlpatterns as share_urls
 from creators import urls as creators_urls
 from matchmaker import health, views
 from matchmaker.api import account
@@ -38,6 +39,8 @@ urlpatterns = [
     path("scoring/", include("scoring.urls")),
     path("api/", include("matchmaker.api.urls")),
     path("r/<str:code>", redirect.tracked_redirect, name="tracked_redirect"),
+    # Client reports: a share link opens its campaign's report without an account.
+    *share_urls,
 ]
 
 handler404 = "matchmaker.views.not_found"

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from scoring.models import CreatorMetrics, CreatorOverlap, MatchScore, ScoreRun
+from scoring.models import CreatorMetrics, CreatorOverlap, CreatorReaction, MatchScore, ScoreRun
 
 
 @admin.register(ScoreRun)
@@ -82,3 +82,22 @@ class CreatorOverlapAdmin(admin.ModelAdmin):
     list_filter = ("method",)
     search_fields = ("creator_a__handle", "creator_b__handle")
     raw_id_fields = ("creator_a", "creator_b", "run")
+
+
+@admin.register(CreatorReaction)
+class CreatorReactionAdmin(admin.ModelAdmin):
+    list_display = (
+        "creator",
+        "posts_n",
+        "threads_n",
+        "reply_share",
+        "top_commenters_share",
+        "sponsored_share",
+        "pod",
+        "pod_id",
+        "computed_at",
+    )
+    list_filter = ("pod",)
+    search_fields = ("creator__handle",)
+    raw_id_fields = ("creator",)
+    show_full_result_count = False

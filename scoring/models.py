@@ -44,11 +44,29 @@ class ScoreRun(models.Model):
         help_text="The first skipped rows: {table, id, creator_id, column, value, reason}.",
     )
     attempts = models.IntegerField(default=0)
+    # A recompute of all creator metrics is split into chunks of creators (MetricsChunk); the
+    # chunk that brings chunks_done to chunks_total publishes the run. Null: not partitioned.
+    chunks_total = models.IntegerField(null=True, blank=True)
+    chunks_done = models.IntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     weights = models.JSONField(
         default=dict,
         blank=True,
         help_text="Campaign matches: each component's weight share (summing to 1) in this run.",
+    )
+    candidates_total = models.IntegerField(
+        null=True,
+        blank=True,
+        help_text="Campaign matches: candidates scored (the best MATCHES_STORED_MAX are stored).",
+    )
+    matches_stored = models.IntegerField(
+        null=True, blank=True, help_text="Campaign matches: MatchScore rows stored."
+    )
+    audience_averages = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="Campaign matches: per targeted dimension the share given to candidates "
+        "without data (the average of the candidates with data).",
     )
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -66,6 +84,15 @@ class ScoreRun(models.Model):
     def __str__(self) -> str:
         scope = f" for campaign {self.campaign_id}" if self.campaign_id else ""
         return f"{self.get_kind_display()}{scope}: {self.status}"
+
+    @property
+    def matches_capped(self) -> bool:
+        """Whether fewer matches were stored than candidates scored."""
+        return (
+            self.candidates_total is not None
+            and self.matches_stored is not None
+            and self.matches_stored < self.candidates_total
+        )
 
 
 class Tier(models.TextChoices):
@@ -167,6 +194,92 @@ class CreatorMetrics(models.Model):
 
     def __str__(self) -> str:
         return f"Metrics of {self.creator_id} ({self.tier})"
+
+
+class MetricsChunk(models.Model):
+    """One chunk of a creator metrics run: the creators with ids first_id..last_id (last_id
+    null: every id from first_id; both null: the run's scope.creator_ids). `done` is set once,
+    in the transaction that counts it on its run, so a redelivered chunk never counts twice."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="metrics_chunks")
+    number = models.IntegerField()
+    first_id = models.BigIntegerField(null=True, blank=True)
+    last_id = models.BigIntegerField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    items = models.IntegerField(default=0)
+    rows_skipped = models.IntegerField(default=0)
+    skipped = models.JSONField(default=list, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["run", "number"], name="metrics_chunk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Chunk {self.number} of run {self.run_id}"
+
+
+class CohortStats(models.Model):
+    """What ranking a creator within its platform x tier cohort needs: the cohort's non-null
+    er_median and likes_per_comment values, sorted (float64 bytes), and their medians.
+
+    A full run writes one row per cohort before its chunks score against them; a partial run
+    writes the cohorts it changed. The published cohort is the rows of succeeded runs (publishing
+    deletes the rows it replaces)."""
+
+    run = models.ForeignKey(ScoreRun, on_delete=models.CASCADE, related_name="cohort_stats")
+    platform = models.CharField(max_length=16)
+    tier = models.CharField(max_length=8, choices=Tier.choices)
+    er_values = models.BinaryField()
+    lpc_values = models.BinaryField()
+    er_median = models.FloatField(null=True, blank=True)
+    lpc_median = models.FloatField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "cohort stats"
+        constraints = [
+            models.UniqueConstraint(fields=["run", "platform", "tier"], name="cohort_stats_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"Cohort {self.platform} x {self.tier} of run {self.run_id}"
+
+
+def _staged_metric_fields() -> dict[str, models.Field]:
+    """CreatorMetrics' value columns, the same types, without their indexes."""
+    fields = {}
+    for field in CreatorMetrics._meta.concrete_fields:
+        if field.name in ("id", "creator", "run"):
+            continue
+        name, _, args, kwargs = field.deconstruct()
+        kwargs.pop("db_index", None)
+        fields[name] = type(field)(*args, **kwargs)
+    return fields
+
+
+class StagedMetricsMeta:
+    verbose_name_plural = "staged metrics"
+    indexes = [models.Index(fields=["run", "chunk"], name="staged_metrics_run_chunk")]
+
+
+# The CreatorMetrics rows a partitioned run's chunks have written, until the run is published
+# (copied into CreatorMetrics in the transaction that marks it succeeded) or fails.
+StagedMetrics = type(
+    "StagedMetrics",
+    (models.Model,),
+    {
+        "__module__": __name__,
+        "__doc__": "A chunk's CreatorMetrics rows, waiting for their run to be published.",
+        "run": models.ForeignKey(
+            ScoreRun, on_delete=models.CASCADE, related_name="+", db_index=False
+        ),
+        "chunk": models.IntegerField(),
+        "creator_id": models.BigIntegerField(),
+        **_staged_metric_fields(),
+        "Meta": StagedMetricsMeta,
+    },
+)
 
 
 class MatchScore(models.Model):
@@ -368,3 +481,74 @@ class CreatorOverlap(models.Model):
 
     def __str__(self) -> str:
         return f"{self.creator_a_id} & {self.creator_b_id}: J={self.jaccard:.3f}"
+
+
+class CreatorReaction(models.Model):
+    """A creator's structural audience-reaction figures (DESIGN 4.8, scoring.metrics.reaction
+    and .pods) over the ER window, as of the last recompute that covered it. Every figure
+    stands next to the counts it rests on; a null figure is unknown, not neutral."""
+
+    creator = models.OneToOneField(Creator, on_delete=models.CASCADE, related_name="reaction")
+    computed_at = models.DateTimeField()
+    posts_n = models.IntegerField(default=0, help_text="ER-window posts.")
+    sponsored_n = models.IntegerField(default=0)
+    comments_n = models.IntegerField(default=0, help_text="Comments by others on them.")
+    commenters_n = models.IntegerField(default=0)
+    commented_posts_n = models.IntegerField(default=0)
+    threads_n = models.IntegerField(default=0, help_text="Top-level comments by others.")
+    replied_n = models.IntegerField(default=0, help_text="Threads the creator answered.")
+    regulars_n = models.IntegerField(default=0)
+    reply_share = models.FloatField(null=True, blank=True, help_text="0..1.")
+    reply_delay_hours = models.FloatField(
+        null=True, blank=True, help_text="Median hours from a thread to the first answer."
+    )
+    top_commenters_share = models.FloatField(
+        null=True, blank=True, help_text="Comments by the 10 most frequent commenters, 0..1."
+    )
+    regular_share = models.FloatField(
+        null=True, blank=True, help_text="Commenters on most (>50%, >=3) of the posts, 0..1."
+    )
+    sponsored_share = models.FloatField(null=True, blank=True, help_text="0..1.")
+    er_sponsored = models.FloatField(null=True, blank=True, help_text="Median ER, sponsored.")
+    er_organic = models.FloatField(null=True, blank=True, help_text="Median ER, organic.")
+    text_comments_n = models.IntegerField(
+        default=0, help_text="Comments by others with text, what the text shares rest on."
+    )
+    substantive_share = models.FloatField(null=True, blank=True, help_text="0..1.")
+    generic_share = models.FloatField(null=True, blank=True, help_text="0..1.")
+    spam_share = models.FloatField(null=True, blank=True, help_text="0..1.")
+    intent_share = models.FloatField(
+        null=True, blank=True, help_text="Purchase-intent questions, 0..1."
+    )
+    sentiment_mean = models.FloatField(
+        null=True, blank=True, help_text="Mean VADER compound, -1..1, over sentiment_n."
+    )
+    sentiment_n = models.IntegerField(
+        default=0, help_text="Comments whose sentiment was measured (English, emoji)."
+    )
+    pod = models.BooleanField(default=False, help_text="Likely in an engagement pod.")
+    pod_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The pod's smallest creator id (not a key: it moves)."
+    )
+    evidence = models.JSONField(
+        default=dict, blank=True, help_text="The pod's evidence and the thresholds used."
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(posts_n__gte=0)
+                & Q(comments_n__gte=0)
+                & Q(threads_n__gte=0)
+                & Q(replied_n__gte=0)
+                & Q(replied_n__lte=F("threads_n")),
+                name="reaction_counts_consistent",
+            ),
+        ]
+        indexes = [
+            # The pod's members, listed on a creator's why page.
+            models.Index(fields=["pod_id"], name="reaction_pod", condition=Q(pod=True)),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reaction of {self.creator_id}"

@@ -7,7 +7,8 @@ shows "Computing matches..." and hides the Recompute button until the nightly re
 
 No task can run longer than CELERY_TASK_TIME_LIMIT (the worker kills it there), so a run still
 pending or running past that limit, plus a margin, has no task left. The beat task
-`fail_stale_runs` marks such runs failed with the reason.
+`fail_stale_runs` marks such runs failed with the reason. A creator metrics run in chunks is
+one task per chunk: it is stale when no chunk has finished within that time either.
 """
 
 import logging
@@ -17,7 +18,7 @@ from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
 
-from scoring.models import ScoreRun
+from scoring.models import MetricsChunk, ScoreRun
 
 logger = logging.getLogger(__name__)
 
@@ -40,7 +41,7 @@ def score_runs_fail_stale(*, now=None) -> list[int]:
         Q(status=ScoreRun.Status.RUNNING, started_at__lt=cutoff)
         | Q(status=ScoreRun.Status.RUNNING, started_at__isnull=True, created_at__lt=cutoff)
         | Q(status=ScoreRun.Status.PENDING, created_at__lt=cutoff)
-    )
+    ).exclude(pk__in=MetricsChunk.objects.filter(finished_at__gte=cutoff).values("run_id"))
     ids = list(stale.values_list("pk", flat=True))
     if ids:
         ScoreRun.objects.filter(

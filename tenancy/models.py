@@ -5,9 +5,20 @@ without touching the data; see migrations/0001_initial.py).
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from tenancy.querysets import OrganizationQuerySet
+
+# A logo is embedded in every client report (page and PDF) as it is: small, or refused.
+LOGO_MAX_BYTES = 512 * 1024
+
+
+def validate_logo_size(file) -> None:
+    if file.size > LOGO_MAX_BYTES:
+        raise ValidationError(
+            f"The logo is {file.size // 1024} KB; at most {LOGO_MAX_BYTES // 1024} KB, please."
+        )
 
 
 class Organization(models.Model):
@@ -24,6 +35,12 @@ class Organization(models.Model):
         default=dict,
         blank=True,
         help_text="Per-platform CPM used for earned media value, e.g. {'instagram': 8.5}.",
+    )
+    logo = models.ImageField(
+        upload_to="logos/",
+        blank=True,
+        validators=[validate_logo_size],
+        help_text="PNG or JPEG, at most 512 KB: shown on the client reports beside the name.",
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

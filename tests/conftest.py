@@ -115,9 +115,11 @@ def client_for(client):
 def no_cached_reads():
     """Each test starts without the cached reads another test's data filled (the cache, Redis in
     CI, outlives a test's rolled-back transaction)."""
+    from campaigns.tracking import forget_lookups
     from creators.selectors import forget_category_choices
 
     forget_category_choices()
+    forget_lookups()
 
 
 @pytest.fixture(autouse=True)

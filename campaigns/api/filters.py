@@ -11,7 +11,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from campaigns.models import Campaign
+from campaigns.models import Campaign, Conversion
 
 
 @extend_schema_field(OpenApiTypes.INT)
@@ -27,3 +27,22 @@ class CampaignFilter(django_filters.FilterSet):
     class Meta:
         model = Campaign
         fields = ["status", "objective", "brand"]
+
+
+class ConversionFilter(django_filters.FilterSet):
+    """The conversions list's filters. `attributed_by` lists the rules that place an order
+    (an unattributed order stores "", which a query parameter cannot ask for: an empty value is
+    refused like every empty parameter, so the schema does not offer it)."""
+
+    campaign = IdFilter(
+        field_name="campaign_id", help_text="Orders of this campaign (one of yours)."
+    )
+    entry = IdFilter(field_name="entry_id", help_text="Orders attributed to this roster entry.")
+    attributed_by = django_filters.ChoiceFilter(
+        choices=[choice for choice in Conversion.AttributedBy.choices if choice[0]],
+        help_text="How the order was attributed to a creator.",
+    )
+
+    class Meta:
+        model = Conversion
+        fields = ["campaign", "entry", "status", "attributed_by", "source"]

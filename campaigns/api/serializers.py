@@ -29,16 +29,22 @@ class CampaignSerializer(StrictTypes, serializers.ModelSerializer):
     weights = serializers.DictField(child=serializers.FloatField(), read_only=True)
     budget = Amount(max_digits=14, required=False)
     budget_display = Display("money", "budget", currency="currency")
+    client_fee = Amount(
+        max_digits=14,
+        required=False,
+        allow_null=True,
+        help_text="What the client pays for the campaign (internal; null: not recorded).",
+    )
     starts_on_display = Display("day", "starts_on")
     ends_on_display = Display("day", "ends_on")
 
     class Meta:
         model = Campaign
         fields = [
-            "id", "brand", "name", "objective", "status", "budget", "budget_display",
+            "id", "brand", "name", "objective", "status", "budget", "budget_display", "client_fee",
             "currency", "starts_on", "starts_on_display", "ends_on", "ends_on_display",
             "min_followers", "max_followers", "niches", *TARGETING_LISTS,
-            "weights", "created_at", "updated_at",
+            "weights", "attribution_window_days", "created_at", "updated_at",
         ]  # fmt: skip
         read_only_fields = ["created_at", "updated_at"]
         # The database's check constraints, stated where the schema can state them; the two

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from campaigns.api import outcomes, views
+from campaigns.api import conversions, outcomes, sharing, views
 from campaigns.discovery import api as discovery
 
 urlpatterns = [
@@ -37,4 +37,25 @@ urlpatterns = [
         name="api-campaign-results",
     ),
     path("outcomes/bulk/", outcomes.OutcomeBulkCreate.as_view(), name="api-outcome-bulk"),
+    path(
+        "campaigns/<int:pk>/share-links/",
+        sharing.ShareLinkList.as_view(),
+        name="api-share-link-list",
+    ),
+    path(
+        "share-links/<int:pk>/revoke/",
+        sharing.ShareLinkRevoke.as_view(),
+        name="api-share-link-revoke",
+    ),
+    path("conversions/", conversions.Conversions.as_view(), name="api-conversion-list"),
+    path(
+        "conversions/<int:pk>/",
+        conversions.ConversionDetail.as_view(),
+        name="api-conversion-detail",
+    ),
+    path(
+        "campaigns/<int:pk>/postback-secret/",
+        conversions.PostbackSecret.as_view(),
+        name="api-campaign-postback-secret",
+    ),
 ]

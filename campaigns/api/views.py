@@ -1,7 +1,6 @@
 """Campaign, roster and match endpoints. Every lookup starts from `for_user`; every write goes
 through campaigns.services (which record StageChange and enqueue recomputes)."""
 
-from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
@@ -20,9 +19,11 @@ from campaigns.models import Campaign, RosterEntry
 from campaigns.selectors import campaign_matches_page
 from matchmaker.api.display import Display
 from matchmaker.api.exceptions import Conflict
+from matchmaker.api.pagination import CountedPagination
 from matchmaker.api.query import query_data
 from matchmaker.api.scoping import scoped_object
-from scoring.models import MatchScore
+from scoring.models import MatchScore, ScoreRun
+from scoring.selectors import latest_run, stored_or_on_demand_match
 
 
 def _campaign_fields(data: dict) -> dict:
@@ -156,7 +157,9 @@ class RosterEntryMove(APIView):
 
 
 class MatchSerializer(serializers.Serializer):
-    rank = serializers.IntegerField()
+    rank = serializers.IntegerField(
+        allow_null=True, help_text="1 = best; null for a match computed on demand (not stored)."
+    )
     creator = serializers.IntegerField(source="creator_id")
     handle = serializers.CharField(source="creator.handle")
     platform = serializers.CharField(source="creator.platform")
@@ -200,6 +203,13 @@ class MatchDetailSerializer(MatchSerializer):
     niche_gate = serializers.FloatField(
         help_text="1 with a niche category or brand keyword match (or none set), else 0.1."
     )
+    stored = serializers.SerializerMethodField(
+        help_text="False: the creator ranked outside the stored best N and this match was "
+        "computed on demand (rank null)."
+    )
+
+    def get_stored(self, match) -> bool:
+        return match.pk is not None
 
 
 class MatchDetail(generics.RetrieveAPIView):
@@ -210,11 +220,7 @@ class MatchDetail(generics.RetrieveAPIView):
     def get_object(self):
 
         campaign = _campaign(self.request, self.kwargs["pk"])
-        return get_object_or_404(
-            MatchScore.objects.select_related("creator", "run"),
-            campaign=campaign,
-            creator_id=self.kwargs["creator_id"],
-        )
+        return stored_or_on_demand_match(campaign=campaign, creator_id=self.kwargs["creator_id"])
 
 
 class MatchFilterSerializer(serializers.Serializer):
@@ -225,16 +231,55 @@ class MatchFilterSerializer(serializers.Serializer):
     hide_rostered = serializers.BooleanField(required=False, default=False)
 
 
+class StoredMatchesPagination(CountedPagination):
+    """CountedPagination plus what the pages are drawn from: `stored` (the matches the last
+    completed run stored, its best N) and `candidates_total` (the candidates it scored)."""
+
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data.update(self.stored_counts)
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        out = super().get_paginated_response_schema(schema)
+        out["properties"].update(
+            {
+                "stored": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "Matches stored by the last completed run (its best N): "
+                    "the pages go over these only.",
+                },
+                "candidates_total": {
+                    "type": "integer",
+                    "nullable": True,
+                    "description": "Candidates the last completed run scored.",
+                },
+            }
+        )
+        return out
+
+
 class MatchList(generics.ListAPIView):
     """The campaign's ranked matches from its last completed run, with every score component
-    (0..1); filters as on the campaign page (min_total/min_audience_fit in percent)."""
+    (0..1); filters as on the campaign page (min_total/min_audience_fit in percent). Only the
+    best N candidates are stored: `stored` and `candidates_total` say how many of how many."""
 
     serializer_class = MatchSerializer
     filter_backends: list = []
+    pagination_class = StoredMatchesPagination
 
     @extend_schema(parameters=[MatchFilterSerializer])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
+
+    def paginate_queryset(self, queryset):
+        run = getattr(self, "_run", None)
+        self.paginator.stored_counts = {
+            "stored": run.matches_stored if run else None,
+            "candidates_total": run.candidates_total if run else None,
+        }
+        return super().paginate_queryset(queryset)
 
     def get_queryset(self):
 
@@ -246,4 +291,5 @@ class MatchList(generics.ListAPIView):
         data = dict(filters.validated_data)
         if data.get("country"):
             data["country"] = data["country"].upper()
+        self._run = latest_run(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign)
         return campaign_matches_page(campaign=campaign, filters=data)

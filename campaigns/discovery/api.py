@@ -7,6 +7,7 @@ from rest_framework.exceptions import ValidationError
 
 from campaigns.discovery.forms import DiscoveryFilterForm
 from campaigns.discovery.selectors import discovery_creators
+from campaigns.models import Brand
 from creators.models import Creator
 from matchmaker.api import query
 from matchmaker.api.display import Display
@@ -45,15 +46,25 @@ FILTERS = [
     ("q", str), ("platform", str), ("min_followers", int), ("max_followers", int),
     ("country", str), ("language", str), ("category", int), ("min_er", float),
     ("min_authenticity", float), ("max_price", float), ("audience_country", str),
-    ("min_audience_share", float), ("campaign", int), ("sort", str),
+    ("min_audience_share", float), ("min_substantive", float), ("min_reply_share", float),
+    ("no_pod", bool), ("mentions_brand", int), ("campaign", int), ("sort", str),
 ]  # fmt: skip
 FILTER_PARAMS = [OpenApiParameter(name, type=kind, required=False) for name, kind in FILTERS]
 TYPED_FILTERS = [name for name, kind in FILTERS if kind is not str]
+# A form checkbox takes any text as ticked ("0" too); the API reads booleans strictly.
+BOOLEANS = {"true": "true", "1": "true", "false": "", "0": ""}
+
+
+def _boolean(name: str, raw: str) -> str:
+    if raw.lower() not in BOOLEANS:
+        raise ValidationError({name: [f"Give true or false, not {raw[:40]!r}."]})
+    return BOOLEANS[raw.lower()]
 
 
 @extend_schema(parameters=FILTER_PARAMS)
 class CreatorList(generics.ListAPIView):
-    """Creators matching the discovery filters (percent inputs as on the page: 3 = 3%)."""
+    """Creators matching the discovery filters (percent inputs as on the page: 3 = 3%);
+    mentions_brand is the id of one of the user's brands (another id matches nothing)."""
 
     serializer_class = CreatorListSerializer
     filter_backends: list = []  # the discovery form is the one filter implementation
@@ -66,7 +77,21 @@ class CreatorList(generics.ListAPIView):
             for name, _ in FILTERS
             if name in self.request.query_params
         }
+        for name, kind in FILTERS:
+            if kind is bool and params.get(name) is not None:
+                params[name] = _boolean(name, params[name])
+        # As the API's id filters do: a brand that is not one of the user's (or none at all)
+        # matches nothing, never a 400 that would tell another organisation's ids apart.
+        brand_id = query.integer(self.request, "mentions_brand")
+        foreign_brand = (
+            brand_id is not None
+            and not Brand.objects.for_user(self.request.user).filter(pk=brand_id).exists()
+        )
+        if foreign_brand:
+            params.pop("mentions_brand")
         form = DiscoveryFilterForm(params, user=self.request.user)
         if not form.is_valid():
             raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        if foreign_brand:
+            return Creator.objects.none()
         return discovery_creators(filters=form.cleaned_data)

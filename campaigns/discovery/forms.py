@@ -3,7 +3,7 @@
 from django import forms
 
 from campaigns import targeting
-from campaigns.models import Campaign
+from campaigns.models import Brand, Campaign
 from campaigns.selectors import campaign_choices
 from creators.models import Category, Platform
 from creators.selectors import category_choices, has_keyword
@@ -79,6 +79,32 @@ class DiscoveryFilterForm(forms.Form):
     min_audience_share = forms.FloatField(
         label="Min audience share (%)", required=False, min_value=0, max_value=100
     )
+    min_substantive = forms.FloatField(
+        label="Min substantive comments (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Comments with something to say; leaves out creators without comments.",
+    )
+    min_reply_share = forms.FloatField(
+        label="Replies to comments, at least (%)",
+        required=False,
+        min_value=0,
+        max_value=100,
+        help_text="Share of comment threads the creator answered; unknown is left out.",
+    )
+    no_pod = forms.BooleanField(
+        label="No engagement-pod signal",
+        required=False,
+        help_text="Leaves out creators flagged as likely in an engagement pod.",
+    )
+    mentions_brand = forms.ModelChoiceField(
+        label="Already mentions brand",
+        required=False,
+        queryset=Brand.objects.none(),
+        empty_label="Any (no mention filter)",
+        help_text="Named in the caption, hashtags or sponsor tags of a post that was not paid.",
+    )
     campaign = forms.ModelChoiceField(
         label="Score for campaign",
         required=False,
@@ -91,6 +117,13 @@ class DiscoveryFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         campaigns = Campaign.objects.for_user(user)
         self.fields["campaign"].queryset = campaigns.select_related("brand")
+        # Only the user's own organisations' brands: another one's id is an invalid choice.
+        brands = Brand.objects.for_user(user)
+        self.fields["mentions_brand"].queryset = brands
+        self.fields["mentions_brand"].choices = [
+            ("", "Any (no mention filter)"),
+            *brands.order_by("name", "pk").values_list("pk", "name"),
+        ]
         # Choices as plain pairs, read in one query each (categories from the cache): iterating
         # the querysets while rendering costs a cursor each. Validation still looks the chosen
         # value up in the querysets.
@@ -135,7 +168,7 @@ class DiscoveryFilterForm(forms.Form):
             self.add_error("max_followers", "Must be at least the 'from' value.")
         if data.get("min_audience_share") is not None and not data.get("audience_country"):
             self.add_error("audience_country", "Choose the country the audience share is for.")
-        for name in ("min_er", "min_audience_share"):
+        for name in ("min_er", "min_audience_share", "min_substantive", "min_reply_share"):
             if data.get(name) is not None:
                 data[name] = data[name] / 100
         # A keyword search lists the best matches first unless another order is chosen.

@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 from django.utils.safestring import SafeString
 
+from campaigns.discovery.mentions import brand_mention_summary
 from campaigns.models import Stage
 from creators.models import Creator, Platform
 from matchmaker.lib.formatting import count
@@ -33,6 +34,8 @@ class RowContext:
     show_new_audience: bool = False
     csrf_token: str = ""
     next_url: str = ""
+    # The brand of the "already mentions" filter: its rows say how often and when last.
+    mentions_brand: str = ""
 
     @property
     def campaigns(self) -> bool:
@@ -48,6 +51,7 @@ class RowContext:
         show_new_audience=False,
         csrf_token="",
         next_url="",
+        mentions_brand=None,
     ) -> "RowContext":
         return cls(
             creators_base=creators_base,
@@ -56,6 +60,7 @@ class RowContext:
             show_new_audience=show_new_audience,
             csrf_token=csrf_token,
             next_url=next_url,
+            mentions_brand=getattr(mentions_brand, "name", ""),
         )
 
 
@@ -130,8 +135,9 @@ VALUES = (*CREATOR_VALUES, "metrics__id", *(f"metrics__{name}" for name in METRI
 
 def light_rows(values) -> list[SimpleNamespace]:
     """values(*VALUES) dicts as rows with the attributes the row template reads; `metrics` is
-    None for a creator whose metrics are not computed yet. `is_shortlisted`, `roster_note` and
-    `new_audience` start unset (False, "", None) for the view to fill in."""
+    None for a creator whose metrics are not computed yet. `is_shortlisted`, `roster_note`,
+    `new_audience` and the brand mentions (`brand_mentions`, `last_brand_mention`) start unset
+    (False, "", None) for the view to fill in."""
     rows = []
     for value in values:
         metrics = (
@@ -145,10 +151,21 @@ def light_rows(values) -> list[SimpleNamespace]:
             is_shortlisted=False,
             roster_note="",
             new_audience=None,
+            brand_mentions=None,
+            last_brand_mention=None,
         )
         row.pk = row.id
         rows.append(row)
     return rows
+
+
+def add_brand_mentions(rows, brand) -> None:
+    """Fill in each row's mentions of the filter's brand (none without a brand)."""
+    if brand is None:
+        return
+    summary = brand_mention_summary(brand_name=brand.name, creator_ids=[r.pk for r in rows])
+    for row in rows:
+        row.brand_mentions, row.last_brand_mention = summary.get(row.pk, (0, None))
 
 
 def discovery_rows(rows, ctx: RowContext) -> SafeString:

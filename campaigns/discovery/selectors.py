@@ -15,10 +15,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from campaigns.discovery.mentions import with_brand_mentions
 from campaigns.models import RosterEntry
 from campaigns.selectors import campaign_choices
 from creators.models import AudienceSketch
 from creators.selectors import catalogue_creators, has_keyword
+from matchmaker.lib.split_queryset import SplitQuerySet
 from scoring.models import MatchScore
 from scoring.overlap_selectors import new_audience_gain
 
@@ -39,11 +41,44 @@ SORT_ORDER = {
 }
 
 
-def discovery_creators(*, filters: dict) -> QuerySet:
-    """Creators matching cleaned DiscoveryFilterForm data, annotated with `price` (quoted, else
-    estimated) and `score` (the chosen campaign's MatchScore total, else the catalogue score:
-    ER percentile within platform x tier weighted by authenticity/100), sorted."""
+# The sorts whose order a CreatorMetrics index gives ("metrics_catalogue_order", "metrics_er_
+# order", "metrics_growth_order"): the metrics column and the value a missing one sorts as.
+INDEXED_SORTS = {
+    "catalogue": ("catalogue_score", -1.0),
+    "er": ("er_median", -1.0),
+    "growth": ("growth_30d", -1e9),
+}
+
+
+def _index_ordered(qs: QuerySet, sort: str) -> SplitQuerySet:
+    """qs in the order of SORT_ORDER[sort] (CATALOGUE_ORDER for "catalogue"), read as the
+    creators whose metrics value sorts above the missing one, ordered on the metrics side
+    through an INNER join (the page is read off the index), then the rest (no metrics, or the
+    value missing) in the same order. Every head row sorts before every tail row, so the two
+    make exactly the original order."""
+    field, missing = INDEXED_SORTS[sort]
+    key = Coalesce(f"metrics__{field}", Value(missing))
+    whole = qs.order_by(key.desc(), "id")
+    # key > missing holds exactly when the metrics row exists and its value is above missing.
+    head = qs.filter(**{f"metrics__{field}__gt": missing}).order_by(
+        key.desc(), "metrics__creator_id"
+    )
+    tail = (
+        qs.alias(index_sort_key=key).filter(index_sort_key__lte=missing).order_by(key.desc(), "id")
+    )
+    return SplitQuerySet(whole, head, tail)
+
+
+def discovery_creators(*, filters: dict) -> QuerySet | SplitQuerySet:
+    """Creators matching cleaned DiscoveryFilterForm data (with `mentions_brand`, only those
+    naming that brand in an unpaid post: campaigns.discovery.mentions), annotated with `price`
+    (quoted, else estimated) and `score` (the chosen campaign's MatchScore total, else the
+    catalogue score: ER percentile within platform x tier weighted by authenticity/100), sorted. The catalogue
+    score, ER and growth sorts come as a SplitQuerySet (slices, iteration, count(), values(),
+    filter()), the others as a QuerySet."""
     qs = catalogue_creators(filters=filters)
+    if filters.get("mentions_brand") is not None:
+        qs = with_brand_mentions(qs, filters["mentions_brand"].name)
     campaign = filters.get("campaign")
     if campaign is not None:
         qs = qs.annotate(
@@ -71,7 +106,9 @@ def discovery_creators(*, filters: dict) -> QuerySet:
         else:
             return _by_new_audience(qs, campaign)
     if sort == "score" and campaign is None:
-        return qs.order_by(*CATALOGUE_ORDER)
+        return _index_ordered(qs, "catalogue")
+    if sort in INDEXED_SORTS:
+        return _index_ordered(qs, sort)
     return qs.order_by(*SORT_ORDER[sort])
 
 

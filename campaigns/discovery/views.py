@@ -15,6 +15,7 @@ from campaigns.discovery.forms import SORTS, DiscoveryFilterForm
 from campaigns.discovery.rows import (
     VALUES,
     RowContext,
+    add_brand_mentions,
     discovery_rows,
     group_by_brand,
     light_rows,
@@ -32,7 +33,9 @@ from matchmaker.lib.csv_export import Column, export_response
 from matchmaker.lib.htmx import wants_partial
 from matchmaker.lib.pagination import CappedPaginator
 from matchmaker.lib.redirects import safe_next
+from scoring.models import ScoreRun
 from scoring.overlap_selectors import new_audience_gain
+from scoring.selectors import creator_reaction_panel, latest_run
 
 PAGE_SIZE = 25
 # OFFSET pagination is bounded: deep pages cost a scan of every skipped row (DESIGN 7), and
@@ -103,6 +106,7 @@ def discovery(request):
                     stage=stages[creator.pk], campaign_name=campaign.name
                 )
             creator.new_audience = gains.get(creator.pk)
+        add_brand_mentions(rows, filters.get("mentions_brand"))
         query = request.GET.copy()
         query.pop("page", None)
         row_context = RowContext.build(
@@ -112,6 +116,7 @@ def discovery(request):
             show_new_audience=filters["sort"] == "new_audience",
             csrf_token=get_token(request) if form.editable_campaigns else "",
             next_url=request.get_full_path(),
+            mentions_brand=filters.get("mentions_brand"),
         )
         context.update(
             page=page,
@@ -119,6 +124,7 @@ def discovery(request):
             rows_html=discovery_rows(rows, row_context),
             campaign_groups=row_context.campaign_groups,
             campaign=campaign,
+            match_run=latest_run(ScoreRun.Kind.CAMPAIGN_MATCHES, campaign) if campaign else None,
             query=query.urlencode(),
             truncated=paginator.capped,
             show_new_audience=filters["sort"] == "new_audience",
@@ -231,6 +237,7 @@ def shortlist(request, pk: int):
     row.is_shortlisted, row.roster_note = True, note
     if filters.get("sort") == "new_audience":
         row.new_audience = new_audience_gain(page_campaign, [creator.pk]).get(creator.pk)
+    add_brand_mentions(rows, filters.get("mentions_brand"))
     row_context = RowContext.build(
         creators_base=reverse("creators:discovery"),
         editable_campaigns=editable_campaigns(request.user),
@@ -238,6 +245,7 @@ def shortlist(request, pk: int):
         show_new_audience=filters.get("sort") == "new_audience",
         csrf_token=get_token(request),
         next_url=back,
+        mentions_brand=filters.get("mentions_brand"),
     )
     return HttpResponse(discovery_rows(rows, row_context))
 
@@ -278,9 +286,20 @@ def shortlist_selected(request):
 @login_required
 @require_GET
 def detail(request, pk: int):
-    creator = get_object_or_404(Creator, pk=pk)
+    creator = get_object_or_404(Creator.objects.select_related("metrics", "reaction"), pk=pk)
     profile = creator_profile(creator=creator)
     roster_entries = creator_roster_entries(creator=creator, user=request.user)
+    # ?campaign=<id>: the reaction panel's mentions are that campaign's brand's (the user's own
+    # campaigns only; another organisation's id is ignored, as if none was given).
+    campaign_id = request.GET.get("campaign", "")
+    campaign = (
+        Campaign.objects.for_user(request.user)
+        .select_related("brand")
+        .filter(pk=int(campaign_id))
+        .first()
+        if campaign_id.isdigit()
+        else None
+    )
     charts = {
         "posts": profile.post_series,
         "followers": profile.snapshot_series,
@@ -295,5 +314,6 @@ def detail(request, pk: int):
             "charts": charts,
             "roster_entries": roster_entries,
             "campaign_groups": group_by_brand(editable_campaigns(request.user)),
+            "reaction": creator_reaction_panel(creator=creator, campaign=campaign),
         },
     )

@@ -91,3 +91,17 @@ class EmvCpmForm(forms.Form):
                 required=False,
                 help_text="Value of 1,000 impressions; blank uses the default.",
             )
+
+
+class OrdersUploadForm(OutcomesUploadForm):
+    """A shop's orders export (Shopify, WooCommerce): measured conversions of the campaign."""
+
+    file = forms.FileField(
+        label="Orders export",
+        help_text=(
+            "Shopify's orders CSV or WooCommerce's orders export, as they come. Orders are matched "
+            "by the roster's promo codes, else the tracked-link click or UTM content in the "
+            "landing page; refunds and cancellations reverse them; customer columns are ignored."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )

@@ -283,12 +283,20 @@ def organization_overview(user) -> dict[str, Any]:
 UPLOADS_LISTED = 10
 
 
+CAMPAIGN_IMPORT_KINDS = ("outcomes", "orders")
+
+
+def campaign_import_jobs(campaign: Campaign):
+    """The campaign's uploads: results files ("outcomes") and shop orders exports ("orders")."""
+    return ImportJob.objects.filter(kind__in=CAMPAIGN_IMPORT_KINDS, scope__campaign_id=campaign.pk)
+
+
 def campaign_uploads(campaign: Campaign, limit: int = UPLOADS_LISTED):
-    """The campaign's latest results uploads (ImportJobs of kind "outcomes"), for its results
+    """The campaign's latest uploads (results files and orders exports), for its results
     page: without their row errors, which the upload's own page lists."""
 
     return (
-        ImportJob.objects.for_campaign(campaign.pk)
+        campaign_import_jobs(campaign)
         .select_related("created_by")
         .defer("errors", "mapping", "scope")
         .order_by("-created_at", "-id")[:limit]

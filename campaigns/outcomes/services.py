@@ -273,14 +273,21 @@ OUTCOMES_MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
 
 def outcomes_upload(
-    *, campaign: Campaign, file, original_name: str, user, skip_invalid: bool = False
+    *,
+    campaign: Campaign,
+    file,
+    original_name: str,
+    user,
+    skip_invalid: bool = False,
+    kind: str = "outcomes",
 ):
     """Store a CSV/XLSX of results for `campaign` as an "outcomes" import job (rows are matched
     to roster entries by creator handle and post URL) and queue it; returns the pending job.
 
     All or nothing unless `skip_invalid`: a job with rejected rows ends FAILED, lists each row's column, value and
     reason in `errors`, and writes nothing. Raises ValidationError for a file refused before
-    it is stored (type, size, or content that is certainly not a table, a zip bomb)."""
+    it is stored (type, size, or content that is certainly not a table, a zip bomb).
+    `kind` "orders": a shop's orders export (campaigns.conversions.importing), the same way."""
 
     name = (original_name or "").strip() or "results.csv"
     if not name.lower().endswith(OUTCOMES_UPLOAD_SUFFIXES):
@@ -297,7 +304,7 @@ def outcomes_upload(
     with transaction.atomic():
         try:
             job = import_job_create(
-                kind="outcomes",
+                kind=kind,
                 file=file,
                 original_name=name,
                 user=user,

@@ -10,6 +10,11 @@ urlpatterns = [
     path("<int:pk>/results/", views.campaign_results, name="results"),
     path("<int:pk>/results/deliverables/", views.deliverable_add, name="deliverable_add"),
     path("<int:pk>/results/outcomes/", views.outcome_add, name="outcome_add"),
+    path(
+        "<int:pk>/results/postback-secret/",
+        views.postback_secret_rotate,
+        name="postback_secret_rotate",
+    ),
     path("<int:pk>/results/upload/", views.outcomes_upload, name="outcomes_upload"),
     path("<int:pk>/results/uploads/<int:job_id>/", views.results_upload, name="results_upload"),
     path(

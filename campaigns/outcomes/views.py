@@ -16,15 +16,19 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from campaigns import tracking
+from campaigns.conversions import selectors as conversion_selectors
+from campaigns.conversions import services as conversion_services
+from campaigns.conversions import signing
 from campaigns.models import Campaign, Deliverable, RosterEntry, Stage
 from campaigns.outcomes import display, selectors, services, workbook
 from campaigns.outcomes.forms import (
     DeliverableForm,
     EmvCpmForm,
+    OrdersUploadForm,
     OutcomeForm,
     OutcomesUploadForm,
 )
-from creators.models import ImportJob
+from campaigns.sharing import panels
 from matchmaker.lib import formatting
 from matchmaker.lib.csv_export import Column, export_response
 from matchmaker.lib.htmx import retarget, wants_partial
@@ -115,12 +119,33 @@ def _context(request, campaign, results, can_edit):
         "deliverable_form": DeliverableForm(auto_id=False),
         "outcome_form": OutcomeForm(auto_id=False),
         "upload_form": OutcomesUploadForm(),
+        "orders_form": OrdersUploadForm(),
+        "measured": conversion_selectors.measured_beside_reported(campaign, creators),
         "uploads": selectors.campaign_uploads(campaign),
         "spend_pct": (
             min(100, round(results.spend / results.budget * 100))
             if results.spend is not None and results.budget
             else 0
         ),
+        # Internal: the client fee and the margin; the share links for owners and editors.
+        **panels.money_context(campaign, results.spend, editable=can_edit),
+        "share": panels.section_context(campaign) if can_edit else None,
+        "postback": _postback_context(request, campaign) if can_edit else None,
+    }
+
+
+def _postback_context(request, campaign) -> dict:
+    """Owners and editors only: the campaign's postback secret (masked until revealed) and what
+    the shop's developer needs to sign an order with it."""
+    return {
+        "secret": campaign.postback_secret,
+        "masked": signing.masked(campaign.postback_secret),
+        "rotated_at": campaign.postback_secret_rotated_at,
+        "url": request.build_absolute_uri(reverse("api-conversion-list")),
+        "timestamp_header": signing.TIMESTAMP_HEADER,
+        "signature_header": signing.SIGNATURE_HEADER,
+        "window_minutes": int(signing.WINDOW.total_seconds() // 60),
+        "click_param": tracking.CLICK_ID_PARAM,
     }
 
 
@@ -158,6 +183,20 @@ def _refused(request, campaign, form, *, template: str, form_id: str, **context)
         status=422,
     )
     return retarget(response, f"#{form_id}")
+
+
+@login_required
+@require_POST
+def postback_secret_rotate(request, pk: int):
+    """Draw a new postback secret (owners and editors; others: 404); the old one stops
+    verifying at once."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    conversion_services.postback_secret_rotate(campaign)
+    messages.success(
+        request, "New postback secret drawn: the old one no longer verifies orders. Give the new "
+        "one to the shop's developer."
+    )  # fmt: skip
+    return redirect(reverse("campaigns:results", args=[campaign.pk]) + "#postback")
 
 
 @login_required
@@ -242,7 +281,8 @@ def outcomes_upload(request, pk: int):
         Campaign.objects.for_user(request.user, write=True).select_related("brand__organization"),
         pk=pk,
     )
-    form = OutcomesUploadForm(request.POST, request.FILES)
+    orders = request.POST.get("kind") == "orders"
+    form = (OrdersUploadForm if orders else OutcomesUploadForm)(request.POST, request.FILES)
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -252,6 +292,7 @@ def outcomes_upload(request, pk: int):
                 original_name=upload.name,
                 user=request.user,
                 skip_invalid=form.cleaned_data["skip_invalid"],
+                kind="orders" if orders else "outcomes",
             )
         except ValidationError as exc:
             problem = " ".join(exc.messages)
@@ -260,8 +301,8 @@ def outcomes_upload(request, pk: int):
     else:
         problem = " ".join(form.errors.get("file", [])) or "Choose a results file to upload."
     context = _context(request, campaign, selectors.campaign_results(campaign), True)
-    context["upload_form"] = form
-    context["upload_problem"] = problem
+    context["orders_form" if orders else "upload_form"] = form
+    context["orders_problem" if orders else "upload_problem"] = problem
     return render(request, "campaigns/results/page.html", context, status=400)
 
 
@@ -271,7 +312,7 @@ def results_upload(request, pk: int, job_id: int):
     the partial), then its summary or its rejected rows."""
     campaign = get_object_or_404(Campaign.objects.for_user(request.user), pk=pk)
     job = get_object_or_404(
-        ImportJob.objects.for_campaign(campaign.pk).select_related("created_by"), pk=job_id
+        selectors.campaign_import_jobs(campaign).select_related("created_by"), pk=job_id
     )
     context = {
         "campaign": campaign,

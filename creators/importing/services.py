@@ -67,6 +67,8 @@ PIPELINE_QUEUE = 2
 # The recompute of what an import changed is sent by task name: the catalogue does not import
 # the scoring app. At most RECOMPUTE_BATCH ids go in one message.
 RECOMPUTE_METRICS = "scoring.tasks.recompute_creator_metrics"
+# How the audience reacts (comments, replies, pods, ad fatigue) of the same creators.
+RECOMPUTE_REACTIONS = "scoring.tasks.recompute_creator_reactions"
 # Queued by name: creators.tasks imports this module to run the job.
 RUN_IMPORT = "creators.tasks.run_import"
 RECOMPUTE_BATCH = 1000
@@ -569,13 +571,15 @@ def _analyze_written(job: ImportJob, result: ApplyResult) -> None:
 
 
 def _enqueue_changed(result: ApplyResult) -> None:
-    """After the commit: recompute the metrics of the creators the import changed. The rows are
-    committed by then, so a recompute that cannot be sent (or, in-process, fails) is logged and
-    leaves the job's outcome as it is (matchmaker.celery.delay_on_commit)."""
+    """After the commit: recompute the metrics and the audience reaction of the creators the
+    import changed. The rows are committed by then, so a recompute that cannot be sent (or,
+    in-process, fails) is logged and leaves the job's outcome as it is
+    (matchmaker.celery.delay_on_commit)."""
     if not result.creator_ids:
         return
     for creator_ids in recompute_batches(result.creator_ids, catalogue=Creator.objects.count()):
         delay_on_commit(RECOMPUTE_METRICS, creator_ids)
+        delay_on_commit(RECOMPUTE_REACTIONS, creator_ids)
 
 
 def recompute_batches(creator_ids: set[int], *, catalogue: int) -> list[list[int] | None]:

@@ -2,13 +2,14 @@
 
 Counts and shares (" 3.4% " or 0.034) over the one number parser, matchmaker.lib.numbers
 ("48.5M", "1.2B", "12,345"); handles (with @, or as profile URLs); platform names; countries by
-name or ISO code; dates; links; yes/no.
+name or ISO code; dates; links; yes/no; hashtag lists, and the hashtags of a caption.
 Each parser returns None for an empty cell and raises ValueError with a readable reason for
 a value it cannot understand, so the caller can report the row and the reason.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from datetime import UTC, datetime
 from functools import cache
@@ -18,7 +19,7 @@ import pandas as pd
 from babel import Locale
 
 from creators.models import Platform
-from matchmaker.lib.dates import date_problem
+from matchmaker.lib.dates import date_problem, window_stamps
 from matchmaker.lib.numbers import BLANKS, SUFFIXES, is_blank, parse_number
 from matchmaker.lib.urls import is_http_url, with_scheme
 
@@ -217,6 +218,52 @@ def parse_bool(value) -> bool | None:
     raise ValueError(f"not yes/no: {str(value)[:40]!r}")
 
 
+# A hashtag in a caption: "#" not inside a word (an "&#39;" entity, "C#"), then word
+# characters with at least one letter ("#1" is a rank, not a tag); an emoji ends it.
+HASHTAG = r"(?<![\w&#])#(\w*[^\W\d_]\w*)"
+HASHTAG_LIMIT = 100
+HASHTAGS_PER_POST = 60
+
+
+def unique_hashtags(tags) -> list[str]:
+    """Tags without "#", each once (case-insensitively, the first spelling kept), in order;
+    at most HASHTAGS_PER_POST, each at most HASHTAG_LIMIT characters."""
+    seen, out = set(), []
+    for tag in tags:
+        tag = str(tag).strip().lstrip("#").strip()[:HASHTAG_LIMIT]
+        key = tag.casefold()
+        if tag and key not in seen:
+            seen.add(key)
+            out.append(tag)
+    return out[:HASHTAGS_PER_POST]
+
+
+def parse_hashtags(value) -> list[str] | None:
+    """A hashtags cell: a JSON list (["skincare", "#glow"]) or tags separated by commas,
+    semicolons or spaces, with or without "#"."""
+    if is_blank(value):
+        return None
+    if isinstance(value, list | tuple):
+        return unique_hashtags(value) or None
+    text = str(value).strip()
+    if text.startswith("["):
+        try:
+            items = json.loads(text)
+        except ValueError:
+            items = None
+        if isinstance(items, list):
+            return unique_hashtags(items) or None
+        text = text.strip("[]")
+    items = [item.strip("'\"") for item in re.split(r"[\s,;]+", text)]
+    return unique_hashtags(items) or None
+
+
+def caption_hashtags(captions: pd.Series) -> pd.Series:
+    """The hashtags each caption carries (lists, [] for none), as unique_hashtags gives them."""
+    found = captions.fillna("").astype(str).str.findall(HASHTAG)
+    return found.map(unique_hashtags)
+
+
 # ---------------------------------------------------------------- whole columns at once
 #
 # parse_distinct parses the distinct values of a column. The common shapes (plain handles,
@@ -278,7 +325,29 @@ def _fast_normalise_handle(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     return handled, text.str.lstrip("@").str.lower().to_numpy(dtype=object)
 
 
+# ISO 8601 as exports write it (dates, times to the second or finer, Z or an offset).
+_FAST_ISO = r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)?(?:Z|[+-]\d{2}:?\d{2})?"
+
+
+def _fast_parse_datetime(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """ISO text inside the plausible window, a whole column at once (as UTC, the same moment
+    parse_datetime gives); anything else, and every date outside the window (for its
+    message), goes through parse_datetime."""
+    text = _stripped(values)
+    iso = text.str.fullmatch(_FAST_ISO).fillna(False).to_numpy(dtype=bool)
+    results = np.full(len(values), None, dtype=object)
+    if not iso.any():
+        return iso, results
+    stamps, bad = window_stamps(text[iso])
+    handled = iso.copy()
+    handled[iso] = ~bad
+    good = stamps[~bad]
+    results[handled] = pd.DatetimeIndex(good).to_pydatetime()
+    return handled, results
+
+
 _FAST = {
+    parse_datetime: _fast_parse_datetime,
     parse_number: _fast_parse_number,
     parse_count: _fast_parse_count,
     parse_share: _fast_parse_share,

@@ -15,6 +15,7 @@ CODES = {
     405: "method_not_allowed",
     409: "conflict",
     415: "unsupported_media_type",
+    422: "unprocessable",
     429: "throttled",
 }
 

@@ -1,8 +1,8 @@
 """Fast inserts for demo-sized frames: PostgreSQL COPY fed by pandas' C CSV writer.
 
 matchmaker.lib.pgcopy.copy_frame writes row by row in Python, which is fine for imports but too
-slow for millions of demo rows; the demo frames hold no empty strings and no binary columns, so
-DataFrame.to_csv (NULL = empty field) is a faithful COPY input.
+slow for millions of demo rows; the demo frames hold no binary columns and empty strings only in
+the columns named not_null, so DataFrame.to_csv (NULL = empty field) is a faithful COPY input.
 """
 
 import io
@@ -11,8 +11,9 @@ import pandas as pd
 from django.db import connection
 
 
-def write_frame(model, frame: pd.DataFrame) -> int:
-    """Insert the frame's rows into `model`'s table; columns are the model's attnames."""
+def write_frame(model, frame: pd.DataFrame, *, not_null: tuple[str, ...] = ()) -> int:
+    """Insert the frame's rows into `model`'s table; columns are the model's attnames. The
+    `not_null` columns read an empty field as an empty string (elsewhere it is NULL)."""
     if frame.empty:
         return 0
     buffer = io.StringIO()
@@ -20,8 +21,11 @@ def write_frame(model, frame: pd.DataFrame) -> int:
     buffer.seek(0)
     quoted = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
     table = connection.ops.quote_name(model._meta.db_table)
+    options = "FORMAT csv"
+    if not_null:
+        options += f", FORCE_NOT_NULL ({', '.join(connection.ops.quote_name(c) for c in not_null)})"
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN WITH (FORMAT csv)", buffer)
+        cursor.cursor.copy_expert(f"COPY {table} ({quoted}) FROM STDIN WITH ({options})", buffer)
     return len(frame)
 
 

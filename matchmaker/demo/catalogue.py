@@ -4,7 +4,9 @@ Shape (DESIGN 4 reads these): follower counts log-normal with most creators in 1
 each whose engagement rate falls with size, with noise; fraud patterns on a few percent (bought
 followers: very low ER and a high following; follower spikes between snapshots; like/comment
 ratios out of line); audience shares per dimension summing to 1; follower-id samples drawn from
-overlapping niche communities plus a global pool, so audience overlap is meaningful.
+overlapping niche communities plus a global pool, so audience overlap is meaningful; captions
+(matchmaker.demo.captions) and a sample of comments under each post (matchmaker.demo.comments),
+drawn from a random stream of their own so the rest of the catalogue is as it was.
 """
 
 from dataclasses import dataclass
@@ -15,8 +17,18 @@ import pandas as pd
 from django.utils import timezone
 from django.utils.text import slugify
 
-from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
+from creators.models import (
+    AudienceShare,
+    AudienceSketch,
+    Category,
+    Comment,
+    Creator,
+    FollowerSnapshot,
+    Post,
+)
 from matchmaker.demo.bulk import reset_sequence, write_frame
+from matchmaker.demo.captions import build_captions
+from matchmaker.demo.comments import build_comments
 from matchmaker.lib.sketches import sketch_values
 
 # The tables build_catalogue writes (seed_demo ANALYZEs them once the catalogue is committed).
@@ -25,6 +37,7 @@ CATALOGUE_MODELS = (
     Creator,
     Creator.categories.through,
     Post,
+    Comment,
     FollowerSnapshot,
     AudienceShare,
     AudienceSketch,
@@ -74,6 +87,8 @@ SNAPSHOTS_PER_CREATOR = 6
 GLOBAL_POOL = 50_000_000  # follower ids above the communities: the long tail nobody shares
 COMMUNITY_SIZE = 20_000
 MAX_SKETCHES = 1_500  # samples are ~50 kB each (sample + sketch); more only adds bytes
+# Creators generated and written at a time: peak memory follows this, not the catalogue size.
+SEED_CHUNK = 20_000
 
 
 @dataclass
@@ -86,17 +101,53 @@ class Catalogue:
     counts: dict[str, int]
 
 
-def build_catalogue(*, n: int, seed: int) -> Catalogue:
-    """Generate and insert `n` creators with their posts, snapshots, audience and samples."""
-    rng = np.random.default_rng(seed)
+def build_catalogue(*, n: int, seed: int, chunk_size: int = SEED_CHUNK) -> Catalogue:
+    """Generate and insert `n` creators with their posts, snapshots, audience and samples,
+    `chunk_size` creators at a time so memory stays bounded by the chunk, not the catalogue.
+
+    The first chunk draws from default_rng(seed), later ones from default_rng([seed, i]): a
+    catalogue of at most one chunk is exactly what one seed always gave."""
     now = timezone.now().replace(microsecond=0)
-    today = now.date()
     category_ids = _categories()
+    counts: dict[str, int] = {}
+    summaries = []
+    sketch_budget = MAX_SKETCHES
+    start = (Creator.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
+    for index, offset in enumerate(range(0, n, chunk_size)):
+        rng = np.random.default_rng(seed if index == 0 else [seed, index])
+        texts_rng = np.random.default_rng(seed + 2 if index == 0 else [seed + 2, index])
+        size = min(chunk_size, n - offset)
+        # Comments for the first chunk's creators only (at most MAX_COMMENTED_CREATORS of
+        # them): commenter identities are drawn per chunk, so two chunks' would collide.
+        summary, chunk_counts = _chunk(
+            rng, texts_rng, start + offset, size, category_ids, now, sketch_budget, index == 0
+        )
+        sketch_budget -= chunk_counts["sketches"]
+        summaries.append(summary)
+        for key, value in chunk_counts.items():
+            counts[key] = counts.get(key, 0) + value
+    reset_sequence(Creator)
+    creators = pd.concat(summaries, ignore_index=True) if len(summaries) > 1 else summaries[0]
+    return Catalogue(creators=creators, category_ids=category_ids, counts=counts)
+
+
+def _chunk(
+    rng,
+    texts_rng,
+    start: int,
+    n: int,
+    category_ids: dict[str, int],
+    now,
+    sketch_budget: int,
+    with_comments: bool,
+):
+    """One chunk of `n` creators with ids from `start`: written, and summarised for the
+    workspace builder (id, platform, handle, followers, country, price, er, category, fraud)."""
+    today = now.date()
     cat_names = np.array(CATEGORIES)
     counts: dict[str, int] = {}
 
     # --- profiles --------------------------------------------------------------------------
-    start = (Creator.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     ids = np.arange(start, start + n, dtype=np.int64)
     platform = rng.choice(PLATFORMS, size=n, p=PLATFORM_WEIGHTS)
     # log10(followers) ~ N(4.55, 0.55): about 2/3 of creators fall in 10k-100k (micro).
@@ -163,7 +214,6 @@ def build_catalogue(*, n: int, seed: int) -> Catalogue:
         }
     )  # fmt: skip
     counts["creators"] = write_frame(Creator, frame)
-    reset_sequence(Creator)
 
     # Categories: the primary one plus up to two more.
     extra = rng.integers(0, len(CATEGORIES), (n, 2))
@@ -183,16 +233,26 @@ def build_catalogue(*, n: int, seed: int) -> Catalogue:
         ),
     )
 
-    counts["posts"] = _posts(rng, frame, er, odd_ratio, now)
+    posts = _posts(rng, frame, er, odd_ratio, now)
+    posts["caption"] = build_captions(
+        texts_rng, cat_names[primary], kw, n, POSTS_PER_CREATOR, posts.is_sponsored.to_numpy()
+    )
+    posts["caption_length"] = posts.caption.str.len()
+    counts["posts"] = write_frame(Post, posts)
+    reset_sequence(Post)
+    commenters = pd.DataFrame({"id": ids, "handle": handles, "keywords": kw})
+    fake_engagement = bought | odd_ratio
+    if with_comments:
+        counts.update(build_comments(texts_rng, commenters, fake_engagement, posts, now))
     counts["snapshots"] = _snapshots(rng, frame, spiked, bought, today)
     counts["audience_shares"] = _audience(rng, frame, primary)
-    counts["sketches"] = _sketches(rng, frame, primary, extra)
+    counts["sketches"] = _sketches(rng, frame, primary, extra, sketch_budget)
 
     summary = frame[["id", "platform", "handle", "followers", "country", "quoted_price"]].copy()
     summary["er"] = er
     summary["category"] = cat_names[primary]
     summary["fraud"] = fraud_kind
-    return Catalogue(creators=summary, category_ids=category_ids, counts=counts)
+    return summary, counts
 
 
 def _categories() -> dict[str, int]:
@@ -202,7 +262,8 @@ def _categories() -> dict[str, int]:
     return dict(Category.objects.values_list("name", "id"))
 
 
-def _posts(rng, frame: pd.DataFrame, er: np.ndarray, odd_ratio: np.ndarray, now) -> int:
+def _posts(rng, frame: pd.DataFrame, er: np.ndarray, odd_ratio: np.ndarray, now) -> pd.DataFrame:
+    """The posts frame (explicit ids after the stored ones), not yet written."""
     n, k = len(frame), POSTS_PER_CREATOR
     followers = np.repeat(frame.followers.to_numpy(), k)
     post_er = np.repeat(er, k) * rng.lognormal(0, 0.35, n * k)
@@ -225,8 +286,10 @@ def _posts(rng, frame: pd.DataFrame, er: np.ndarray, odd_ratio: np.ndarray, now)
     posted_at = pd.Timestamp(now) - pd.to_timedelta(age_days, unit="D")
     ext = np.char.add("p", np.tile(np.arange(1, k + 1), n).astype(str))
     sponsored = rng.random(n * k) < 0.12
+    start = (Post.objects.order_by("-id").values_list("id", flat=True).first() or 0) + 1
     posts = pd.DataFrame(
         {
+            "id": np.arange(start, start + n * k, dtype=np.int64),
             "creator_id": np.repeat(frame.id.to_numpy(), k),
             "external_id": ext,
             "url": np.char.add(np.char.add("https://example.com/p/", np.repeat(frame.handle.to_numpy(), k)), np.char.add("/", ext)),
@@ -239,10 +302,10 @@ def _posts(rng, frame: pd.DataFrame, er: np.ndarray, odd_ratio: np.ndarray, now)
             "is_sponsored": sponsored,
             "sponsor_handles": np.where(sponsored, '["demobrand"]', "[]"),
             "hashtags": "[]",
-            "caption_length": rng.integers(20, 900, n * k),
         }
     )  # fmt: skip
-    return write_frame(Post, posts)
+    rng.integers(20, 900, n * k)  # was the caption length: keeps the later draws as they were
+    return posts
 
 
 def _snapshots(rng, frame: pd.DataFrame, spiked, bought, today) -> int:
@@ -314,7 +377,7 @@ def _audience(rng, frame: pd.DataFrame, primary: np.ndarray) -> int:
     return write_frame(AudienceShare, shares)
 
 
-def _sketches(rng, frame: pd.DataFrame, primary: np.ndarray, extra: np.ndarray) -> int:
+def _sketches(rng, frame: pd.DataFrame, primary: np.ndarray, extra: np.ndarray, budget: int) -> int:
     """Follower-id samples for ~40% of creators (the rest show "overlap unknown").
 
     Communities: each category has a few, each a block of COMMUNITY_SIZE ids. A creator draws
@@ -323,7 +386,7 @@ def _sketches(rng, frame: pd.DataFrame, primary: np.ndarray, extra: np.ndarray) 
     """
     n = len(frame)
     per_category = 3
-    chosen = np.flatnonzero(rng.random(n) < 0.4)[:MAX_SKETCHES]
+    chosen = np.flatnonzero(rng.random(n) < 0.4)[: max(budget, 0)]
     objs = []
     for i in chosen:
         size = int(rng.integers(1000, 5001))

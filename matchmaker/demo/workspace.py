@@ -22,6 +22,7 @@ from campaigns.models import (
     Stage,
     StageChange,
 )
+from matchmaker.demo.captions import COMPETITORS
 from matchmaker.demo.catalogue import Catalogue
 from tenancy.models import Membership, Organization
 
@@ -102,6 +103,7 @@ def build_workspace(*, catalogue: Catalogue, seed: int) -> list[Login]:
                 keywords=[n.lower() for n in niches], excluded_keywords=["gambling", "vaping"],
                 target_countries=countries, target_age_buckets=["18-24", "25-34"],
                 target_languages=[lang], target_interests=[n.lower() for n in niches],
+                competitors=COMPETITORS.get(name, []),
             )  # fmt: skip
             pool = creators[creators.category.isin(niches) & (creators.fraud == 0)]
             if len(pool) < 30:

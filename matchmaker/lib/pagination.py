@@ -31,6 +31,9 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self) -> int:
         # No ORDER BY and only the id: the database stops after cap + 1 matching rows.
+        capped_count = getattr(self.object_list, "capped_count", None)
+        if capped_count is not None:  # a SplitQuerySet: the count also picks its page query
+            return capped_count(self.cap + 1)
         return self.object_list.order_by().values("pk")[: self.cap + 1].count()
 
     @property

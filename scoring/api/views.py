@@ -254,6 +254,12 @@ class ScoreRunSerializer(serializers.Serializer):
     status = serializers.CharField()
     items_total = serializers.IntegerField(allow_null=True)
     items_done = serializers.IntegerField(allow_null=True)
+    candidates_total = serializers.IntegerField(
+        allow_null=True, help_text="Campaign matches: the candidates the run scored."
+    )
+    matches_stored = serializers.IntegerField(
+        allow_null=True, help_text="Campaign matches: the best N of them stored."
+    )
     error = serializers.CharField(allow_blank=True)
     created_at = serializers.DateTimeField()
     started_at = serializers.DateTimeField(allow_null=True)

@@ -45,11 +45,18 @@ def audience_fit(
 
 
 def audience_fit_from_sums(
-    creator_ids: pd.Index, sums: pd.DataFrame, targets: dict[str, list[str]]
+    creator_ids: pd.Index,
+    sums: pd.DataFrame,
+    targets: dict[str, list[str]],
+    averages: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """audience_fit() from audience_sums() rows (which a database can also aggregate).
     Returns index creator id: audience_fit, s_<dim> and estimated_<dim> (bool) per targeted
-    dimension, and estimated_json: the estimated dimensions as a JSON array text."""
+    dimension, and estimated_json: the estimated dimensions as a JSON array text.
+
+    A creator without data in a dimension gets the average share of those with data: of
+    `creator_ids`, or `averages[dim]` when given (the average over a larger population the
+    ids are one chunk of: scoring.services.matches scores its candidates chunk by chunk)."""
     out = pd.DataFrame(index=creator_ids)
     fit = pd.Series(1.0, index=creator_ids)
     estimated_json = pd.Series("", index=creator_ids, dtype=object)
@@ -60,7 +67,10 @@ def audience_fit_from_sums(
         has_data = d["total"].astype(float).reindex(creator_ids).fillna(0) > 0
         s_d = d["inside"].astype(float).reindex(creator_ids).fillna(0).clip(0, 1)
         known = s_d[has_data]
-        average = float(known.mean()) if len(known) else 0.5
+        if averages is not None and dim in averages:
+            average = float(averages[dim])
+        else:
+            average = float(known.mean()) if len(known) else 0.5
         s_d = s_d.where(has_data, average)
         out[f"s_{dim}"] = s_d
         out[f"estimated_{dim}"] = ~has_data

@@ -51,6 +51,7 @@ def campaign_matches(
     keywords: list[str],
     excluded_keywords: list[str],
     weights: dict[str, float],
+    audience_averages: dict[str, float] | None = None,
 ) -> pd.DataFrame:
     """MatchScore rows (without run/computed_at), one per candidate, in the candidates' order.
 
@@ -59,7 +60,10 @@ def campaign_matches(
     candidates, NaN where a candidate has none; categories: (creator_id, category_id) pairs;
     audience_sums: per candidate and targeted dimension its total and inside shares; history:
     scoring.metrics.track_record's frame. attrs["weight_share"] holds the weight shares,
-    attrs["dims"] the targeted dimensions estimated_dims_mask's bits stand for."""
+    attrs["dims"] the targeted dimensions estimated_dims_mask's bits stand for.
+    audience_averages: per targeted dimension the share given to candidates without data
+    there (the average of those with data: of these candidates when not given); rank is the
+    order among these candidates (scoring.metrics.top_matches ranks chunks globally)."""
     ids = candidates.index
     niche_in = pd.DataFrame(
         {
@@ -76,7 +80,7 @@ def campaign_matches(
         excluded=excluded_keywords,
         categories=categories,
     )
-    audience = audience_fit_from_sums(ids, audience_sums, targets)
+    audience = audience_fit_from_sums(ids, audience_sums, targets, audience_averages)
     record = track_record(ids, history, brand_id=brand_id)
     followers = pd.to_numeric(candidates["followers"], errors="coerce").astype(float)
     price = metrics["estimated_price"]

@@ -11,6 +11,7 @@ import pandas as pd
 
 from matchmaker.lib.dates import window_stamps
 from scoring.metrics import authenticity
+from scoring.metrics.cohorts import rank_in_cohort
 from scoring.metrics.cost import estimated_price
 from scoring.metrics.engagement import engagement_rates
 from scoring.metrics.tiers import cohort_percentile, tier_of
@@ -98,13 +99,16 @@ def creator_metrics(
     snapshots: pd.DataFrame,
     stats: pd.DataFrame,
     stored_cohort: pd.DataFrame | None = None,
+    cohort: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """The CreatorMetrics rows (without run/computed_at), one per row of `creators`.
 
     creators: CREATOR_FIELDS, numbers as floats (followers NaN = 0); posts and snapshots:
     POST_FIELDS and SNAPSHOT_FIELDS, already dated(); stats: STATS_FIELDS, one row per
     creator at most; stored_cohort: for a partial recompute, the other creators' stored
-    metrics (COHORT_FIELDS). The JSON columns (authenticity_reasons, growth_spikes, inputs)
+    metrics (COHORT_FIELDS); cohort: instead, the whole catalogue's cohort statistics
+    (scoring.metrics.cohorts.cohort_stats(), these creators included) to rank them in, for a
+    chunk of the catalogue. The JSON columns (authenticity_reasons, growth_spikes, inputs)
     hold JSON text."""
     creators = creators.assign(followers=creators["followers"].fillna(0))
     rates = engagement_rates(creators, posts)
@@ -118,10 +122,19 @@ def creator_metrics(
             "lpc": rates["likes_per_comment"],
         }
     )
-    cohort, is_fresh = cohort_with_stored(fresh, stored_cohort)
-    percentile = cohort_percentile(cohort["er"], cohort["platform"], cohort["tier"])
-    er_cohort = cohort.groupby(["platform", "tier"])["er"].transform("median")
-    lpc_cohort = cohort.groupby(["platform", "tier"])["lpc"].transform("median")
+    if cohort is not None:
+        ranked = rank_in_cohort(fresh, cohort)
+        percentile, er_cohort, lpc_cohort = (
+            ranked["er_percentile"],
+            ranked["er_cohort_median"],
+            ranked["lpc_cohort_median"],
+        )
+        is_fresh = pd.Series(True, index=fresh.index)
+    else:
+        both, is_fresh = cohort_with_stored(fresh, stored_cohort)
+        percentile = cohort_percentile(both["er"], both["platform"], both["tier"])
+        er_cohort = both.groupby(["platform", "tier"])["er"].transform("median")
+        lpc_cohort = both.groupby(["platform", "tier"])["lpc"].transform("median")
     rates["er_percentile"] = percentile[is_fresh].reindex(by_id.index)
     spikes = authenticity.growth_spikes(snapshots, posts)
     stats = stats.set_index("creator_id").reindex(by_id.index)

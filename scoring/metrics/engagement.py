@@ -10,6 +10,19 @@ WINDOW_DAYS = 180
 MIN_POSTS = 3
 
 
+def recent_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """The posts of the ER window (any columns, with creator_id and posted_at): each creator's
+    last RECENT_POSTS posts within WINDOW_DAYS of their latest one, newest first per creator.
+    Every per-post signal taken "over the ER window" (engagement, audience reaction) reads
+    these rows, so they all describe the same posts."""
+    if posts.empty:
+        return posts
+    latest = posts.groupby("creator_id")["posted_at"].transform("max")
+    p = posts[posts["posted_at"] >= latest - pd.Timedelta(days=WINDOW_DAYS)]
+    p = p.sort_values(["creator_id", "posted_at"], ascending=[True, False])
+    return p.groupby("creator_id", sort=False).head(RECENT_POSTS)
+
+
 def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFrame:
     """creators: id, followers, avg_likes, avg_comments, reported_engagement_rate.
     posts: creator_id, posted_at, likes, comments, views.
@@ -23,11 +36,7 @@ def engagement_rates(creators: pd.DataFrame, posts: pd.DataFrame) -> pd.DataFram
     # and every later fill would rely on pandas' deprecated silent downcasting.
     for col in ("likes", "comments", "views"):
         p[col] = pd.to_numeric(p[col], errors="coerce").astype(float)
-    if len(p):
-        latest = p.groupby("creator_id")["posted_at"].transform("max")
-        p = p[p["posted_at"] >= latest - pd.Timedelta(days=WINDOW_DAYS)]
-        p = p.sort_values(["creator_id", "posted_at"], ascending=[True, False])
-        p = p.groupby("creator_id", sort=False).head(RECENT_POSTS)
+    p = recent_posts(p)
     p["eng"] = p["likes"] + p["comments"]
     p["followers"] = p["creator_id"].map(followers)
     p["er"] = np.where(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 
 import pandas as pd
+from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection, transaction
 from django.db.models import Q, Sum, TextField
@@ -37,6 +38,7 @@ from scoring.metrics.campaign_matches import (
     campaign_matches,
 )
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
+from scoring.metrics.top_matches import keep_best, with_ranks
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from scoring.runs import score_run_fail, score_run_start
 from scoring.weights import effective_weights, validate_weights
@@ -61,9 +63,20 @@ def _values_frame(queryset, fields: list[str]) -> pd.DataFrame:
     return pd.DataFrame.from_records(list(queryset.values_list(*fields)), columns=fields)
 
 
-def hashtag_text(candidates) -> pd.Series:
-    """Per candidate all its posts' hashtags as one text (for keyword matching)."""
-    posts = Post.objects.filter(creator__in=candidates).exclude(hashtags=[])
+def _in_range(queryset, id_range: tuple[int, int] | None):
+    """`queryset` (rows with a creator_id) narrowed to creator ids in (low, high]: said outright
+    beside `creator__in=candidates`, so the database reads one chunk's rows by the creator
+    index instead of semi-joining the whole table against the chunk for every chunk."""
+    if id_range is None:
+        return queryset
+    low, high = id_range
+    return queryset.filter(creator_id__gt=low, creator_id__lte=high)
+
+
+def hashtag_text(candidates, id_range: tuple[int, int] | None = None) -> pd.Series:
+    """Per candidate all its posts' hashtags as one text (for keyword matching); id_range:
+    the candidates' creator ids lie in (low, high] (see _in_range)."""
+    posts = _in_range(Post.objects.filter(creator__in=candidates), id_range).exclude(hashtags=[])
     # Concatenated by the database: one row per creator instead of one per post.
     rows = read_frame(
         posts.order_by()
@@ -74,29 +87,43 @@ def hashtag_text(candidates) -> pd.Series:
     return rows.set_index("creator_id")["tags"]
 
 
-def candidate_audience_sums(candidates, targets: dict[str, list[str]]) -> pd.DataFrame:
-    """audience_sums() aggregated by the database: per candidate and targeted dimension.
-    One row per creator comes back (a total and an inside column per dimension), which the
-    database groups faster than (creator, dimension) pairs and sends half as many rows."""
-    targeted = {d: [str(b).lower() for b in bs] for d, bs in targets.items() if bs}
-    columns = ["creator_id", "dimension", "total", "inside"]
-    if not targeted:
-        return pd.DataFrame(columns=columns)
+def _targeted(targets: dict[str, list[str]]) -> dict[str, list[str]]:
+    return {d: [str(b).lower() for b in bs] for d, bs in targets.items() if bs}
+
+
+def _audience_wide(candidates, targeted: dict[str, list[str]], id_range=None):
+    """Per candidate with audience data a total and an inside share per targeted dimension
+    (total_<i>, inside_<i>: the i-th targeted dimension), aggregated by the database."""
     sums = {}
     for i, (dim, buckets) in enumerate(targeted.items()):
         sums[f"total_{i}"] = Sum("share", filter=Q(dimension=dim))
         sums[f"inside_{i}"] = Sum(
             "share", filter=Q(dimension=dim, bucket_lower__in=buckets), default=0.0
         )
-    wide = read_frame(
-        AudienceShare.objects.filter(creator__in=candidates, dimension__in=list(targeted))
+    shares = AudienceShare.objects.filter(creator__in=candidates, dimension__in=list(targeted))
+    wide = (
+        _in_range(shares, id_range)
         .annotate(bucket_lower=Lower("bucket"))
         .order_by()
         .values("creator_id")
-        .annotate(**sums),
-        ["creator_id", *sums],
+        .annotate(**sums)
     )
-    as_floats(wide, list(sums))
+    return wide, list(sums)
+
+
+def candidate_audience_sums(
+    candidates, targets: dict[str, list[str]], id_range: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """audience_sums() aggregated by the database: per candidate and targeted dimension.
+    One row per creator comes back (a total and an inside column per dimension), which the
+    database groups faster than (creator, dimension) pairs and sends half as many rows."""
+    targeted = _targeted(targets)
+    columns = ["creator_id", "dimension", "total", "inside"]
+    if not targeted:
+        return pd.DataFrame(columns=columns)
+    queryset, sums = _audience_wide(candidates, targeted, id_range)
+    wide = read_frame(queryset, ["creator_id", *sums])
+    as_floats(wide, sums)
     parts = [
         pd.DataFrame(
             {
@@ -109,6 +136,29 @@ def candidate_audience_sums(candidates, targets: dict[str, list[str]]) -> pd.Dat
         for i, dim in enumerate(targeted)
     ]
     return pd.concat(parts, ignore_index=True)
+
+
+def candidate_audience_averages(candidates, targets: dict[str, list[str]]) -> dict[str, float]:
+    """Per targeted dimension the average inside share (clipped to 0..1) of the candidates
+    with data there, over ALL candidates in one aggregate (0.5 when none has data): what
+    audience_fit_from_sums() gives the candidates without data, the same in every chunk.
+    Summed as numeric, so the figure does not depend on the order rows are read in."""
+    targeted = _targeted(targets)
+    if not targeted:
+        return {}
+    queryset, _sums = _audience_wide(candidates, targeted)
+    sql, params = queryset.query.sql_with_params()
+    averages = ", ".join(
+        f"AVG(LEAST(GREATEST(inside_{i}, 0), 1)::numeric) FILTER (WHERE total_{i} > 0)"
+        for i in range(len(targeted))
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {averages} FROM ({sql}) AS per_creator", params)
+        row = cursor.fetchone()
+    return {
+        dim: 0.5 if value is None else float(value)
+        for dim, value in zip(targeted, row, strict=True)
+    }
 
 
 def _history(*, organization_id: int) -> pd.DataFrame:
@@ -154,49 +204,120 @@ def campaign_targets(campaign: Campaign) -> dict[str, list[str]]:
     }
 
 
-def compute_campaign_matches(campaign: Campaign) -> pd.DataFrame:
-    """MatchScore rows (frame, without run/computed_at) for the campaign's candidates;
-    attrs as scoring.metrics.campaign_matches sets them."""
-    timer = StageTimer(f"campaign {campaign.pk} matches", log)
-    candidates = campaign_candidates(campaign)
+def _score_candidates(
+    campaign: Campaign, candidates, common: dict, id_range: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """scoring.metrics.campaign_matches() of `candidates` (a queryset: one chunk of the
+    campaign's candidates, or one creator), loaded in id order; `common` holds what every chunk
+    shares (targets, track record, niches, weights, audience averages); id_range: the
+    candidates' ids lie in (low, high]."""
     # In id order (sorted here, not by the database): the rows are then written in the order
     # of the (campaign, creator) and creator indexes.
     profiles = read_frame(candidates.order_by(), CANDIDATE_FIELDS).set_index("id").sort_index()
     ids = profiles.index
     metrics = (
-        read_frame(CreatorMetrics.objects.filter(creator__in=candidates), METRICS_FIELDS)
+        read_frame(
+            _in_range(CreatorMetrics.objects.filter(creator__in=candidates), id_range),
+            METRICS_FIELDS,
+        )
         .drop_duplicates("creator_id")
         .set_index("creator_id")
         .reindex(ids)
     )
     as_floats(metrics, ["er_median", "er_percentile", "authenticity_score", "estimated_price"])
     categories = read_frame(
-        Creator.categories.through.objects.filter(creator__in=candidates),
+        _in_range(Creator.categories.through.objects.filter(creator__in=candidates), id_range),
         ["creator_id", "category_id"],
     )
-    hashtags = hashtag_text(candidates).reindex(ids)
-    targets = campaign_targets(campaign)
-    sums = candidate_audience_sums(candidates, targets)
-    history = _history(organization_id=campaign.brand.organization_id)
-    niche_ids = list(campaign.niches.values_list("id", flat=True))
-    timer.lap("load")
-    out = campaign_matches(
+    hashtags = hashtag_text(candidates, id_range).reindex(ids)
+    sums = candidate_audience_sums(candidates, common["targets"], id_range)
+    return campaign_matches(
         campaign_id=campaign.pk,
         candidates=profiles,
         metrics=metrics,
         hashtags=hashtags,
         categories=categories,
         audience_sums=sums,
-        targets=targets,
-        history=history,
-        brand_id=campaign.brand_id,
-        niche_ids=niche_ids,
         keywords=campaign.keywords,
         excluded_keywords=campaign.excluded_keywords,
-        weights=effective_weights(campaign),
+        brand_id=campaign.brand_id,
+        **common,
     )
-    timer.lap("compute")
+
+
+def _common_inputs(campaign: Campaign, audience_averages: dict[str, float] | None) -> dict:
+    targets = campaign_targets(campaign)
+    if audience_averages is None:
+        audience_averages = candidate_audience_averages(campaign_candidates(campaign), targets)
+    return {
+        "targets": targets,
+        "history": _history(organization_id=campaign.brand.organization_id),
+        "niche_ids": list(campaign.niches.values_list("id", flat=True)),
+        "weights": effective_weights(campaign),
+        "audience_averages": audience_averages,
+    }
+
+
+def _chunks(candidates, size: int):
+    """(queryset, id range) of at most `size` candidates each, in id order (keyset pages:
+    each chunk is an id range (low, high], found without reading the ids before it)."""
+    last = 0
+    while True:
+        ids = list(
+            candidates.filter(id__gt=last).order_by("id").values_list("id", flat=True)[:size]
+        )
+        if not ids:
+            return
+        yield candidates.filter(id__gt=last, id__lte=ids[-1]), (last, ids[-1])
+        last = ids[-1]
+
+
+def compute_campaign_matches(
+    campaign: Campaign, *, stored_max: int | None = None, chunk_size: int | None = None
+) -> pd.DataFrame:
+    """MatchScore rows (frame, without run/computed_at) of the campaign's best `stored_max`
+    candidates (settings.MATCHES_STORED_MAX) with their global ranks 1..N, scored
+    `chunk_size` (settings.MATCH_CHUNK_SIZE) at a time: memory follows the chunk size, not
+    the catalogue's. attrs as scoring.metrics.campaign_matches sets them, plus
+    candidates_total (candidates scored) and audience_averages (what the chunks shared)."""
+    stored_max = settings.MATCHES_STORED_MAX if stored_max is None else stored_max
+    chunk_size = settings.MATCH_CHUNK_SIZE if chunk_size is None else chunk_size
+    if stored_max < 1 or chunk_size < 1:
+        raise ValueError("MATCHES_STORED_MAX and MATCH_CHUNK_SIZE must be at least 1.")
+    timer = StageTimer(f"campaign {campaign.pk} matches", log)
+    common = _common_inputs(campaign, None)
+    timer.lap("common inputs")
+    best, attrs, total = None, {}, 0
+    for chunk, id_range in _chunks(campaign_candidates(campaign), chunk_size):
+        scored = _score_candidates(campaign, chunk, common, id_range)
+        attrs = dict(scored.attrs)
+        total += len(scored)
+        best = keep_best(best, scored, stored_max)
+        timer.lap(f"chunk to {total}")
+    if best is None:  # no candidates: the empty frame with every column (ids are positive)
+        best = _score_candidates(campaign, campaign_candidates(campaign).filter(id__lte=0), common)
+        attrs = dict(best.attrs)
+    out = with_ranks(best)
+    out.attrs = {
+        **attrs,
+        "candidates_total": total,
+        "audience_averages": common["audience_averages"],
+    }
     return out
+
+
+def compute_creator_match(
+    campaign: Campaign, creator_id: int, *, audience_averages: dict[str, float] | None = None
+) -> pd.DataFrame:
+    """The one-row compute_campaign_matches() frame of one candidate, computed on demand
+    with the same functions (empty when the creator is not a candidate of the campaign).
+    audience_averages: the run's (ScoreRun.audience_averages), else computed now. Its rank
+    is not known (it would take every candidate): the rank column is 0."""
+    candidates = campaign_candidates(campaign).filter(pk=creator_id)
+    common = _common_inputs(campaign, audience_averages)
+    scored = _score_candidates(campaign, candidates, common, (creator_id - 1, creator_id))
+    scored["rank"] = 0
+    return scored
 
 
 MATCH_COLUMNS = [
@@ -318,7 +439,8 @@ def _batch_work_mem() -> None:
 
 
 def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
-    """Recompute every MatchScore of the campaign as one ScoreRun (old rows replaced at once).
+    """Recompute the campaign's matches as one ScoreRun (old rows replaced at once): every
+    candidate scored, the best settings.MATCHES_STORED_MAX stored, the count on the run.
 
     Single-flight per campaign: a second recompute of the same campaign waits for the first
     to commit, then computes from what the first left (weights and targeting re-read)."""
@@ -337,10 +459,14 @@ def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
             timer.lap("delete")
             _store_matches(frame, run_id=run.pk, computed_at=timezone.now())
             timer.lap("write")
+            candidates_total = frame.attrs["candidates_total"]
             ScoreRun.objects.filter(pk=run.pk).update(
                 status=ScoreRun.Status.SUCCEEDED,
-                items_total=len(frame),
-                items_done=len(frame),
+                items_total=candidates_total,
+                items_done=candidates_total,
+                candidates_total=candidates_total,
+                matches_stored=len(frame),
+                audience_averages=frame.attrs["audience_averages"],
                 finished_at=timezone.now(),
                 weights=frame.attrs["weight_share"],
             )

@@ -1,20 +1,23 @@
-"""Recompute creator metrics: load the catalogue's rows into frames, compute them with
-scoring.metrics.creator_metrics, store them as one ScoreRun.
+"""Recompute creator metrics: load a chunk of the catalogue's rows into frames, compute them
+with scoring.metrics.creator_metrics, stage them under their ScoreRun.
 
-The new rows replace the previous ones in ONE transaction that also marks the run succeeded -
-readers see the old run or the new one, never a mix. A failure marks the run failed and leaves
-the previous rows untouched.
+A recompute of all creators first takes the platform x tier cohort statistics over the whole
+catalogue, then scores it in chunks of creators by id (scoring.services.metrics_chunks), each
+ranked in those statistics; a partial recompute ranks its creators in the stored ones. The new
+rows replace the previous ones in ONE transaction that also marks the run succeeded - readers see
+the old run or the new one, never a mix. A failure marks the run failed and leaves the previous
+rows untouched.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models.fields.json import KT
-from django.utils import timezone
 
 from creators.models import AudienceSketch, Creator, FollowerSnapshot, Post
 from matchmaker.lib.dates import outside_window, window_text
@@ -27,8 +30,8 @@ from matchmaker.lib.pgcopy import (
     read_frame,
 )
 from matchmaker.lib.timing import StageTimer
+from scoring.metrics.cohorts import cohort_values
 from scoring.metrics.creator_metrics import (
-    COHORT_FIELDS,
     CREATOR_FIELDS,
     POST_FIELDS,
     SNAPSHOT_FIELDS,
@@ -36,8 +39,7 @@ from scoring.metrics.creator_metrics import (
     creator_metrics,
     dated,
 )
-from scoring.models import CreatorMetrics, ScoreRun, Tier
-from scoring.runs import score_run_fail, score_run_start
+from scoring.models import StagedMetrics, Tier
 
 log = logging.getLogger(__name__)
 
@@ -45,54 +47,66 @@ log = logging.getLogger(__name__)
 SKIPPED_LISTED = 100
 
 
-def _stored_cohort(creator_ids: list[int] | None) -> pd.DataFrame | None:
-    """For a partial recompute, every other creator's stored metrics (COHORT_FIELDS): the
-    subset is ranked against its whole platform x tier cohort."""
-    if creator_ids is None:
-        return None
-    others = read_frame(
-        CreatorMetrics.objects.exclude(creator_id__in=creator_ids),
-        ["creator_id", "creator__platform", "tier", "er_median", "likes_per_comment"],
-    )
-    as_floats(others, ["er_median", "likes_per_comment"])
-    return others.rename(columns={"creator__platform": "platform"})[COHORT_FIELDS]
-
-
-def compute_creator_metrics(creator_ids: list[int] | None = None) -> pd.DataFrame:
-    """The CreatorMetrics rows (as a frame, without run/computed_at) for the creators (all when
-    None); the JSON columns (authenticity_reasons, growth_spikes, inputs) hold JSON text.
-    attrs["skipped"] lists stored rows left out for their dates, attrs["skipped_total"]
-    counts them."""
-    timer = StageTimer("creator metrics", log)
-    creators = Creator.objects.all()
-    scope: dict = {}
-    if creator_ids is not None:
-        creators = creators.filter(pk__in=creator_ids)
-        scope = {"creator_id__in": creator_ids}
+def load_metric_frames(
+    creators, related: dict
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame, list[dict], int]:
+    """creator_metrics()'s frames for the creators of the queryset `creators` (`related`: the
+    same creators as a filter of their posts, snapshots and sketches): profiles, posts and
+    snapshots (dated()), stats, then the rows skipped for their dates (listed, counted)."""
     profiles = read_frame(creators, CREATOR_FIELDS)
-    posts = read_frame(Post.objects.filter(**scope), POST_FIELDS)
-    snapshots = read_frame(FollowerSnapshot.objects.filter(**scope), SNAPSHOT_FIELDS)
+    posts = read_frame(Post.objects.filter(**related), POST_FIELDS)
+    snapshots = read_frame(FollowerSnapshot.objects.filter(**related), SNAPSHOT_FIELDS)
     posts, bad_posts = dated(posts, "posted_at")
     snapshots, bad_snapshots = dated(snapshots, "date", utc=False)
     stats = read_frame(
-        AudienceSketch.objects.filter(**scope).annotate(
+        AudienceSketch.objects.filter(**related).annotate(
             sample_n=KT("profile_stats__n"), fake_like_share=KT("profile_stats__fake_like_share")
         ),
         STATS_FIELDS,
     ).drop_duplicates("creator_id")
-    stored_cohort = _stored_cohort(creator_ids)
-    timer.lap("load")
     as_floats(
         profiles,
         ["followers", "following", "avg_likes", "avg_comments", "reported_engagement_rate"],
     )
     as_floats(stats, ["sample_n", "fake_like_share"])
-    out = creator_metrics(profiles, posts, snapshots, stats, stored_cohort)
-    timer.lap("compute")
-    out.attrs["skipped"] = _skipped_rows(Post, "posted_at", bad_posts) + _skipped_rows(
+    skipped = _skipped_rows(Post, "posted_at", bad_posts) + _skipped_rows(
         FollowerSnapshot, "date", bad_snapshots
     )
-    out.attrs["skipped_total"] = len(bad_posts) + len(bad_snapshots)
+    return profiles, posts, snapshots, stats, skipped, len(bad_posts) + len(bad_snapshots)
+
+
+def compute_chunk_metrics(
+    creators, related: dict, cohort: pd.DataFrame | Callable[[pd.DataFrame], pd.DataFrame]
+) -> pd.DataFrame:
+    """The CreatorMetrics rows (a frame, without run/computed_at; JSON columns as JSON text)
+    of the creators of `creators` (see load_metric_frames), ranked in the cohort statistics
+    `cohort`, or in those `cohort(values)` gives for their cohort values (a partial recompute).
+    attrs["skipped"] lists stored rows left out for their dates, attrs["skipped_total"]
+    counts them."""
+    timer = StageTimer("creator metrics", log)
+    profiles, posts, snapshots, stats, skipped, skipped_total = load_metric_frames(
+        creators, related
+    )
+    timer.lap("load")
+    if callable(cohort):
+        cohort = cohort(cohort_values(profiles, posts))
+    out = creator_metrics(profiles, posts, snapshots, stats, cohort=cohort)
+    timer.lap("compute")
+    out.attrs["skipped"] = skipped
+    out.attrs["skipped_total"] = skipped_total
+    return out
+
+
+def compute_creator_metrics() -> pd.DataFrame:
+    """Every creator's CreatorMetrics rows computed in one pass over the whole catalogue in
+    memory (the reference the partitioned recompute is checked against; it needs memory for
+    all of it)."""
+    profiles, posts, snapshots, stats, skipped, skipped_total = load_metric_frames(
+        Creator.objects.all(), {}
+    )
+    out = creator_metrics(profiles, posts, snapshots, stats)
+    out.attrs["skipped"] = skipped
+    out.attrs["skipped_total"] = skipped_total
     return out
 
 
@@ -134,14 +148,15 @@ TIER_CODES = {tier: code for code, tier in enumerate(Tier.values, start=1)}
 
 
 def _store_metrics(frame: pd.DataFrame) -> int:
-    """Insert the CreatorMetrics rows of compute_creator_metrics() (plus run_id, computed_at).
+    """Stage the CreatorMetrics rows of compute_chunk_metrics() (plus run_id, chunk and
+    computed_at) in StagedMetrics.
 
     The numbers go over in binary COPY (no float formatted as text), the few non-empty
     reason and spike lists in a second, text COPY, and one INSERT ... SELECT joins them."""
     if frame.empty:
         return 0
     qn = connection.ops.quote_name
-    numbers = frame.drop(columns=[*CREATOR_METRICS_JSON, "tier", "run_id", "computed_at"])
+    numbers = frame.drop(columns=[*CREATOR_METRICS_JSON, "tier", "run_id", "chunk", "computed_at"])
     numbers["tier_code"] = frame["tier"].map(TIER_CODES).astype(np.int64)
     kinds = {column: binary_kind(numbers[column]) for column in numbers.columns}
     lists = frame[["creator_id", "authenticity_reasons", "growth_spikes"]]
@@ -171,54 +186,22 @@ def _store_metrics(frame: pd.DataFrame) -> int:
             copy_text(cursor, "pg_temp.scoring_metrics_lists", lists)
         timer.lap("copy")
         cursor.execute(
-            f"INSERT INTO {qn(CreatorMetrics._meta.db_table)}"
-            f" ({', '.join(qn(column) for column in target)}, tier, run_id, computed_at,"
+            f"INSERT INTO {qn(StagedMetrics._meta.db_table)}"
+            f" ({', '.join(qn(column) for column in target)}, tier, run_id, chunk, computed_at,"
             " authenticity_reasons, growth_spikes, inputs)"
-            f" SELECT {', '.join(select)}, ({tiers})[n.tier_code], %s, %s,"
+            f" SELECT {', '.join(select)}, ({tiers})[n.tier_code], %s, %s, %s,"
             " COALESCE(l.authenticity_reasons, '[]'::jsonb),"
             " COALESCE(l.growth_spikes, '[]'::jsonb),"
             " jsonb_build_object('posts_used', n.er_posts_used::int,"
             " 'from_profile', n.er_from_profile)"
             " FROM pg_temp.scoring_metrics_load n"
             " LEFT JOIN pg_temp.scoring_metrics_lists l USING (creator_id)",
-            [int(frame["run_id"].iloc[0]), frame["computed_at"].iloc[0]],
+            [
+                int(frame["run_id"].iloc[0]),
+                int(frame["chunk"].iloc[0]),
+                frame["computed_at"].iloc[0],
+            ],
         )
         timer.lap("insert")
         cursor.execute("DROP TABLE pg_temp.scoring_metrics_load, pg_temp.scoring_metrics_lists")
     return len(frame)
-
-
-def recompute_creator_metrics(*, creator_ids: list[int] | None = None) -> ScoreRun:
-    """Recompute CreatorMetrics for the given creators (all when None) as one ScoreRun."""
-    run = score_run_start(
-        ScoreRun.Kind.CREATOR_METRICS,
-        scope={"creator_ids": creator_ids} if creator_ids is not None else {},
-    )
-    try:
-        frame = compute_creator_metrics(creator_ids)
-        timer = StageTimer("creator metrics", log)
-        frame["run_id"] = run.pk
-        frame["computed_at"] = timezone.now()
-        with transaction.atomic():
-            old = CreatorMetrics.objects.all()
-            if creator_ids is not None:
-                old = old.filter(creator_id__in=creator_ids)
-            old._raw_delete(old.db)
-            timer.lap("delete")
-            _store_metrics(frame)
-            timer.lap("write")
-            ScoreRun.objects.filter(pk=run.pk).update(
-                status=ScoreRun.Status.SUCCEEDED,
-                items_total=len(frame),
-                items_done=len(frame),
-                rows_skipped=frame.attrs.get("skipped_total", 0),
-                skipped=frame.attrs.get("skipped", []),
-                finished_at=timezone.now(),
-            )
-        timer.lap("commit")
-    except Exception as exc:
-        log.exception("Score run %s failed", run.pk)
-        score_run_fail(run, exc)
-        raise
-    run.refresh_from_db()
-    return run

@@ -11,11 +11,9 @@ handles and deletes them afterwards; the table is vacuumed before every timed wr
 measure the same table state.
 """
 
-import contextlib
 import gc
 import io
 import os
-import resource
 import statistics
 import tempfile
 import time
@@ -30,6 +28,7 @@ from creators.importing import services
 from creators.importing.services import import_job_create, import_job_run
 from creators.models import Creator, ImportJob, ImportStatus
 from matchmaker.lib.pgcopy import COPY_NULL, frame_to_copy_buffer
+from tests.bench.memory import peak_rss_mb, reset_peak_rss
 from tests.bench.run import BenchContext, Result
 
 PREFIX = "benchimp"
@@ -139,29 +138,13 @@ def _raw_copy_seconds(path: Path, columns: list[str]) -> float:
     return elapsed
 
 
-def _reset_peak_rss() -> None:
-    """Linux: writing 5 to clear_refs resets the process's peak RSS (VmHWM)."""
-    with contextlib.suppress(OSError):
-        Path("/proc/self/clear_refs").write_text("5")
-
-
-def _peak_rss_mb() -> float:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
 def _one(n: int, run: int, directory: Path) -> dict:
     path = directory / f"profiles_{n}_{run}.csv"
     raw_path = directory / f"raw_{n}_{run}.csv"
     columns = _write_raw_copy(raw_path, _write_file(path, n, run))
     gc.collect()
     _vacuum()
-    _reset_peak_rss()
+    reset_peak_rss()
     started = time.perf_counter()
     with path.open("rb") as handle:
         job = import_job_create(
@@ -169,7 +152,7 @@ def _one(n: int, run: int, directory: Path) -> dict:
         )
     job = import_job_run(job_id=job.pk)
     elapsed = time.perf_counter() - started
-    peak = _peak_rss_mb()
+    peak = peak_rss_mb()
     if job.status != ImportStatus.SUCCEEDED or job.rows_created != n:
         raise RuntimeError(f"benchmark import failed: {job.message}")
     assert Creator.objects.filter(handle__startswith=f"{PREFIX}{run}_").count() == n

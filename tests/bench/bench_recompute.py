@@ -21,7 +21,7 @@ from campaigns.models import Brand, Campaign
 from creators.models import Creator
 from matchmaker.demo.catalogue import build_catalogue
 from scoring.services.matches import recompute_campaign_matches
-from scoring.services.metrics import recompute_creator_metrics
+from scoring.services.metrics_chunks import recompute_creator_metrics
 from tenancy.models import Organization
 from tests.bench.run import BenchContext, Result
 

@@ -122,26 +122,27 @@ def format_table(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--full", action="store_true", help="the sizes the issues name")
-    parser.add_argument("--only", nargs="*", default=None, help="module names, e.g. bench_import")
-    args = parser.parse_args(argv)
-    setup_django()
-    ctx = BenchContext(full=args.full)
-    package = importlib.import_module("tests.bench")
+def run_modules(package_name: str, only: list[str] | None, ctx) -> list[Result]:
+    """Run every bench_*.py module of the package (or those named in `only`), in name order."""
+    package = importlib.import_module(package_name)
     names = sorted(
         m.name for m in pkgutil.iter_modules(package.__path__) if m.name.startswith("bench_")
     )
-    if args.only:
-        names = [n for n in names if n in args.only]
+    if only:
+        names = [n for n in names if n in only]
     results: list[Result] = []
     for name in names:
         started = time.perf_counter()
-        module = importlib.import_module(f"tests.bench.{name}")
+        module = importlib.import_module(f"{package_name}.{name}")
         print(f"== {name}", flush=True)
         results.extend(module.run(ctx))
         print(f"   ({time.perf_counter() - started:.0f} s)", flush=True)
+    return results
+
+
+def report(results: list[Result], *, prefix: str = "bench", **meta) -> Path:
+    """Print the table and save it as JSON under var/bench/ (<prefix>-<stamp>.json and
+    <prefix>-latest.json; "latest.json" for the main suite)."""
     table = format_table(results)
     print(f"\nMachine: {machine()}\n")
     print(table)
@@ -151,13 +152,25 @@ def main(argv: list[str] | None = None) -> int:
     payload = {
         "when": stamp,
         "machine": machine(),
-        "full": args.full,
+        **meta,
         "results": [asdict(r) | {"ratio": r.ratio, "met": r.met} for r in results],
     }
-    path = out_dir / f"bench-{stamp}.json"
+    path = out_dir / f"{prefix}-{stamp}.json"
     path.write_text(json.dumps(payload, indent=2))
-    (out_dir / "latest.json").write_text(json.dumps(payload, indent=2))
+    latest = "latest.json" if prefix == "bench" else f"{prefix}-latest.json"
+    (out_dir / latest).write_text(json.dumps(payload, indent=2))
     print(f"\nSaved {path}")
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--full", action="store_true", help="the sizes the issues name")
+    parser.add_argument("--only", nargs="*", default=None, help="module names, e.g. bench_import")
+    args = parser.parse_args(argv)
+    setup_django()
+    results = run_modules("tests.bench", args.only, BenchContext(full=args.full))
+    report(results, full=args.full)
     return 0
 
 

@@ -276,25 +276,6 @@ def test_campaign_edit_sets_landing_url_and_pattern(client, world):
     assert response["Location"].startswith("https://lumen.example/shop?utm_source=")
 
 
-@pytest.mark.parametrize(
-    ("raw", "valid", "stored"),
-    [
-        ("", True, {}),
-        ('{"utm_medium": "social"}', True, {"utm_medium": "social"}),
-        ('["utm_medium"]', False, None),
-        ('{"utm_medium": 3}', False, None),
-    ],
-)
-def test_campaign_form_utm_params(world, raw, valid, stored):
-    from campaigns.forms import CampaignForm
-
-    form = CampaignForm(instance=world.campaign_a, data={"utm_params": raw})
-    form.is_valid()
-    assert ("utm_params" not in form.errors) is valid
-    if valid:
-        assert form.cleaned_data["utm_params"] == stored
-
-
 def test_the_beat_schedule_flushes_clicks_every_minute():
     from django.conf import settings
 

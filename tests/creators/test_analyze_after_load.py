@@ -9,6 +9,8 @@ from django.db import connection
 
 from matchmaker.lib.pgstats import analyze_models
 from scoring.models import CreatorMetrics
+from scoring.services.metrics_chunks import recompute_creator_metrics
+from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
@@ -17,26 +19,28 @@ TABLES = (
     "creators_creator",
     "creators_followersnapshot",
     "creators_post",
+    "creators_comment",
     "creators_audienceshare",
     "creators_creator_categories",
     "scoring_creatormetrics",
+    "scoring_creatorreaction",
     "scoring_matchscore",
 )
 
 
-def analyze_counts() -> dict[str, int]:
+def analyze_counts(tables=TABLES) -> dict[str, int]:
     """pg_stat_user_tables' analyze_count per table, read afresh (not the transaction's cache)."""
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(
             "SELECT relname, analyze_count FROM pg_stat_user_tables WHERE relname = ANY(%s)",
-            [list(TABLES)],
+            [list(tables)],
         )
         return dict(cursor.fetchall())
 
 
 def analyzed_since(before: dict[str, int]) -> set[str]:
-    after = analyze_counts()
+    after = analyze_counts(before)
     return {table for table, count in after.items() if count > before[table]}
 
 
@@ -67,7 +71,7 @@ def test_seed_demo_analyzes_the_catalogue_and_the_scores():
     before = analyze_counts()
     out = StringIO()
     call_command("seed_demo", creators=60, seed=3, stdout=out)
-    assert "Analyzed 9 tables" in out.getvalue()
+    assert "Analyzed 11 tables" in out.getvalue()
     assert analyzed_since(before) == set(TABLES)
 
 
@@ -75,5 +79,29 @@ def test_seed_demo_without_scoring_analyzes_the_catalogue():
     before = analyze_counts()
     out = StringIO()
     call_command("seed_demo", creators=60, seed=3, skip_scoring=True, stdout=out)
-    assert "Analyzed 7 tables" in out.getvalue()
-    assert analyzed_since(before) == set(TABLES) - {"scoring_creatormetrics", "scoring_matchscore"}
+    assert "Analyzed 8 tables" in out.getvalue()
+    assert analyzed_since(before) == set(TABLES) - {
+        "scoring_creatormetrics",
+        "scoring_creatorreaction",
+        "scoring_matchscore",
+    }
+
+
+METRICS_TABLES = ("scoring_creatormetrics", "scoring_cohortstats", "scoring_stagedmetrics")
+
+
+def test_a_full_metrics_recompute_analyzes_the_tables_its_publish_rewrote(settings):
+    settings.METRICS_CHUNK_SIZE = 2
+    for _ in range(5):
+        f.CreatorFactory()
+    before = analyze_counts(METRICS_TABLES)
+    run = recompute_creator_metrics()
+    assert run.status == "succeeded" and run.chunks_total == 3
+    assert analyzed_since(before) == {"scoring_creatormetrics", "scoring_cohortstats"}
+
+
+def test_a_partial_metrics_recompute_leaves_statistics_to_autovacuum():
+    creator = f.CreatorFactory()
+    before = analyze_counts(METRICS_TABLES)
+    assert recompute_creator_metrics(creator_ids=[creator.pk]).status == "succeeded"
+    assert analyzed_since(before) == set()

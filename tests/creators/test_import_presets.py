@@ -95,7 +95,7 @@ def test_csv_exports_fit_their_presets():
     assert fitting_preset(MODASH.splitlines()[0].split(","), "profiles").name == "modash"
     assert fitting_preset(HYPEAUDITOR.splitlines()[0].split(","), "profiles").name == "hypeauditor"
     assert fitting_preset(["handle", "followers"], "profiles") is None
-    assert {p.kind for p in PRESETS} == {"profiles", "posts"}
+    assert {p.kind for p in PRESETS} == {"profiles", "posts", "comments"}
 
 
 def test_youtube_data_api_channels_and_videos_import_with_no_mapping(run_import):

@@ -1,4 +1,4 @@
-"""What an import sends to the metrics recompute (issue 16 item 7): the creators it changed in
+"""What an import sends to the metrics (and audience-reaction) recompute (issue 16 item 7): the creators it changed in
 messages of at most 1,000 ids, or one "recompute all" once they are a large share of the
 catalogue; a ScoreRun's scope never holds more than one message's ids."""
 
@@ -14,7 +14,7 @@ from creators.importing.services import (
     recompute_batches,
 )
 from creators.models import Creator, ImportStatus
-from scoring.models import ScoreRun
+from scoring.models import CreatorReaction, ScoreRun
 
 
 @pytest.fixture
@@ -63,7 +63,9 @@ def test_an_import_sends_its_changed_creators_1000_at_a_time(
     count = 2 * RECOMPUTE_BATCH + 150
     with django_capture_on_commit_callbacks(execute=True) as sent:
         _import_profiles(count)
-    assert len(sent) == math.ceil(count / RECOMPUTE_BATCH) == 3
+    # One metrics and one audience-reaction message per batch.
+    assert len(sent) == 2 * math.ceil(count / RECOMPUTE_BATCH) == 6
+    assert CreatorReaction.objects.count() == Creator.objects.count() == count
     runs = _metric_runs()
     assert len(runs) == 3
     scopes = [run.scope["creator_ids"] for run in runs]
@@ -80,6 +82,7 @@ def test_an_import_past_the_share_sends_one_recompute_all(
     settings.IMPORT_RECOMPUTE_ALL_PERCENT = 20
     with django_capture_on_commit_callbacks(execute=True) as sent:
         _import_profiles(2 * RECOMPUTE_BATCH + 150)  # every creator of the catalogue
-    assert len(sent) == 1
+    assert len(sent) == 2  # recompute all: the metrics, and the audience reaction
+    assert CreatorReaction.objects.count() == Creator.objects.count()
     (run,) = _metric_runs()
     assert run.scope == {}  # all creators, no ids stored

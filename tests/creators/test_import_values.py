@@ -103,3 +103,27 @@ def test_parse_distinct_fast_paths_and_text_fields():
     results, errors = parse_distinct(text, np.array([" ab ", "   ", "toolong"], dtype=object))
     assert list(results) == ["ab", None, None]
     assert errors == {2: "longer than 5 characters"}
+
+
+def test_iso_dates_parsed_a_column_at_once_give_the_scalar_parsers_moments():
+    values = np.array(
+        [
+            "2025-05-01T10:00:00Z",
+            "2025-05-01 12:00:00+02:00",
+            "2025-05-01",
+            "2025-05-01T10:00:00.652000",
+            "1714550400",
+            "9999-12-31",
+            "May 1, 2025",
+        ],
+        dtype=object,
+    )
+    results, errors = parse_distinct(parse_datetime, values)
+    for position, value in enumerate(values):
+        try:
+            expected = parse_datetime(value)
+        except ValueError as exc:
+            assert errors[position] == str(exc)
+        else:
+            assert results[position] == expected and results[position].tzinfo is not None
+    assert list(errors) == [5]

@@ -8,8 +8,18 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
-from campaigns.models import Campaign, Outcome, RosterEntry, StageChange
-from creators.models import AudienceShare, AudienceSketch, Category, Creator, FollowerSnapshot, Post
+from campaigns.models import Brand, Campaign, Outcome, RosterEntry, StageChange
+from creators.models import (
+    AudienceShare,
+    AudienceSketch,
+    Category,
+    Comment,
+    Creator,
+    FollowerSnapshot,
+    Post,
+)
+from matchmaker.demo.captions import PRODUCTS_BY_NICHE
+from matchmaker.demo.comments import MAX_PER_POST, POD_MEMBERS
 from matchmaker.lib.sketches import unpack_sample
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from tenancy.models import Membership, Organization
@@ -158,3 +168,67 @@ def test_same_seed_same_data():
 def test_rejects_too_few_creators(db):
     with pytest.raises(CommandError, match="at least 50"):
         seed(n=3)
+
+
+def test_captions_mention_products_organically(seeded):
+    posts = pd.DataFrame(Post.objects.values("creator_id", "caption", "caption_length"))
+    assert (posts.caption.str.len() == posts.caption_length).all()
+    assert posts.caption.str.contains("#").all()
+    sponsored = Post.objects.filter(is_sponsored=True)
+    assert all("#ad" in c for c in sponsored.values_list("caption", flat=True))
+    # Some creators name one product (a demo brand or a competitor) in several unpaid posts.
+    products = [p for names in PRODUCTS_BY_NICHE.values() for p in names]
+    unpaid = posts[~posts.caption.str.contains("#ad")]
+    named = unpaid[unpaid.caption.str.contains("|".join(products))]
+    assert (named.groupby("creator_id").size() >= 3).any()
+    competitors = set(Brand.objects.values_list("competitors", flat=True).first())
+    assert competitors and competitors <= set(products)
+
+
+def test_comments_have_realistic_shapes(seeded):
+    comments = pd.DataFrame(
+        Comment.objects.values(
+            "post_id", "creator_id", "commenter_key", "text", "created_at", "is_creator_reply",
+            "parent_external_id", "external_id", "like_count",
+        )
+    )  # fmt: skip
+    per_post = comments[~comments.is_creator_reply].groupby("post_id").size()
+    assert per_post.max() <= MAX_PER_POST + POD_MEMBERS
+    assert comments.commenter_key.str.fullmatch(r"[0-9a-f]{64}").all()
+    text = comments.text
+    assert text.str.contains("sub4sub|check my page|http", regex=True).any()
+    assert text.isin(["nice pic", "🔥🔥🔥", "😍😍"]).any()
+    assert text.str.contains("how much|where can I buy", regex=True).any()
+    # Replies: by the creator, threaded under a comment of the same post.
+    replies = comments[comments.is_creator_reply]
+    assert len(replies) > 0.02 * len(comments)
+    parents = comments.set_index(["post_id", "external_id"]).index
+    assert replies.set_index(["post_id", "parent_external_id"]).index.isin(parents).all()
+    assert (comments[~comments.is_creator_reply].parent_external_id == "").all()
+    # Some creators reply to a large share of their comments.
+    share = comments.groupby("creator_id").is_creator_reply.mean()
+    assert (share > 0.25).any() and share.median() < 0.1
+    # Comments come after their post.
+    posted = dict(Post.objects.values_list("id", "posted_at"))
+    assert (comments.created_at > comments.post_id.map(posted)).all()
+
+
+def test_pods_are_planted(seeded):
+    comments = pd.DataFrame(
+        Comment.objects.values("post_id", "creator_id", "commenter_key", "created_at")
+    )
+    posted = pd.Series(dict(Post.objects.values_list("id", "posted_at")))
+    comments["minutes"] = (
+        comments.created_at - comments.post_id.map(posted)
+    ).dt.total_seconds() / 60
+    by_key = comments.groupby("commenter_key").agg(
+        creators=("creator_id", "nunique"), posts=("post_id", "nunique"), late=("minutes", "max")
+    )
+    # A pod member: on most posts of 3-5 creators, always within a quarter of an hour.
+    members = by_key[(by_key.creators >= 3) & (by_key.posts >= 0.7 * 12 * 3) & (by_key.late <= 15)]
+    assert len(members) >= POD_MEMBERS
+    pod_creators = comments[comments.commenter_key.isin(members.index)].creator_id.unique()
+    assert 6 <= len(pod_creators) <= 10
+    # Nobody else looks like that.
+    others = by_key.drop(members.index)
+    assert not ((others.posts >= 0.7 * 12 * 3) & (others.late <= 15)).any()

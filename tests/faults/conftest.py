@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Callable
@@ -24,8 +23,8 @@ import psycopg2
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-CELERY = str(Path(sys.executable).with_name("celery"))
+from tests.celery_worker import start_worker
+
 VISIBILITY_TIMEOUT = 2  # seconds before an unacknowledged message is delivered again
 DEADLINE = 60.0  # generous: CI machines are slow and shared
 
@@ -65,30 +64,7 @@ class Worker:
     def __init__(self, env: dict[str, str], queue: str, log: Path):
         self.log = log
         self.queue = queue
-        handle = open(log, "ab")  # noqa: SIM115 - the process writes to it until it ends
-        self.process = subprocess.Popen(
-            [
-                CELERY,
-                "-A",
-                "matchmaker",
-                "worker",
-                "--pool=solo",
-                "--concurrency=1",
-                "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat",
-                "--loglevel=INFO",
-                "-Q",
-                queue,
-                "-n",
-                f"{queue}-{uuid.uuid4().hex[:6]}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-        handle.close()
+        self.process = start_worker(env, queue, log)
 
     def kill(self) -> None:
         """SIGKILL: no warm shutdown, no acknowledgement, no cleanup."""

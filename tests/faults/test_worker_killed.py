@@ -17,7 +17,7 @@ from creators.tasks import run_import
 from scoring import selectors
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
 from scoring.runs import ABANDONED
-from scoring.services import matches, metrics
+from scoring.services import matches, metrics_chunks
 from scoring.tasks import recompute_campaign_matches, recompute_creator_metrics
 from tests import factories as f
 from tests.faults.conftest import (
@@ -108,7 +108,7 @@ def test_worker_killed_mid_recompute_keeps_the_previous_run_visible(world, worke
     first = [f.CreatorFactory(followers=20_000 + i) for i in range(5)]
     for creator in first:
         f.PostFactory(creator=creator, likes=500, comments=20)
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     previous = matches.recompute_campaign_matches(campaign_id=campaign.pk)
     before = _matches(campaign)
     assert {c for c, _ in before} == {c.pk for c in first}
@@ -161,7 +161,7 @@ def test_creator_metrics_recompute_killed_keeps_previous_metrics(workers, blocke
     creators = [f.CreatorFactory(followers=10_000 * (i + 1)) for i in range(4)]
     for creator in creators:
         f.PostFactory(creator=creator, likes=300, comments=10)
-    previous = metrics.recompute_creator_metrics()
+    previous = metrics_chunks.recompute_creator_metrics()
     before = sorted(CreatorMetrics.objects.values_list("creator_id", "run_id", "er_median"))
     assert len(before) == 4 and {r for _, r, _ in before} == {previous.pk}
 

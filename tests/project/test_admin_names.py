@@ -4,7 +4,11 @@ import pytest
 from django.apps import apps
 
 # Plurals that English does not form by the rule below.
-IRREGULAR = {"creator metrics": "creator metrics"}
+IRREGULAR = {
+    "creator metrics": "creator metrics",
+    "staged metrics": "staged metrics",
+    "cohort stats": "cohort stats",
+}
 
 
 def english_plural(noun: str) -> str:

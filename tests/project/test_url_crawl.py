@@ -17,6 +17,7 @@ from django.urls.resolvers import RoutePattern
 from django.utils import timezone
 
 from campaigns.models import Deliverable, Outcome, RosterEntry
+from campaigns.sharing.services import share_link_create
 from creators.models import ImportJob
 from scoring.models import ScoreRun
 from tenancy.models import ApiToken
@@ -27,6 +28,8 @@ SKIP_PREFIXES = ("admin/", "static/", "media/", "__debug__/")
 # Pages anyone may open. (The API schema and docs need a session or token; crawled below.)
 # The favicon is public: browsers ask for it on the login page too. A tracked link (/r/<code>)
 # is followed by the creator's audience, who have no account (tests/campaigns/test_tracking.py).
+# A client report (/share/<token>/ and its PDF) is opened by the agency's client, who has no
+# account either: a 404 without a live token (tests/campaigns/test_share_links.py).
 PUBLIC = {
     "login",
     "logout",
@@ -35,6 +38,8 @@ PUBLIC = {
     "password_reset_done",
     "favicon",
     "tracked_redirect",
+    "share_report",
+    "share_report_pdf",
 }
 
 
@@ -85,6 +90,7 @@ def objects_of_b(world) -> dict[str, Target]:
     job = ImportJob.objects.create(kind="profiles", file="imports/b.csv", original_name="b.csv")
     run = ScoreRun.objects.create(kind="matches", campaign=world.campaign_b)
     token = ApiToken.objects.create(user=world.owner_b, name="b", prefix="bbbb", key_hash="x" * 64)
+    share_link, _ = share_link_create(campaign=world.campaign_b, user=world.owner_b)
     return {
         "campaign": Target(world.campaign_b.pk, True),
         "brand": Target(world.brand_b.pk, True),
@@ -96,6 +102,7 @@ def objects_of_b(world) -> dict[str, Target]:
         "outcome": Target(outcome.pk, True),
         "token": Target(token.pk, True),
         "run": Target(run.pk, True),
+        "share_link": Target(share_link.pk, True),
         # Shared catalogue and staff-managed objects: not organisation-owned.
         "creator": Target(creator.pk, False),
         "job": Target(job.pk, False),

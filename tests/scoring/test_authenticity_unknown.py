@@ -4,7 +4,7 @@ discovery sort puts unknown last and the minimum filter says it leaves unknown o
 import pytest
 
 from scoring.models import CreatorMetrics, MatchScore
-from scoring.services import matches, metrics
+from scoring.services import matches, metrics_chunks
 from tests import factories as f
 
 URL = "/creators/"
@@ -18,7 +18,7 @@ def _catalogue():
     for creator in (good, shady):
         for _ in range(4):
             f.PostFactory(creator=creator, likes=900, comments=40)
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     return bare, good, shady
 
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from creators.models import AudienceShare
 from scoring.breakdown import explain_match, largest_remainder
 from scoring.models import MatchScore
-from scoring.services import matches, metrics
+from scoring.services import matches, metrics_chunks
 from tests import factories as f
 
 
@@ -41,7 +41,7 @@ def _targeted_world(world):
     campaign.keywords = ["skincare"]
     campaign.save()
     campaign.niches.clear()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     matches.recompute_campaign_matches(campaign_id=campaign.pk)
     return campaign, de, gb
 
@@ -102,7 +102,7 @@ def test_explanation_of_an_untargeted_campaign_has_no_gates(world):
     campaign.target_languages = campaign.target_interests = campaign.keywords = []
     campaign.save()
     campaign.niches.clear()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     matches.recompute_campaign_matches(campaign_id=campaign.pk)
     match = MatchScore.objects.select_related("creator", "creator__metrics").get(
         campaign=campaign, creator=creator

@@ -61,7 +61,7 @@ def test_engagement_below_the_tier_median_lowers_the_estimate_and_unknown_keeps_
 def test_discovery_and_profile_show_the_estimate_as_a_range(world, client_for):
     from matchmaker.lib.formatting import money_range
     from scoring.models import CreatorMetrics
-    from scoring.services import metrics
+    from scoring.services import metrics_chunks
     from tests import factories as f
 
     small = f.CreatorFactory(handle="small.one", followers=15_000, quoted_price=None)
@@ -70,7 +70,7 @@ def test_discovery_and_profile_show_the_estimate_as_a_range(world, client_for):
     for creator in (small, big, quoted):
         for _ in range(4):
             f.PostFactory(creator=creator, likes=600, comments=30)
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     stored = {m.creator_id: m for m in CreatorMetrics.objects.all()}
     assert stored[small.pk].estimated_price != stored[big.pk].estimated_price
     client = client_for(world.viewer_a)

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
-from scoring.services.metrics import recompute_creator_metrics
+from scoring.services.metrics_chunks import recompute_creator_metrics
 from scoring.tasks import recompute_everything
 from tests import factories as f
 

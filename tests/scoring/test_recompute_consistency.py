@@ -9,7 +9,7 @@ from django.db import connection
 
 from scoring import selectors
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
-from scoring.services import matches, metrics
+from scoring.services import matches, metrics, metrics_chunks
 from tests import factories as f
 
 
@@ -24,10 +24,10 @@ def _creator_with_er(er: float, followers: int = 20_000):
 def test_partial_recompute_ranks_against_the_whole_cohort():
     for er in (0.01, 0.02, 0.03, 0.04):
         _creator_with_er(er)
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     newcomer = _creator_with_er(0.015)
     dud = _creator_with_er(0.001)
-    metrics.recompute_creator_metrics(creator_ids=[newcomer.pk, dud.pk])
+    metrics_chunks.recompute_creator_metrics(creator_ids=[newcomer.pk, dud.pk])
     # Cohort (instagram x micro): .001 .01 .015 .02 .03 .04 -> ranks 1 and 3 of 6.
     assert CreatorMetrics.objects.get(creator=dud).er_percentile == pytest.approx(0.0)
     assert CreatorMetrics.objects.get(creator=newcomer).er_percentile == pytest.approx(2 / 5)
@@ -42,7 +42,7 @@ def test_partial_recompute_ranks_against_the_whole_cohort():
 def test_failed_metrics_recompute_leaves_the_previous_run_visible_and_complete(monkeypatch):
     for er in (0.01, 0.02, 0.03):
         _creator_with_er(er)
-    first = metrics.recompute_creator_metrics()
+    first = metrics_chunks.recompute_creator_metrics()
     before = sorted(CreatorMetrics.objects.values_list("creator_id", "er_median", "run_id"))
 
     def broken(frame):  # after the old rows were deleted
@@ -51,7 +51,7 @@ def test_failed_metrics_recompute_leaves_the_previous_run_visible_and_complete(m
     monkeypatch.setattr(metrics, "_store_metrics", broken)
     _creator_with_er(0.05)
     with pytest.raises(RuntimeError):
-        metrics.recompute_creator_metrics()
+        metrics_chunks.recompute_creator_metrics()
     assert sorted(CreatorMetrics.objects.values_list("creator_id", "er_median", "run_id")) == before
     assert all(run_id == first.pk for *_, run_id in before)
     failed = ScoreRun.objects.latest("created_at")

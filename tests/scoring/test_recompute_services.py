@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from scoring.components import COMPONENTS, DEFINITIONS
 from scoring.models import CreatorMetrics, MatchScore, ScoreRun
-from scoring.services import matches, metrics
+from scoring.services import matches, metrics_chunks
 from tests import factories as f
 
 
@@ -24,7 +24,7 @@ def _catalogue():
 @pytest.mark.django_db
 def test_creator_metrics_stored_in_one_run():
     a, _b = _catalogue()
-    run = metrics.recompute_creator_metrics()
+    run = metrics_chunks.recompute_creator_metrics()
     assert run.status == ScoreRun.Status.SUCCEEDED and run.items_done == 3
     ma = CreatorMetrics.objects.get(creator=a)
     assert ma.er_median == pytest.approx(1050 / 20_000)
@@ -49,7 +49,7 @@ def test_creator_metrics_store_spikes_reasons_and_nulls():
     f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 1), followers=10_000)
     f.FollowerSnapshotFactory(creator=spiky, date=date(2026, 5, 2), followers=20_000)
     bare = f.CreatorFactory(followers=0, following=None)
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     m = CreatorMetrics.objects.get(creator=spiky)
     assert m.growth_spikes == [{"date": "2026-05-02", "growth": 1.0, "explained": False}]
     assert [r["signal"] for r in m.authenticity_reasons] == ["mass_following", "growth_spike"]
@@ -66,7 +66,7 @@ def test_creator_metrics_store_spikes_reasons_and_nulls():
 def test_catalogue_score_is_percentile_times_authenticity():
     a, _b = _catalogue()
     lonely = f.CreatorFactory(followers=5_000, platform="youtube")  # no posts, no averages
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     ma = CreatorMetrics.objects.get(creator=a)
     assert ma.catalogue_score == pytest.approx(ma.er_percentile * ma.authenticity_score / 100)
     ml = CreatorMetrics.objects.get(creator=lonely)
@@ -76,7 +76,7 @@ def test_catalogue_score_is_percentile_times_authenticity():
 @pytest.mark.django_db
 def test_campaign_matches_ranked_and_components_add_up(world):
     a, b = _catalogue()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.keywords = ["vegan"]
     campaign.excluded_keywords = ["car"]
@@ -102,7 +102,7 @@ def test_campaign_matches_ranked_and_components_add_up(world):
 @pytest.mark.django_db
 def test_failure_half_way_keeps_previous_run(world, monkeypatch):
     _catalogue()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     first = matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     before = list(MatchScore.objects.values_list("creator_id", "total", "run_id"))
 
@@ -152,7 +152,7 @@ def test_stored_inputs_equal_the_pandas_frame(world):
     f.AudienceShareFactory(creator=b, dimension="country", bucket="de", share=0.4)  # any case
     f.AudienceShareFactory(creator=b, dimension="country", bucket="US", share=0.6)
     f.AudienceShareFactory(creator=b, dimension="gender", bucket="f", share=1.0)  # not targeted
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.target_countries = ["DE"]
     campaign.target_age_buckets = ["18-24"]
@@ -226,7 +226,7 @@ def test_why_page_shows_definitions_of_recomputed_matches(world, client_for):
     from django.utils.html import escape
 
     a, _b = _catalogue()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     matches.recompute_campaign_matches(campaign_id=world.campaign_a.pk)
     url = reverse("campaigns:match_why", args=[world.campaign_a.pk, a.pk])
     body = client_for(world.viewer_a).get(url).content.decode()
@@ -268,7 +268,7 @@ def test_why_page_shows_weights_contributions_inputs_and_estimates(world, client
     from django.urls import reverse
 
     a, _b = _catalogue()
-    metrics.recompute_creator_metrics()
+    metrics_chunks.recompute_creator_metrics()
     campaign = world.campaign_a
     campaign.weights = {"engagement": 3, "niche_fit": 1}
     campaign.save()

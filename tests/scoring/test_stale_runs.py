@@ -62,3 +62,25 @@ def test_beat_runs_the_scan():
 
     schedule = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert "scoring.tasks.fail_stale_runs" in schedule
+
+
+def test_a_run_in_chunks_is_stale_only_when_no_chunk_finished_within_the_limit():
+    from scoring.models import MetricsChunk
+
+    late = stale_after() + timedelta(minutes=1)
+    now = timezone.now()
+    runs = {}
+    for name, finished_ago in (("progressing", timedelta(minutes=1)), ("stuck", late)):
+        runs[name] = ScoreRun.objects.create(
+            kind=ScoreRun.Kind.CREATOR_METRICS,
+            status="running",
+            started_at=now - 2 * late,
+            chunks_total=3,
+        )
+        MetricsChunk.objects.create(
+            run=runs[name], number=0, first_id=1, done=True, finished_at=now - finished_ago
+        )
+        MetricsChunk.objects.create(run=runs[name], number=1, first_id=100)
+    assert score_runs_fail_stale() == [runs["stuck"].pk]
+    runs["progressing"].refresh_from_db()
+    assert runs["progressing"].status == "running"

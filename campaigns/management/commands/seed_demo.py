@@ -10,9 +10,10 @@ from creators.models import Creator
 from matchmaker.demo.catalogue import CATALOGUE_MODELS, build_catalogue
 from matchmaker.demo.workspace import DEMO_PASSWORD, build_workspace
 from matchmaker.lib.pgstats import analyze_models
-from scoring.models import CreatorMetrics, MatchScore
+from scoring.models import CreatorMetrics, CreatorReaction, MatchScore
 from scoring.services.matches import recompute_campaign_matches
-from scoring.services.metrics import recompute_creator_metrics
+from scoring.services.metrics_chunks import recompute_creator_metrics
+from scoring.services.reaction import creator_reactions_recompute
 from tenancy.models import Organization
 
 
@@ -55,7 +56,7 @@ class Command(BaseCommand):
         written = CATALOGUE_MODELS
         if not skip_scoring:
             self._score()
-            written += (CreatorMetrics, MatchScore)
+            written += (CreatorMetrics, CreatorReaction, MatchScore)
         # A fresh million-row catalogue has no planner statistics until autovacuum gets to it.
         started = time.monotonic()
         analyze_models(written)
@@ -69,6 +70,7 @@ class Command(BaseCommand):
 
         started = time.monotonic()
         recompute_creator_metrics()
+        creator_reactions_recompute()
         for campaign_id in Campaign.objects.values_list("id", flat=True):
             recompute_campaign_matches(campaign_id=campaign_id)
         self.stdout.write(f"Scored in {time.monotonic() - started:.1f} s.")

@@ -1,4 +1,4 @@
-"""python manage.py import_creators PATH --kind {profiles,posts,audience,followers} ..."""
+"""python manage.py import_creators PATH --kind {profiles,posts,audience,followers,comments} ..."""
 
 import json
 from pathlib import Path
@@ -19,7 +19,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path")
         parser.add_argument(
-            "--kind", required=True, choices=["profiles", "posts", "audience", "followers"]
+            "--kind",
+            required=True,
+            choices=["profiles", "posts", "audience", "followers", "comments"],
         )
         parser.add_argument("--platform", choices=Platform.values, default="")
         parser.add_argument("--mapping", help='JSON: {"field": "Column in file"}', default="")
@@ -27,6 +29,11 @@ class Command(BaseCommand):
             "--skip-invalid", action="store_true", help="Import valid rows, list the rejected ones."
         )
         parser.add_argument("--sheet", default="", help="Worksheet of an .xlsx file.")
+        parser.add_argument(
+            "--post",
+            default="",
+            help="Comments: the post (id or URL) of a file without a post column.",
+        )
         parser.add_argument(
             "--preset",
             default="",
@@ -55,7 +62,7 @@ class Command(BaseCommand):
                     mapping=mapping,
                     skip_invalid=options["skip_invalid"],
                     sheet=options["sheet"],
-                    scope={"preset": options["preset"]} if options["preset"] else None,
+                    scope=_scope(options),
                 )
             except ValueError as exc:
                 raise CommandError(str(exc)) from exc
@@ -90,3 +97,8 @@ class Command(BaseCommand):
             choice = detection.choices[field.name]
             mark = "" if choice.sure else "  [not sure]"
             self.stdout.write(f"  {field.name} <- {column!r}  ({choice.evidence}){mark}")
+
+
+def _scope(options) -> dict | None:
+    scope = {"preset": options["preset"], "post": options["post"]}
+    return {key: value for key, value in scope.items() if value} or None

@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from campaigns.models import Campaign
 from scoring.services.matches import recompute_campaign_matches
-from scoring.services.metrics import recompute_creator_metrics
+from scoring.services.metrics_chunks import recompute_creator_metrics
 
 
 class Command(BaseCommand):

@@ -1,0 +1,23 @@
+"""The tracked links' UTM parameters as the campaign form edits them: the four standard ones,
+each a text with placeholders that campaigns.tracking.landing_url fills per creator."""
+
+from __future__ import annotations
+
+import re
+
+from campaigns.tracking import DEFAULT_UTM
+
+PLACEHOLDERS = ("{platform}", "{campaign}", "{handle}")
+NAMES = tuple(DEFAULT_UTM)  # utm_source, utm_medium, utm_campaign, utm_content
+MAX_LENGTH = 100
+_BRACED = re.compile(r"\{[^{}]*\}")
+
+
+def unknown_placeholders(template: str) -> list[str]:
+    """The {...} parts of `template` that are none of PLACEHOLDERS (kept as typed otherwise)."""
+    return [part for part in _BRACED.findall(template) if part not in PLACEHOLDERS]
+
+
+def current(utm_params: dict | None) -> dict[str, str]:
+    """The four parameters a campaign's links carry now: its own values over the defaults."""
+    return {name: str((utm_params or {}).get(name, DEFAULT_UTM[name])) for name in NAMES}

@@ -1,0 +1,145 @@
+"""Recompute creator reactions: load posts and comments into frames, compute the structural
+reaction signals, what the window's comments say (scoring.metrics.reaction) and engagement
+pods (scoring.metrics.pods), store one CreatorReaction row per creator.
+
+The new rows replace the previous ones in ONE transaction: readers see the old figures or the
+new ones, never a mix. Pods are across creators, so they are always found over the whole
+catalogue's comments, even when only some creators' rows are rewritten.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from creators.models import Comment, Creator, Post
+from matchmaker.lib.dates import window_stamps
+from matchmaker.lib.pgcopy import as_floats, insert_frame, read_frame
+from matchmaker.lib.timing import StageTimer
+from scoring.metrics import pods
+from scoring.metrics.creator_metrics import dated
+from scoring.metrics.engagement import RECENT_POSTS, WINDOW_DAYS
+from scoring.metrics.reaction import (
+    COUNT_COLUMNS,
+    SHARE_COLUMNS,
+    TEXT_COUNT_COLUMNS,
+    TEXT_SHARE_COLUMNS,
+    reaction_signals,
+    window_text_signals,
+)
+from scoring.models import CreatorReaction
+
+log = logging.getLogger(__name__)
+
+POST_FIELDS = ["id", "creator_id", "posted_at", "likes", "comments", "is_sponsored"]
+COMMENT_FIELDS = [
+    "post_id",
+    "external_id",
+    "parent_external_id",
+    "commenter_key",
+    "created_at",
+    "is_creator_reply",
+    "text",
+]
+THRESHOLDS = {
+    "window_posts": RECENT_POSTS,
+    "window_days": WINDOW_DAYS,
+    "pod_fast_minutes": pods.FAST_MINUTES,
+    "pod_min_posts": pods.MIN_POSTS,
+    "pod_min_shared": pods.MIN_SHARED,
+    "pod_min_creators": pods.MIN_CREATORS,
+}
+
+
+def _evidence(found: pd.DataFrame) -> pd.Series:
+    """The evidence JSON text per creator: its pod (commenters, posts, the group's creator
+    ids) or null, and the thresholds. Pods are rare: only their rows get a dict."""
+    thresholds = json.dumps(THRESHOLDS)
+    out = pd.Series('{"pod": null, "thresholds": ' + thresholds + "}", index=found.index)
+    members = found[found["pod"]]
+    groups = members.index.groupby(members["pod_id"])
+    for creator_id, row in members.iterrows():
+        pod = {
+            "commenters_n": int(row["pod_commenters_n"]),
+            "posts_n": int(row["pod_posts_n"]),
+            "creators_n": int(row["pod_creators_n"]),
+            "creator_ids": sorted(map(int, groups[row["pod_id"]])),
+        }
+        out[creator_id] = json.dumps({"pod": pod, "thresholds": THRESHOLDS})
+    return out
+
+
+def _comments(queryset, fields: list[str]) -> pd.DataFrame:
+    comments = read_frame(queryset, fields)
+    stamps, bad = window_stamps(comments["created_at"])
+    comments["created_at"] = stamps.where(~bad)  # a reply without a usable time still counts
+    comments["is_creator_reply"] = comments["is_creator_reply"].eq(True)
+    return comments
+
+
+def _fast_comments() -> pd.DataFrame:
+    """The only comments pod detection reads (pods.COMMENT_COLUMNS): by others, within
+    pods.FAST_MINUTES of posting, filtered by the database so that a partial recompute does
+    not read the whole catalogue's comments."""
+    posted_at = F("post__posted_at")
+    fast = Comment.objects.filter(
+        is_creator_reply=False,
+        created_at__gte=posted_at,
+        created_at__lte=posted_at + timedelta(minutes=pods.FAST_MINUTES),
+    )
+    return _comments(fast, pods.COMMENT_COLUMNS)
+
+
+def compute_creator_reactions(creator_ids: list[int] | None = None) -> pd.DataFrame:
+    """The CreatorReaction rows (a frame with the model's columns but computed_at) for the
+    creators (all when None)."""
+    timer = StageTimer("creator reactions", log)
+    creators, scope = Creator.objects.all(), {}
+    if creator_ids is not None:
+        creators = creators.filter(pk__in=creator_ids)
+        scope = {"creator_id__in": creator_ids}
+    profiles = read_frame(creators, ["id", "followers"])
+    as_floats(profiles, ["followers"])
+    # Every creator's posts: pods are found across the catalogue.
+    posts, _ = dated(read_frame(Post.objects.all(), POST_FIELDS), "posted_at")
+    posts["is_sponsored"] = posts["is_sponsored"].eq(True)
+    comments = _comments(Comment.objects.filter(**scope), COMMENT_FIELDS)
+    # A full recompute has every comment already; a partial one reads the fast ones only.
+    fast = comments if creator_ids is None else _fast_comments()
+    timer.lap("load")
+    signals = reaction_signals(profiles, posts, comments)
+    text = window_text_signals(signals.index, posts, comments)
+    found = pods.pod_signals(signals.index, posts, fast)
+    timer.lap("compute")
+    out = signals.join(text).reset_index(names="creator_id")
+    out["pod"] = found["pod"].to_numpy()
+    pod_id = found["pod_id"].astype(object).where(found["pod"], None)
+    out["pod_id"] = pod_id.to_numpy()
+    out["evidence"] = _evidence(found).to_numpy()
+    out[COUNT_COLUMNS + TEXT_COUNT_COLUMNS] = out[COUNT_COLUMNS + TEXT_COUNT_COLUMNS].astype(
+        np.int64
+    )
+    out[SHARE_COLUMNS + TEXT_SHARE_COLUMNS] = out[SHARE_COLUMNS + TEXT_SHARE_COLUMNS].astype(float)
+    return out
+
+
+def creator_reactions_recompute(*, creator_ids: list[int] | None = None) -> int:
+    """Replace the CreatorReaction rows of the creators (all when None) in one transaction.
+    Returns the number of rows written."""
+    frame = compute_creator_reactions(creator_ids)
+    frame["computed_at"] = timezone.now()
+    with transaction.atomic():
+        old = CreatorReaction.objects.all()
+        if creator_ids is not None:
+            old = old.filter(creator_id__in=creator_ids)
+        old._raw_delete(old.db)
+        written = insert_frame(CreatorReaction, frame)
+    log.info("creator reactions: %d row(s) written", written)
+    return written
