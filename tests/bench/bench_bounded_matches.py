@@ -18,12 +18,11 @@ import tracemalloc
 from django.db import connection, transaction
 from django.test import override_settings
 
-from campaigns.models import Brand, Campaign
 from matchmaker.demo.catalogue import build_catalogue
 from scoring.models import ScoreRun
 from scoring.services.matches import recompute_campaign_matches
 from scoring.services.metrics_chunks import recompute_creator_metrics
-from tenancy.models import Organization
+from tests.bench.bench_recompute import analyze_catalogue, bench_campaign
 from tests.bench.run import BenchContext, Result
 
 
@@ -52,23 +51,8 @@ def run(ctx: BenchContext) -> list[Result]:
     runs = ctx.runs
     with transaction.atomic():
         build_catalogue(n=n, seed=22)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ANALYZE creators_creator, creators_creator_categories, creators_post,"
-                " creators_audienceshare"
-            )
-        org = Organization.objects.create(name="Bench org", slug="bench-bounded-matches")
-        brand = Brand.objects.create(organization=org, name="Bench brand", keywords=["vegan"])
-        campaign = Campaign.objects.create(
-            brand=brand,
-            name="Bench bounded matches",
-            min_followers=0,
-            max_followers=10**12,
-            target_countries=["DE", "US"],
-            target_age_buckets=["18-24", "25-34"],
-            keywords=["vegan", "travel"],
-            excluded_keywords=["casino"],
-        )
+        analyze_catalogue()
+        campaign = bench_campaign("bench-bounded-matches", "Bench bounded matches")
         recompute_creator_metrics()
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE scoring_creatormetrics")

@@ -11,99 +11,56 @@ Figures: p50/p95, throughput, errors; the load average at the start is in the no
 
 import http.client
 import json
-import multiprocessing
 import os
-import threading
 import time
 
 import numpy as np
 
 from tests.bench import bench_pages as pages
 from tests.bench import bench_redirect
+from tests.bench.closed_loop import run_clients
 from tests.bench.run import BenchContext, Result
 
 CLIENTS = 20
 CLIENT_PROCESSES = 4
 
 
-def _client_process(port, campaign, secret, codes, threads, seconds, out) -> None:
-    """One process of client threads; puts (latencies in ms, errors, first error) on `out`."""
+def _post(args, number: int, sent: int) -> str | None:
+    """One new order, signed with the campaign's secret and the current time (closed_loop's
+    request)."""
     from campaigns.conversions.signing import sign
 
-    latencies: list[float] = []
-    errors = [0]
-    first: list[str] = []
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def client(number: int) -> None:
-        sent = 0
-        while time.perf_counter() < stop_at:
-            sent += 1
-            order = {
-                "campaign": campaign["id"],
-                "order_id": f"bench-{os.getpid()}-{number}-{sent}-{time.time_ns()}",
-                "amount": "59.90",
-                "currency": campaign["currency"],
-                "promo_code": codes[(number + sent) % len(codes)],
-            }
-            body = json.dumps(order).encode()
-            stamp = str(int(time.time()))
-            headers = {
-                "Content-Type": "application/json",
-                "X-Matchmaker-Timestamp": stamp,
-                "X-Matchmaker-Signature": f"sha256={sign(secret, stamp, body)}",
-            }
-            started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                conn.request("POST", "/api/v1/conversions/", body=body, headers=headers)
-                response = conn.getresponse()
-                text = response.read()
-                conn.close()
-                ok = response.status == 201
-                if not ok and not first:
-                    first.append(f"{response.status} {text[:120]!r}")
-            except Exception as exc:  # counted as an error; one kept for the report
-                ok = False
-                if not first:
-                    first.append(repr(exc))
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors[0] += 1
-
-    workers = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    out.put((latencies, errors[0], first[:1]))
+    port, campaign, secret, codes = args
+    order = {
+        "campaign": campaign["id"],
+        "order_id": f"bench-{number}-{sent}-{time.time_ns()}",
+        "amount": "59.90",
+        "currency": campaign["currency"],
+        "promo_code": codes[(number + sent) % len(codes)],
+    }
+    body = json.dumps(order).encode()
+    stamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "X-Matchmaker-Timestamp": stamp,
+        "X-Matchmaker-Signature": f"sha256={sign(secret, stamp, body)}",
+    }
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    conn.request("POST", "/api/v1/conversions/", body=body, headers=headers)
+    response = conn.getresponse()
+    text = response.read()
+    conn.close()
+    return None if response.status == 201 else f"{response.status} {text[:120]!r}"
 
 
 def _load(port, campaign, secret, codes, seconds):
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    per = CLIENTS // CLIENT_PROCESSES
-    args = (port, campaign, secret, codes, per, seconds, out)
-    processes = [
-        context.Process(target=_client_process, args=args) for _ in range(CLIENT_PROCESSES)
-    ]
-    for process in processes:
-        process.start()
-    latencies: list[float] = []
-    errors = 0
-    first: list[str] = []
-    for _ in processes:
-        got, failed, seen = out.get(timeout=seconds + 120)
-        latencies += got
-        errors += failed
-        first += seen
-    for process in processes:
-        process.join(timeout=30)
-    return latencies, errors, first
+    return run_clients(
+        _post,
+        (port, campaign, secret, codes),
+        clients=CLIENTS,
+        processes=CLIENT_PROCESSES,
+        seconds=seconds,
+    )
 
 
 def run(ctx: BenchContext) -> list[Result]:

@@ -11,29 +11,19 @@ resident set size after the runs, so it includes the generation.
 """
 
 import resource
-import statistics
-import time
 from unittest import mock
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from creators.models import Comment, Creator
 from matchmaker.demo import comments as demo_comments
 from matchmaker.demo.catalogue import build_catalogue
 from scoring.services.metrics_chunks import recompute_creator_metrics
 from scoring.services.reaction import creator_reactions_recompute
+from tests.bench.bench_recompute import analyze_catalogue, median_seconds
 from tests.bench.run import BenchContext, Result
 
 TARGET_RATIO = 1.5
-
-
-def _median_seconds(fn, repeats: int) -> float:
-    times = []
-    for _ in range(repeats):
-        started = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
 
 
 def run(ctx: BenchContext) -> list[Result]:
@@ -42,15 +32,11 @@ def run(ctx: BenchContext) -> list[Result]:
     with transaction.atomic():
         with mock.patch.object(demo_comments, "MAX_COMMENTED_CREATORS", n):
             build_catalogue(n=n, seed=11, chunk_size=n)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ANALYZE creators_creator, creators_post, creators_comment,"
-                " creators_followersnapshot, creators_audienceshare, creators_audiencesketch"
-            )
+        analyze_catalogue()
         creators = Creator.objects.count()  # the bench database may hold other creators
         comments = Comment.objects.count()
-        metrics_s = _median_seconds(lambda: recompute_creator_metrics(), repeats)
-        reactions_s = _median_seconds(lambda: creator_reactions_recompute(), repeats)
+        metrics_s = median_seconds(lambda: recompute_creator_metrics(), repeats)
+        reactions_s = median_seconds(lambda: creator_reactions_recompute(), repeats)
         transaction.set_rollback(True)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     ratio = (metrics_s + reactions_s) / metrics_s

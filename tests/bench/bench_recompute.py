@@ -25,8 +25,37 @@ from scoring.services.metrics_chunks import recompute_creator_metrics
 from tenancy.models import Organization
 from tests.bench.run import BenchContext, Result
 
+CATALOGUE_TABLES = (
+    "creators_creator, creators_creator_categories, creators_post, creators_comment,"
+    " creators_followersnapshot, creators_audienceshare, creators_audiencesketch"
+)
 
-def _median_seconds(fn, repeats: int = 3) -> float:
+
+def analyze_catalogue() -> None:
+    """ANALYZE the generated catalogue's tables. It is not committed, so autovacuum cannot have
+    analysed it: without statistics the planner takes 100k-row tables for empty ones (nested
+    loops, sorts spilling to disk), which a real catalogue never is."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {CATALOGUE_TABLES}")
+
+
+def bench_campaign(slug: str, name: str) -> Campaign:
+    """A campaign of a new organisation whose follower range takes every creator as a candidate."""
+    org = Organization.objects.create(name="Bench org", slug=slug)
+    brand = Brand.objects.create(organization=org, name="Bench brand", keywords=["vegan"])
+    return Campaign.objects.create(
+        brand=brand,
+        name=name,
+        min_followers=0,
+        max_followers=10**12,
+        target_countries=["DE", "US"],
+        target_age_buckets=["18-24", "25-34"],
+        keywords=["vegan", "travel"],
+        excluded_keywords=["casino"],
+    )
+
+
+def median_seconds(fn, repeats: int = 3) -> float:
     times = []
     for _ in range(repeats):
         started = time.perf_counter()
@@ -39,33 +68,15 @@ def run(ctx: BenchContext) -> list[Result]:
     n = 100_000 if ctx.full else 10_000
     with transaction.atomic():
         catalogue = build_catalogue(n=n, seed=4)
-        # The catalogue is not committed, so autovacuum cannot have analysed it: without
-        # statistics the planner takes 100k-row tables for empty ones (nested loops, sorts
-        # spilling to disk), which a real catalogue never is.
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "ANALYZE creators_creator, creators_creator_categories, creators_post,"
-                " creators_followersnapshot, creators_audienceshare, creators_audiencesketch"
-            )
-        org = Organization.objects.create(name="Bench org", slug="bench-recompute")
-        brand = Brand.objects.create(organization=org, name="Bench brand", keywords=["vegan"])
-        campaign = Campaign.objects.create(
-            brand=brand,
-            name="Bench campaign",
-            min_followers=0,
-            max_followers=10**12,
-            target_countries=["DE", "US"],
-            target_age_buckets=["18-24", "25-34"],
-            keywords=["vegan", "travel"],
-            excluded_keywords=["casino"],
-        )
+        analyze_catalogue()
+        campaign = bench_campaign("bench-recompute", "Bench campaign")
         only_matches = os.environ.get("BENCH_RECOMPUTE_ONLY") == "matches"
-        metrics_s = _median_seconds(
+        metrics_s = median_seconds(
             lambda: recompute_creator_metrics(), repeats=1 if only_matches else 3
         )
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE scoring_creatormetrics")  # as autovacuum would after a run
-        matches_s = _median_seconds(lambda: recompute_campaign_matches(campaign_id=campaign.pk))
+        matches_s = median_seconds(lambda: recompute_campaign_matches(campaign_id=campaign.pk))
         candidates = campaign.match_scores.count()
         creators = Creator.objects.count()  # the bench database may hold other modules' creators
         transaction.set_rollback(True)

@@ -12,14 +12,13 @@ share its cores with the server.
 """
 
 import http.client
-import multiprocessing
 import os
 import random
-import time
 
 import numpy as np
 
 from tests.bench import bench_pages as pages
+from tests.bench.closed_loop import run_clients
 from tests.bench.run import BenchContext, Result
 
 PREFIX = "benchredirect"
@@ -62,73 +61,25 @@ def _ensure_links() -> list[str]:
     )
 
 
-def _client_process(port: int, codes: list[str], threads: int, seconds: float, out) -> None:
-    """One process of client threads; puts (latencies in ms, errors, first error) on `out`."""
-    import threading
-
-    latencies: list[float] = []
-    errors = [0]
-    first: list[str] = []
-    lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
-
-    def client(seed: int) -> None:
-        rng = random.Random(seed)
-        while time.perf_counter() < stop_at:
-            code = rng.choice(codes)
-            started = time.perf_counter()
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                conn.request("GET", f"/r/{code}", headers={"User-Agent": rng.choice(AGENTS)})
-                response = conn.getresponse()
-                response.read()
-                location = response.getheader("Location", "")
-                conn.close()
-                ok = response.status == 302 and "mm_click=" in location
-                if not ok and not first:
-                    first.append(f"{response.status} {location[:80]}")
-            except Exception as exc:  # counted as an error; one kept for the report
-                ok = False
-                if not first:
-                    first.append(repr(exc))
-            elapsed = (time.perf_counter() - started) * 1000
-            with lock:
-                if ok:
-                    latencies.append(elapsed)
-                else:
-                    errors[0] += 1
-
-    workers = [
-        threading.Thread(target=client, args=(os.getpid() * 100 + i,)) for i in range(threads)
-    ]
-    for worker in workers:
-        worker.start()
-    for worker in workers:
-        worker.join()
-    out.put((latencies, errors[0], first[:1]))
+def _visit(args, number: int, sent: int) -> str | None:
+    """One visit to a random link with a random user agent (closed_loop's request)."""
+    port, codes = args
+    rng = random.Random(number * 1_000_003 + sent)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    conn.request("GET", f"/r/{rng.choice(codes)}", headers={"User-Agent": rng.choice(AGENTS)})
+    response = conn.getresponse()
+    response.read()
+    location = response.getheader("Location", "")
+    conn.close()
+    if response.status == 302 and "mm_click=" in location:
+        return None
+    return f"{response.status} {location[:80]}"
 
 
 def _load(port: int, codes: list[str], seconds: float) -> tuple[list[float], int, list[str]]:
-    context = multiprocessing.get_context("spawn")
-    out = context.Queue()
-    per = CLIENTS // CLIENT_PROCESSES
-    processes = [
-        context.Process(target=_client_process, args=(port, codes, per, seconds, out))
-        for _ in range(CLIENT_PROCESSES)
-    ]
-    for process in processes:
-        process.start()
-    latencies: list[float] = []
-    errors = 0
-    first: list[str] = []
-    for _ in processes:
-        got, failed, seen = out.get(timeout=seconds + 120)
-        latencies += got
-        errors += failed
-        first += seen
-    for process in processes:
-        process.join(timeout=30)
-    return latencies, errors, first
+    return run_clients(
+        _visit, (port, codes), clients=CLIENTS, processes=CLIENT_PROCESSES, seconds=seconds
+    )
 
 
 def run(ctx: BenchContext) -> list[Result]:
