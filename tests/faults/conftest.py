@@ -146,6 +146,21 @@ class Blocker:
         with self.conn.cursor() as cursor:
             cursor.execute(sql, params)
 
+    def hold_metrics_row(self, creator_id: int) -> None:
+        """Insert (uncommitted) a CreatorMetrics row for the creator, copied from any stored
+        one: a recompute writing that creator's row waits on it."""
+        from scoring.models import CreatorMetrics
+
+        columns = [
+            field.column for field in CreatorMetrics._meta.concrete_fields if not field.primary_key
+        ]
+        values = ["%s" if c == "creator_id" else c for c in columns]
+        self.execute(
+            f"INSERT INTO scoring_creatormetrics ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)} FROM scoring_creatormetrics LIMIT 1",
+            (creator_id,),
+        )
+
     def blocked_pid(self) -> int | None:
         """The backend (of another process) waiting on one of our locks, if any."""
         with connection.cursor() as cursor:

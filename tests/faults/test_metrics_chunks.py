@@ -106,15 +106,7 @@ def test_a_worker_killed_while_publishing_has_its_chunk_redelivered_and_the_run_
     late = f.CreatorFactory(followers=70_000)
     f.PostFactory(creator=late, likes=2_000, comments=50)
     expected = _whole_catalogue_rows()
-    columns = [
-        field.column for field in CreatorMetrics._meta.concrete_fields if not field.primary_key
-    ]
-    values = ["%s" if c == "creator_id" else c for c in columns]
-    blocker.execute(
-        f"INSERT INTO scoring_creatormetrics ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM scoring_creatormetrics LIMIT 1",
-        (late.pk,),
-    )
+    blocker.hold_metrics_row(late.pk)
     worker = workers.start(METRICS_CHUNK_SIZE=CHUNK)
     recompute_creator_metrics.apply_async(queue=workers.queue)
     pid = wait_for(blocker.blocked_pid, workers.explain("the last chunk to reach the publish"))

@@ -167,15 +167,7 @@ def test_creator_metrics_recompute_killed_keeps_previous_metrics(workers, blocke
 
     # New creator: the blocker's uncommitted metrics row for it stalls the worker's insert.
     late = f.CreatorFactory(followers=70_000)
-    columns = [
-        field.column for field in CreatorMetrics._meta.concrete_fields if not field.primary_key
-    ]
-    values = ["%s" if c == "creator_id" else c for c in columns]
-    blocker.execute(
-        f"INSERT INTO scoring_creatormetrics ({', '.join(columns)}) "
-        f"SELECT {', '.join(values)} FROM scoring_creatormetrics LIMIT 1",
-        (late.pk,),
-    )
+    blocker.hold_metrics_row(late.pk)
     pid = _kill_mid_task(
         workers,
         blocker,
