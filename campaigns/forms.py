@@ -248,12 +248,11 @@ class CampaignForm(forms.ModelForm):
         return data
 
     def service_fields(self) -> dict:
-        """The campaign's fields; the four UTM texts go back into utm_params, over any other
-        parameter the campaign carries (set through the API)."""
+        """The campaign's fields; the four UTM texts go back into utm_params (utm.stored_params)."""
         data = dict(self.cleaned_data)
         data.pop("brand", None)
         edited = {name: data.pop(name) for name in utm.NAMES if name in data}
-        data["utm_params"] = {**(self.instance.utm_params or {}), **edited}
+        data["utm_params"] = utm.stored_params(self.instance.utm_params, edited)
         return data
 
 

@@ -21,3 +21,14 @@ def unknown_placeholders(template: str) -> list[str]:
 def current(utm_params: dict | None) -> dict[str, str]:
     """The four parameters a campaign's links carry now: its own values over the defaults."""
     return {name: str((utm_params or {}).get(name, DEFAULT_UTM[name])) for name in NAMES}
+
+
+def stored_params(stored: dict | None, edited: dict[str, str]) -> dict:
+    """The campaign's utm_params after the form's four texts: a text joins them when it
+    differs from the default or overrides a stored value, so saving the form unchanged leaves
+    the stored parameters as they were (and other parameters set through the API are kept)."""
+    params = dict(stored or {})
+    for name, value in edited.items():
+        if name in params or value != DEFAULT_UTM[name]:
+            params[name] = value
+    return params

@@ -7,6 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.urls import reverse
 
+from campaigns import utm
 from campaigns.forms import CampaignForm
 from campaigns.models import TrackedLink
 from tests import factories as f
@@ -142,3 +143,26 @@ def test_the_edit_page_has_the_editor_and_the_preview(world, client_for):
     assert 'name="utm_medium"' in html and 'value="influencer"' in html
     assert reverse("campaigns:utm_preview") in html
     assert 'name="utm_params"' not in html
+
+
+@pytest.mark.parametrize(
+    "stored, edited, expected",
+    [
+        ({}, {"utm_medium": "influencer", "utm_source": "{platform}"}, {}),
+        ({}, {"utm_medium": "creator"}, {"utm_medium": "creator"}),
+        ({"utm_medium": "creator"}, {"utm_medium": "influencer"}, {"utm_medium": "influencer"}),
+        ({"utm_term": "spring"}, {"utm_content": "{handle}"}, {"utm_term": "spring"}),
+        ({}, {"utm_content": ""}, {"utm_content": ""}),
+    ],
+)
+def test_saving_the_defaults_stores_nothing_new(stored, edited, expected):
+    assert utm.stored_params(stored, edited) == expected
+
+
+def test_saving_an_untouched_form_leaves_utm_params_as_they_were(world):
+    campaign = world.campaign_a
+    campaign.utm_params = {}
+    campaign.save(update_fields=["utm_params"])
+    form = CampaignForm(instance=campaign, data=_form_data(campaign))
+    assert form.is_valid(), form.errors
+    assert form.service_fields()["utm_params"] == {}

@@ -1,7 +1,9 @@
 """Every main page, on a small seeded world, shows numbers written for people: no raw float
 (0.11859849425002068), no "16575.0", no 4+ digit integer without separators (15089), no
 "[]", "None" or "nan". Pages are fetched as an organisation's owner and as staff; the text is
-the page with its tags, scripts and JSON data removed (cells and blocks kept apart).
+the page with its tags, scripts and JSON data removed (cells and blocks kept apart), and without
+its <code> and <pre> parts: machine text to be copied as it is (a secret's last characters, a
+request body with an order id), where "1,001" would be wrong.
 """
 
 import re
@@ -40,8 +42,8 @@ def _is_year(text: str) -> bool:
 
 
 def page_text(html: str) -> str:
-    """What a person reads: no scripts, styles, JSON data or tags; entities kept as text."""
-    html = re.sub(r"(?is)<(script|style|template)\b.*?</\1>", " ", html)
+    """What a person reads: no scripts, styles, JSON data, code or tags; entities kept as text."""
+    html = re.sub(r"(?is)<(script|style|template|pre|code)\b.*?</\1>", " ", html)
     # Table cells, list items and blocks are apart on screen: keep them apart in the text.
     html = re.sub(r"(?i)</?(td|th|tr|li|dd|dt|div|p|br|h[1-6]|section|summary)\b[^>]*>", " ", html)
     text = strip_tags(html)
