@@ -281,6 +281,14 @@ def classify_comments(texts: pd.Series) -> pd.DataFrame:
     return out.astype({c: bool for c in LABELS if c != "sentiment"})
 
 
+def _sentiment_mean(labels: pd.DataFrame) -> pd.Series:
+    """Per creator_id, the mean of the measured sentiments, summed in value order: a float sum
+    depends on the order of its terms, and the figure should not depend on the order rows are
+    read in."""
+    ordered = labels[["creator_id", "sentiment"]].sort_values(["creator_id", "sentiment"])
+    return ordered.groupby("creator_id", sort=True)["sentiment"].mean()
+
+
 def comment_text_summary(comments: pd.DataFrame) -> pd.DataFrame:
     """comments: creator_id, text (a missing text is a creator without comments, e.g. from a left
     join). Per creator_id: comments_n, substantive/generic/spam/intent shares (NaN when
@@ -296,7 +304,7 @@ def comment_text_summary(comments: pd.DataFrame) -> pd.DataFrame:
                 f"{c}_share": grouped[c].mean()
                 for c in ("substantive", "generic", "spam", "intent")
             },
-            "sentiment_mean": grouped["sentiment"].mean(),
+            "sentiment_mean": _sentiment_mean(frame),
             "sentiment_n": grouped["sentiment_measured"].sum(),
         }
     )

@@ -16,11 +16,21 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import F
+from django.db.models import (
+    BigIntegerField,
+    BooleanField,
+    Case,
+    ExpressionWrapper,
+    F,
+    Func,
+    Q,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from creators.models import Comment, Creator, Post
-from matchmaker.lib.dates import window_stamps
+from matchmaker.lib.dates import epoch_stamps, window_bounds
 from matchmaker.lib.pgcopy import as_floats, insert_frame, read_frame
 from matchmaker.lib.timing import StageTimer
 from scoring.metrics import pods
@@ -48,6 +58,7 @@ COMMENT_FIELDS = [
     "is_creator_reply",
     "text",
 ]
+EPOCH_MICROS = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
 THRESHOLDS = {
     "window_posts": RECENT_POSTS,
     "window_days": WINDOW_DAYS,
@@ -77,9 +88,30 @@ def _evidence(found: pd.DataFrame) -> pd.Series:
 
 
 def _comments(queryset, fields: list[str]) -> pd.DataFrame:
-    comments = read_frame(queryset, fields)
-    stamps, bad = window_stamps(comments["created_at"])
-    comments["created_at"] = stamps.where(~bad)  # a reply without a usable time still counts
+    """The comments' fields as a frame, read as the signals use them rather than as stored:
+
+    - commenter_key as a 64-bit integer, PostgreSQL's hashtextextended of the key (<NA> for a
+      blank one): the signals only count and compare keys, and grouping integers is many
+      times faster than grouping 64-character hex. Two distinct keys share a hash with
+      probability about n^2 / 2^65 for n keys (3e-6 at 10 million commenters), and only
+      matters when both comment on one creator (or on one pod's creators).
+    - created_at from microseconds since the epoch, NULL outside matchmaker.lib.dates' window
+      (checked in the query; parsing ISO text was a third of the load): a reply without a
+      usable time still counts."""
+    low, high = window_bounds()
+    micros = Func(F("created_at"), template=EPOCH_MICROS, output_field=BigIntegerField())
+    hashed = Func(F("commenter_key"), Value(0), function="hashtextextended")
+    queryset = queryset.order_by().annotate(
+        read_key=ExpressionWrapper(hashed, output_field=BigIntegerField()),
+        read_blank=ExpressionWrapper(Q(commenter_key=""), output_field=BooleanField()),
+        read_us=Case(When(created_at__gte=low, created_at__lt=high, then=micros)),
+    )
+    names = [{"commenter_key": "read_key", "created_at": "read_us"}.get(f, f) for f in fields]
+    frame = read_frame(queryset, [*names, "read_blank"], {"read_key": np.int64})
+    comments = frame[names].set_axis(fields, axis=1)
+    blank = frame["read_blank"].to_numpy(dtype=bool)
+    comments["commenter_key"] = pd.arrays.IntegerArray(frame["read_key"].to_numpy(), blank)
+    comments["created_at"] = epoch_stamps(comments["created_at"])
     comments["is_creator_reply"] = comments["is_creator_reply"].eq(True)
     return comments
 
