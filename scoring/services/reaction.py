@@ -166,7 +166,8 @@ def creator_reactions_recompute(*, creator_ids: list[int] | None = None) -> int:
     """Replace the CreatorReaction rows of the creators (all when None) in one transaction.
     Returns the number of rows written."""
     frame = compute_creator_reactions(creator_ids)
-    frame["computed_at"] = timezone.now()
+    # As ISO text: a timestamp column would send the whole frame down pandas' slow CSV writer.
+    frame["computed_at"] = timezone.now().isoformat()
     with transaction.atomic():
         old = CreatorReaction.objects.all()
         if creator_ids is not None:
