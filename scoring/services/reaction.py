@@ -16,17 +16,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 from django.db import transaction
-from django.db.models import (
-    BigIntegerField,
-    BooleanField,
-    Case,
-    ExpressionWrapper,
-    F,
-    Func,
-    Q,
-    Value,
-    When,
-)
+from django.db.models import BigIntegerField, Case, F, Func, When
 from django.utils import timezone
 
 from creators.models import Comment, Creator, Post
@@ -58,7 +48,6 @@ COMMENT_FIELDS = [
     "is_creator_reply",
     "text",
 ]
-EPOCH_MICROS = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
 THRESHOLDS = {
     "window_posts": RECENT_POSTS,
     "window_days": WINDOW_DAYS,
@@ -87,30 +76,34 @@ def _evidence(found: pd.DataFrame) -> pd.Series:
     return out
 
 
+# Identifiers the signals only compare (commenter keys; comment ids, within a post) are read
+# as 64-bit hashes, 0 for blank ("| 1" keeps every hash odd so that none is 0): grouping and
+# joining integers is many times faster than 64-character hex. Two distinct values share a
+# hash with probability about n^2 / 2^64 for n values (5e-6 for 10 million commenters), and it
+# only matters when both meet under one creator (keys) or one post (comment ids).
+HASHED = ["commenter_key", "external_id", "parent_external_id"]
+HASH = "CASE WHEN %(expressions)s = '' THEN 0 ELSE hashtextextended(%(expressions)s, 0) | 1 END"
+# Microseconds since the epoch, exact (EXTRACT gives a numeric).
+EPOCH_MICROS = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+
+
 def _comments(queryset, fields: list[str]) -> pd.DataFrame:
     """The comments' fields as a frame, read as the signals use them rather than as stored:
-
-    - commenter_key as a 64-bit integer, PostgreSQL's hashtextextended of the key (<NA> for a
-      blank one): the signals only count and compare keys, and grouping integers is many
-      times faster than grouping 64-character hex. Two distinct keys share a hash with
-      probability about n^2 / 2^65 for n keys (3e-6 at 10 million commenters), and only
-      matters when both comment on one creator (or on one pod's creators).
-    - created_at from microseconds since the epoch, NULL outside matchmaker.lib.dates' window
-      (checked in the query; parsing ISO text was a third of the load): a reply without a
-      usable time still counts."""
+    HASHED fields as integers (<NA> when blank); created_at from epoch microseconds, NULL
+    outside matchmaker.lib.dates' window (checked in the query: parsing ISO text was a third
+    of the load), a reply without a usable time still counts."""
     low, high = window_bounds()
     micros = Func(F("created_at"), template=EPOCH_MICROS, output_field=BigIntegerField())
-    hashed = Func(F("commenter_key"), Value(0), function="hashtextextended")
-    queryset = queryset.order_by().annotate(
-        read_key=ExpressionWrapper(hashed, output_field=BigIntegerField()),
-        read_blank=ExpressionWrapper(Q(commenter_key=""), output_field=BooleanField()),
-        read_us=Case(When(created_at__gte=low, created_at__lt=high, then=micros)),
-    )
-    names = [{"commenter_key": "read_key", "created_at": "read_us"}.get(f, f) for f in fields]
-    frame = read_frame(queryset, [*names, "read_blank"], {"read_key": np.int64})
-    comments = frame[names].set_axis(fields, axis=1)
-    blank = frame["read_blank"].to_numpy(dtype=bool)
-    comments["commenter_key"] = pd.arrays.IntegerArray(frame["read_key"].to_numpy(), blank)
+    reads = {f"read_{f}": Func(F(f), template=HASH, output_field=BigIntegerField()) for f in HASHED}
+    reads["read_created_at"] = Case(When(created_at__gte=low, created_at__lt=high, then=micros))
+    names = [f"read_{f}" if f"read_{f}" in reads else f for f in fields]
+    queryset = queryset.order_by().annotate(**{n: reads[n] for n in names if n in reads})
+    hashed = [f for f in fields if f in HASHED]
+    dtypes = {f"read_{f}": np.int64 for f in hashed}
+    comments = read_frame(queryset, names, dtypes).set_axis(fields, axis=1)
+    for field in hashed:
+        values = comments[field].to_numpy(dtype=np.int64)
+        comments[field] = pd.arrays.IntegerArray(values, values == 0)
     comments["created_at"] = epoch_stamps(comments["created_at"])
     comments["is_creator_reply"] = comments["is_creator_reply"].eq(True)
     return comments
