@@ -37,8 +37,8 @@ def read_frame(queryset, fields: list[str], dtypes: dict | None = None) -> pd.Da
     """queryset.values_list(*fields) as a DataFrame, in one query. The rows stream out with
     COPY ... TO STDOUT as CSV and pandas' C parser reads them (no Python object per row);
     booleans arrive as True/False, timestamps and dates as ISO text, NULL and empty text as
-    NaN. dtypes: pandas dtypes of some fields (e.g. "Int64" for an integer column with NULLs,
-    which would otherwise be read as floats)."""
+    NaN. dtypes: the pandas dtypes of some fields, parsed as such rather than guessed (e.g.
+    np.int64 for 64-bit integers)."""
     timer = StageTimer(f"read {queryset.model._meta.db_table}", log)
     sql, params = queryset.values_list(*fields).query.sql_with_params()
     buffer = io.BytesIO()  # bytes: psycopg2 hands each row over without decoding it

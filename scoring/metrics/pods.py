@@ -59,7 +59,7 @@ def fast_links(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     window = recent_posts(posts[POST_COLUMNS]).rename(columns={"id": "post_id"})
     c = comments[COMMENT_COLUMNS]
     known = c["commenter_key"].notna()
-    if c["commenter_key"].dtype == object:  # text keys ("" is unknown) or integer codes
+    if c["commenter_key"].dtype == object:  # text keys ("" is unknown), or hashed integers
         known &= c["commenter_key"].astype(str) != ""
     c = c[known & ~c["is_creator_reply"].eq(True)].merge(window, on="post_id", how="inner")
     delay = c["created_at"] - c["posted_at"]

@@ -89,9 +89,11 @@ EPOCH_MICROS = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
 
 def _comments(queryset, fields: list[str]) -> pd.DataFrame:
     """The comments' fields as a frame, read as the signals use them rather than as stored:
-    HASHED fields as integers (<NA> when blank); created_at from epoch microseconds, NULL
-    outside matchmaker.lib.dates' window (checked in the query: parsing ISO text was a third
-    of the load), a reply without a usable time still counts."""
+    HASHED fields as nullable integers (<NA> when blank); created_at from epoch microseconds,
+    NaT outside matchmaker.lib.dates' window (checked in the query: parsing ISO text was a
+    third of the load; a reply without a usable time still counts). In no particular order:
+    Comment's default ordering joins posts and creators and sorts every comment with its
+    text, and no signal depends on the order."""
     low, high = window_bounds()
     micros = Func(F("created_at"), template=EPOCH_MICROS, output_field=BigIntegerField())
     reads = {f"read_{f}": Func(F(f), template=HASH, output_field=BigIntegerField()) for f in HASHED}
