@@ -48,9 +48,25 @@ def window_stamps(values: pd.Series) -> tuple[pd.Series, np.ndarray]:
     timestamps, and the mask of those missing, unreadable or outside the window; vectorised,
     for whole tables."""
     stamps = pd.to_datetime(values, utc=True, errors="coerce", format="ISO8601")
-    low = pd.Timestamp(datetime.combine(EARLIEST, time()), tz=UTC)
-    high = pd.Timestamp(datetime.combine(latest() + timedelta(days=1), time()), tz=UTC)
+    low, high = (pd.Timestamp(bound) for bound in window_bounds())
     return stamps, (stamps.isna() | (stamps < low) | (stamps >= high)).to_numpy()
+
+
+def window_bounds() -> tuple[datetime, datetime]:
+    """The window as UTC instants [low, high): a time is plausible when low <= it < high."""
+    low = datetime.combine(EARLIEST, time(), tzinfo=UTC)
+    return low, datetime.combine(latest() + timedelta(days=1), time(), tzinfo=UTC)
+
+
+def epoch_stamps(micros: pd.Series) -> pd.Series:
+    """Microseconds since the epoch (whole numbers, NaN where missing, as a database read of
+    an integer column with NULLs gives them) as UTC timestamps, NaT where missing. Exact for
+    times before 2255 (2**53 microseconds), which float64 holds exactly."""
+    values = micros.to_numpy(dtype=float)
+    known = ~np.isnan(values)
+    ns = np.full(len(values), np.iinfo(np.int64).min, dtype=np.int64)  # NaT's value
+    ns[known] = values[known].astype(np.int64) * 1000
+    return pd.Series(ns.view("M8[ns]"), index=micros.index).dt.tz_localize(UTC)
 
 
 def outside_window(values: pd.Series) -> np.ndarray:

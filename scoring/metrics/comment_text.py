@@ -281,12 +281,26 @@ def classify_comments(texts: pd.Series) -> pd.DataFrame:
     return out.astype({c: bool for c in LABELS if c != "sentiment"})
 
 
+def _sentiment_mean(labels: pd.DataFrame) -> pd.Series:
+    """Per creator_id, the mean of the measured sentiments, summed in value order: a float sum
+    depends on the order of its terms, and the figure should not depend on the order rows are
+    read in."""
+    ordered = labels[["creator_id", "sentiment"]].sort_values(["creator_id", "sentiment"])
+    return ordered.groupby("creator_id", sort=True)["sentiment"].mean()
+
+
 def comment_text_summary(comments: pd.DataFrame) -> pd.DataFrame:
     """comments: creator_id, text (a missing text is a creator without comments, e.g. from a left
     join). Per creator_id: comments_n, substantive/generic/spam/intent shares (NaN when
     comments_n is 0), sentiment_mean over the measured comments (NaN when none) and sentiment_n."""
-    has_text = comments["text"].notna() & comments["text"].astype(str).str.strip().ne("")
-    labels = classify_comments(comments.loc[has_text, "text"])
+    # Each distinct text is looked at once (comments repeat a lot), as in classify_comments.
+    codes, uniques = pd.factorize(comments["text"])  # code -1: missing
+    distinct = pd.Series(uniques, dtype=object).astype(str)
+    blank = np.append(distinct.str.strip().eq("").to_numpy(dtype=bool), True)
+    has_text = ~blank[codes]
+    labels = _classify_distinct(distinct[~blank[:-1]]).loc[codes[has_text]]
+    labels = labels.set_axis(comments.index[has_text])
+    labels = labels.astype({c: bool for c in LABELS if c != "sentiment"})
     frame = labels.assign(creator_id=comments.loc[has_text, "creator_id"], one=1)
     grouped = frame.groupby("creator_id", sort=True)
     out = pd.DataFrame(
@@ -296,7 +310,7 @@ def comment_text_summary(comments: pd.DataFrame) -> pd.DataFrame:
                 f"{c}_share": grouped[c].mean()
                 for c in ("substantive", "generic", "spam", "intent")
             },
-            "sentiment_mean": grouped["sentiment"].mean(),
+            "sentiment_mean": _sentiment_mean(frame),
             "sentiment_n": grouped["sentiment_measured"].sum(),
         }
     )

@@ -58,7 +58,9 @@ def fast_links(posts: pd.DataFrame, comments: pd.DataFrame) -> pd.DataFrame:
     of the creator; key is the commenter key as an integer code."""
     window = recent_posts(posts[POST_COLUMNS]).rename(columns={"id": "post_id"})
     c = comments[COMMENT_COLUMNS]
-    known = c["commenter_key"].notna() & (c["commenter_key"].astype(str) != "")
+    known = c["commenter_key"].notna()
+    if c["commenter_key"].dtype == object:  # text keys ("" is unknown), or hashed integers
+        known &= c["commenter_key"].astype(str) != ""
     c = c[known & ~c["is_creator_reply"].eq(True)].merge(window, on="post_id", how="inner")
     delay = c["created_at"] - c["posted_at"]
     fast = c[(delay >= pd.Timedelta(0)) & (delay <= pd.Timedelta(minutes=FAST_MINUTES))]

@@ -36,8 +36,12 @@ COMMENT_COLUMNS = [
 
 
 def _blank(values: pd.Series) -> np.ndarray:
-    """Empty text: "" as stored, NaN as read_frame reads it."""
-    return values.isna().to_numpy() | values.eq("").to_numpy()
+    """Empty text: "" as stored, NaN as read_frame reads it; a missing value of a column that
+    is not text (commenter keys read as integers)."""
+    blank = values.isna().to_numpy()
+    if values.dtype == object:
+        blank |= values.eq("").to_numpy()
+    return blank
 
 
 def window_comments(

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from scoring import spam_training
 from scoring.metrics.comment_text import (
     MODEL_PATH,
+    _sentiment_mean,
     classify_comments,
     comment_text_summary,
     english_looking,
@@ -259,3 +260,14 @@ def test_ngram_hash_matches_its_explanation_mirror():
 def test_sentiment_reads_case_as_emphasis():
     out = _labels("This dress is great", "This dress is GREAT")
     assert out["sentiment"].iloc[1] > out["sentiment"].iloc[0] > 0
+
+
+def test_sentiment_mean_does_not_depend_on_the_row_order():
+    # A float sum depends on its terms' order: these sum to different last bits forwards and
+    # backwards, and a recompute reads comments in no particular order.
+    values = [0.2739, -0.4604, -0.9181, -0.9669, 0.6265, 0.8255, 0.2133, np.nan]
+    labels = pd.DataFrame({"creator_id": 1, "sentiment": values})
+    forwards = _sentiment_mean(labels).loc[1]
+    backwards = _sentiment_mean(labels.iloc[::-1]).loc[1]
+    assert forwards == backwards
+    assert forwards == pytest.approx(np.nanmean(values))
