@@ -114,7 +114,7 @@ def audience_reaction(reaction: pd.DataFrame) -> pd.DataFrame:
         },
         index=reaction.index,
     )
-    parts = parts.where(pd.DataFrame({c: measured for c in parts.columns}))
+    parts = parts.where(pd.DataFrame(dict.fromkeys(parts.columns, measured)))
     weights = pd.Series(PART_WEIGHTS)
     known = parts.notna()
     weight_sum = known.mul(weights, axis=1).sum(axis=1)

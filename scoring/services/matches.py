@@ -41,8 +41,8 @@ from scoring.metrics.campaign_matches import (
     empty_affinity,
 )
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
-from scoring.metrics.top_matches import keep_best, with_ranks
 from scoring.metrics.reaction_score import AFFINITY_WEIGHTS, REACTION_FIELDS
+from scoring.metrics.top_matches import keep_best, with_ranks
 from scoring.models import CreatorMetrics, CreatorReaction, MatchScore, ScoreRun
 from scoring.runs import score_run_fail, score_run_start
 from scoring.weights import effective_weights, validate_weights
@@ -150,7 +150,7 @@ def candidate_mentions(
     frame = read_frame(posts, affinity.POST_COLUMNS)
     if frame.empty:
         return empty_affinity([])
-    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True)
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True, format="ISO8601")
     mentions = affinity.organic_mentions(
         frame, terms["brand"], terms["competitors"], terms["niche_words"]
     )

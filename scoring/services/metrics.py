@@ -30,6 +30,7 @@ from matchmaker.lib.pgcopy import (
     read_frame,
 )
 from matchmaker.lib.timing import StageTimer
+from scoring.metrics.authenticity import REACTION_COLUMNS
 from scoring.metrics.cohorts import cohort_values
 from scoring.metrics.creator_metrics import (
     CREATOR_FIELDS,
@@ -39,7 +40,6 @@ from scoring.metrics.creator_metrics import (
     creator_metrics,
     dated,
 )
-from scoring.metrics.authenticity import REACTION_COLUMNS
 from scoring.models import CreatorReaction, StagedMetrics, Tier
 
 log = logging.getLogger(__name__)
