@@ -18,7 +18,7 @@ from scoring.metrics.campaign_matches import AUDIENCE_DIMENSIONS
 from scoring.metrics.cost import FULL_MARKS_ENG_PER_UNIT, RATE_CARD_SOURCE
 from scoring.metrics.reaction_score import MIN_TEXT_COMMENTS, POD_FACTOR
 from scoring.metrics.relevance import NICHE_FLOOR, REFERENCE_SHARE, per_dimension_fit
-from scoring.reaction_explain import share
+from scoring.reaction_explain import sentiment, share
 
 # "…of the audience is <phrase>" per targeted dimension.
 PHRASES = {
@@ -269,7 +269,7 @@ def reaction_sentences(match, reaction=None, cohort: dict | None = None) -> list
     )
     if match.sentiment_n and match.sentiment_mean is not None:
         details.append(
-            f"sentiment {formatting.number(match.sentiment_mean, 2)} on −1 to +1"
+            f"sentiment {sentiment(match.sentiment_mean)} on −1 to +1"
             f" ({formatting.quantity(match.sentiment_n, 'comment')} read)"
         )
     else:
@@ -309,11 +309,13 @@ def affinity_sentences(match, campaign) -> list[str]:
         return [
             f"No unpaid post mentions {brand.name}, a competitor or the campaign's keywords: 0."
         ]
-    parts = [f"{what} in {formatting.quantity(n, 'post')}" for n, what in found]
-    text = f"Mentioned {both(parts)} unpaid"
+    (n, what), rest = found[0], found[1:]
+    text = f"Mentioned {what} unpaid in {formatting.quantity(n, 'post')}"
+    if rest:
+        text += ", " + both(f"{w} in {formatting.count(k)}" for k, w in rest)
     if match.last_mention:
         text += f", last {formatting.day(match.last_mention)}"
-    return [text + "; the bonus halves per year since the last mention of each kind."]
+    return [text + ".", "The bonus halves per year since the last mention of each kind."]
 
 
 def audience_gate_sentence(match, targets: dict[str, list[str]]) -> str:

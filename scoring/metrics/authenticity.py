@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.metrics.pods import FAST_MINUTES
+
 # Two of the six units of evidence: e.g. the following count and an engagement rate.
 MIN_CONFIDENCE = 2 / 6
 # What the audience's comments show (scoring.metrics.reaction_score, pods): a likely pod member,
@@ -158,7 +160,7 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
             lambda m: (
                 "Likely in an engagement pod: "
                 + pod_commenters[m].map("{:,.0f}".format)
-                + " accounts comment within minutes on "
+                + f" accounts comment within {FAST_MINUTES} minutes on "
                 + pod_posts[m].map("{:,.0f}".format)
                 + " of its posts and on those of "
                 + pod_creators[m].map("{:,.0f}".format)

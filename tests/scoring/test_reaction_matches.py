@@ -112,7 +112,7 @@ def test_an_unpaid_brand_mention_raises_the_rank(demo, db):
     assert after.rank < match.rank
     explained = match_explanation(campaign=demo, creator_id=match.creator_id)
     row = next(r for r in explained["rows"] if r["name"] == "organic_affinity")
-    assert row["sentences"][0].startswith("Mentioned Lumen Skincare in 1 post unpaid, last ")
+    assert row["sentences"][0].startswith("Mentioned Lumen Skincare unpaid in 1 post, last ")
 
 
 def test_no_comments_is_unknown_and_the_why_page_says_not_measured(demo, db, client):

@@ -241,7 +241,7 @@ def test_authenticity_takes_15_off_a_pod_member_with_its_evidence():
     assert [r["signal"] for r in reasons] == ["engagement_pod"]
     assert reasons[0]["contribution"] == 15
     assert reasons[0]["sentence"] == (
-        "Likely in an engagement pod: 6 accounts comment within minutes on 5 of its posts"
+        "Likely in an engagement pod: 6 accounts comment within 30 minutes on 5 of its posts"
         " and on those of 4 creators."
     )
 
