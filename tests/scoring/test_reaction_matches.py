@@ -164,3 +164,32 @@ def test_reaction_scores_use_no_other_organisations_data(demo, db):
     assert [r[:2] for r in after] == [r[:2] for r in before]
     for a, b in zip(after, before, strict=True):
         assert a[2:] == pytest.approx(b[2:], nan_ok=True)
+
+
+def test_mentions_are_folded_like_the_profile_and_paid_posts_do_not_count(demo, db):
+    """The database's prefilter (lower() LIKE, or any non-ASCII text) keeps every post
+    affinity's accent folding would match: an accented spelling and a handle count, a
+    sponsored post and a longer word do not."""
+    match = _mid_table(demo, brand_mentions_n=0)
+    when = timezone.now() - timedelta(days=40)
+
+    def post(key, caption, sponsored=False, handles=()):
+        Post.objects.create(
+            creator_id=match.creator_id,
+            external_id=key,
+            posted_at=when,
+            caption=caption,
+            sponsor_handles=list(handles),
+            is_sponsored=sponsored,
+            likes=10,
+            comments=1,
+        )
+
+    post("accented", "Obsessed with LUMÉN SKINCARE lately ✨")
+    post("handle", "thanks for the package", handles=["@lumen_skincare"])
+    post("paid", "Lumen Skincare partner post #ad", sponsored=True)
+    post("longer", "lumenskincareland is not the brand")
+    recompute_campaign_matches(campaign_id=demo.pk)
+    after = MatchScore.objects.get(campaign=demo, creator_id=match.creator_id)
+    assert after.brand_mentions_n == 2
+    assert after.last_mention == pytest.approx(when, abs=timedelta(seconds=1))
