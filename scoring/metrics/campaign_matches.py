@@ -55,6 +55,13 @@ def empty_affinity(ids) -> pd.DataFrame:
     return out
 
 
+def epoch_seconds(values: pd.Series) -> np.ndarray:
+    """Timestamps (UTC, NaT for none) as float seconds since the epoch, NaN for none."""
+    stamps = pd.to_datetime(values, utc=True)
+    out = stamps.to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+    return np.where(stamps.isna().to_numpy(), np.nan, out)
+
+
 def _flags(series: pd.Series) -> pd.Series:
     """Booleans read from a nullable column: True/False, None where NULL."""
     mapped = series.map({True: True, False: False, "t": True, "f": False, "True": True})
@@ -145,14 +152,15 @@ def campaign_matches(
         has_keywords=bool([k for k in keywords or [] if str(k).strip()]),
     )
     scored = match_total(components, weights, gate=gate_audience * gate_niche)
-    out = pd.DataFrame(
-        {
-            "campaign_id": campaign_id,
-            "creator_id": ids,
-            "rank": scored["rank"].astype(int).to_numpy(),
-            "total": scored["total"].to_numpy(),
-        }
-    )
+    # The columns are gathered first and framed once (a column added at a time to a frame
+    # costs ~0.5 ms each, per chunk).
+    n = len(ids)
+    out = {
+        "campaign_id": np.full(n, campaign_id, dtype=np.int64),
+        "creator_id": np.asarray(ids),
+        "rank": scored["rank"].astype(int).to_numpy(),
+        "total": scored["total"].to_numpy(),
+    }
     for name in COMPONENTS:
         out[name] = scored[name].to_numpy()
     out["weighted_mean"] = scored["weighted_mean"].to_numpy()
@@ -171,19 +179,16 @@ def campaign_matches(
     # Organic affinity's: unpaid mentions per kind and the last of all.
     for kind in AFFINITY_WEIGHTS:
         out[f"{kind}_mentions_n"] = affinity[f"{kind}_n"].to_numpy(dtype=np.int64)
-    last = pd.concat(
-        [pd.to_datetime(affinity[f"last_{kind}"], utc=True) for kind in AFFINITY_WEIGHTS],
-        axis=1,
-    ).max(axis=1)
     # As seconds since the epoch (NaN without): the binary COPY carries numbers only.
-    epoch = (last - pd.Timestamp(0, tz="UTC")).dt.total_seconds()
-    out["last_mention"] = epoch.to_numpy(dtype=float)
-    out["audience_gate"] = gate_audience
-    out["niche_gate"] = gate_niche
+    out["last_mention"] = np.fmax.reduce(
+        [epoch_seconds(affinity[f"last_{kind}"]) for kind in AFFINITY_WEIGHTS]
+    )
+    out["audience_gate"] = np.asarray(gate_audience, dtype=float)
+    out["niche_gate"] = np.asarray(gate_niche, dtype=float)
     # Per targeted dimension the share of the audience inside the target (NaN untargeted).
     for dim in AUDIENCE_DIMENSIONS:
         column = audience.get(f"s_{dim}")
-        out[f"share_{dim}"] = np.nan if column is None else column.to_numpy(dtype=float)
+        out[f"share_{dim}"] = np.full(n, np.nan) if column is None else column.to_numpy(float)
     out["target_reach"] = (followers * audience["audience_fit"]).to_numpy()
     out["excluded"] = niche["excluded"].astype(bool).to_numpy()
     # What the components were computed from (MatchScore.breakdown() shows them). The
@@ -200,6 +205,7 @@ def campaign_matches(
     out["past_deliverables"] = record["n"].to_numpy(dtype=np.int64)
     out["engagement_estimated"] = metrics["er_percentile"].isna().to_numpy()
     out["price_estimated"] = (~_flags(metrics["price_is_estimate"]).eq(False)).to_numpy(dtype=bool)
+    out = pd.DataFrame(out)
     weight_sum = sum(weights.values())
     out.attrs["weight_share"] = {n: float(weights.get(n, 0) / weight_sum) for n in COMPONENTS}
     out.attrs["dims"] = dims

@@ -27,23 +27,28 @@ def match_total(
     wsum = sum(weights.get(name, 0.0) for name in COMPONENTS)
     if wsum <= 0:
         raise ValueError("At least one weight must be above zero.")
-    out = components.copy()
     unknown = pd.DataFrame(
-        {name: out[name].isna().to_numpy() for name in UNKNOWN_ALLOWED if name in out},
-        index=out.index,
+        {
+            name: components[name].isna().to_numpy()
+            for name in UNKNOWN_ALLOWED
+            if name in components
+        },
+        index=components.index,
     )
     shares = effective_weight_shares(weights, COMPONENTS, unknown)
-    mean = np.zeros(len(out))
+    added = {}
+    mean = np.zeros(len(components))
     for name in COMPONENTS:
         share = shares[name].to_numpy(dtype=float)
-        contrib = out[name].astype(float).clip(0, 1).fillna(0.0) * share
-        out[f"{name}_share"] = share
-        out[f"{name}_contribution"] = contrib
-        mean = mean + contrib.to_numpy()
+        contrib = np.nan_to_num(np.clip(components[name].to_numpy(dtype=float), 0, 1)) * share
+        added[f"{name}_share"] = share
+        added[f"{name}_contribution"] = contrib
+        mean = mean + contrib
     mean = np.clip(mean, 0, 1)
-    g = np.ones(len(out)) if gate is None else np.clip(np.asarray(gate, dtype=float), 0, 1)
-    out["weighted_mean"] = mean
-    out["total"] = np.clip(mean * g, 0, 1)
+    g = np.ones(len(components)) if gate is None else np.clip(np.asarray(gate, dtype=float), 0, 1)
+    added["weighted_mean"] = mean
+    added["total"] = np.clip(mean * g, 0, 1)
+    out = pd.concat([components, pd.DataFrame(added, index=components.index)], axis=1)
     order = (
         out.assign(_id=out.index)
         .sort_values(["total", "weighted_mean", "_id"], ascending=[False, False, True])

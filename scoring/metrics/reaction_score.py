@@ -62,13 +62,13 @@ REACTION_FIELDS = [
 ]
 
 
-def _num(frame: pd.DataFrame, column: str) -> pd.Series:
-    return pd.to_numeric(frame[column], errors="coerce").astype(float)
+def _num(frame: pd.DataFrame, column: str) -> np.ndarray:
+    return pd.to_numeric(frame[column], errors="coerce").to_numpy(dtype=float)
 
 
-def _ramp(value: pd.Series, start: float, full: float) -> pd.Series:
+def _ramp(value: np.ndarray, start: float, full: float) -> np.ndarray:
     """0 at or below `start`, 1 at or above `full`, linear between (0 where unknown)."""
-    return ((value - start) / (full - start)).clip(0, 1).fillna(0.0)
+    return np.nan_to_num(np.clip((value - start) / (full - start), 0, 1), nan=0.0)
 
 
 def ad_fatigue(reaction: pd.DataFrame) -> pd.Series:
@@ -76,13 +76,14 @@ def ad_fatigue(reaction: pd.DataFrame) -> pd.Series:
     sponsored posts engage well below the organic ones. 0 where either is unknown."""
     share = _num(reaction, "sponsored_share")
     sponsored, organic = _num(reaction, "er_sponsored"), _num(reaction, "er_organic")
-    drop = 1 - sponsored / organic.where(organic > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        drop = 1 - sponsored / np.where(organic > 0, organic, np.nan)
     fatigue = (
         FATIGUE_MAX
         * _ramp(share, FATIGUE_SHARE, FATIGUE_SHARE_FULL)
         * _ramp(drop, FATIGUE_DROP, FATIGUE_DROP_FULL)
     )
-    return fatigue.astype(float)
+    return pd.Series(fatigue, index=reaction.index, dtype=float)
 
 
 def audience_reaction(reaction: pd.DataFrame) -> pd.DataFrame:
@@ -90,59 +91,65 @@ def audience_reaction(reaction: pd.DataFrame) -> pd.DataFrame:
 
     Returns, indexed like it: audience_reaction (NaN: unknown), its parts quality, sentiment,
     intent, responsiveness (NaN where not measured), pod (bool), ad_fatigue (0..FATIGUE_MAX)
-    and text_comments_n (int)."""
-    n = _num(reaction, "text_comments_n").fillna(0)
+    and text_comments_n (int). Column-wise numpy: it runs once per chunk of candidates."""
+    n = np.nan_to_num(_num(reaction, "text_comments_n"), nan=0.0)
     measured = n >= MIN_TEXT_COMMENTS
-    quality = (
-        (
-            _num(reaction, "substantive_share")
-            - SPAM_PENALTY * _num(reaction, "spam_share").fillna(0)
-        )
-        / QUALITY_FULL
-    ).clip(0, 1)
-    has_sentiment = _num(reaction, "sentiment_n").fillna(0) > 0
-    sentiment = ((_num(reaction, "sentiment_mean") + 1) / 2).clip(0, 1).where(has_sentiment)
-    intent = (_num(reaction, "intent_share") / INTENT_FULL).clip(0, 1)
-    has_threads = _num(reaction, "threads_n").fillna(0) > 0
-    responsiveness = (_num(reaction, "reply_share") / REPLY_FULL).clip(0, 1).where(has_threads)
-    parts = pd.DataFrame(
+    spam = np.nan_to_num(_num(reaction, "spam_share"), nan=0.0)
+    has_sentiment = np.nan_to_num(_num(reaction, "sentiment_n"), nan=0.0) > 0
+    has_threads = np.nan_to_num(_num(reaction, "threads_n"), nan=0.0) > 0
+    parts = {
+        "quality": np.clip(
+            (_num(reaction, "substantive_share") - SPAM_PENALTY * spam) / QUALITY_FULL, 0, 1
+        ),
+        "sentiment": np.where(
+            has_sentiment, np.clip((_num(reaction, "sentiment_mean") + 1) / 2, 0, 1), np.nan
+        ),
+        "intent": np.clip(_num(reaction, "intent_share") / INTENT_FULL, 0, 1),
+        "responsiveness": np.where(
+            has_threads, np.clip(_num(reaction, "reply_share") / REPLY_FULL, 0, 1), np.nan
+        ),
+    }
+    weighted = np.zeros(len(n))
+    weight_sum = np.zeros(len(n))
+    for name, weight in PART_WEIGHTS.items():
+        parts[name] = np.where(measured, parts[name], np.nan)
+        known = ~np.isnan(parts[name])
+        weighted = weighted + np.where(known, parts[name] * weight, 0.0)
+        weight_sum = weight_sum + np.where(known, weight, 0.0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        base = np.where(weight_sum > 0, weighted / weight_sum, np.nan)
+    pod = reaction["pod"].eq(True).to_numpy(dtype=bool)
+    fatigue = ad_fatigue(reaction).to_numpy()
+    value = base * np.where(pod, POD_FACTOR, 1.0) * (1 - fatigue)
+    return pd.DataFrame(
         {
-            "quality": quality,
-            "sentiment": sentiment,
-            "intent": intent,
-            "responsiveness": responsiveness,
+            **parts,
+            "audience_reaction": np.clip(np.where(measured, value, np.nan), 0, 1),
+            "pod": pod,
+            "ad_fatigue": fatigue,
+            "text_comments_n": n.astype(np.int64),
         },
         index=reaction.index,
     )
-    parts = parts.where(pd.DataFrame(dict.fromkeys(parts.columns, measured)))
-    weights = pd.Series(PART_WEIGHTS)
-    known = parts.notna()
-    weight_sum = known.mul(weights, axis=1).sum(axis=1)
-    base = parts.fillna(0).mul(weights, axis=1).sum(axis=1) / weight_sum.where(weight_sum > 0)
-    pod = reaction["pod"].eq(True)
-    fatigue = ad_fatigue(reaction)
-    value = base * np.where(pod, POD_FACTOR, 1.0) * (1 - fatigue)
-    out = parts.copy()
-    out["audience_reaction"] = value.where(measured).clip(0, 1)
-    out["pod"] = pod.to_numpy(dtype=bool)
-    out["ad_fatigue"] = fatigue.to_numpy(dtype=float)
-    out["text_comments_n"] = n.astype("int64")
-    return out
 
 
 def organic_affinity_score(affinity: pd.DataFrame, as_of: pd.Timestamp) -> pd.Series:
     """affinity: per creator id <kind>_n and last_<kind> (the last mention's timestamp, NaT
     without) for each AFFINITY_WEIGHTS kind. Per creator 0..1: the largest kind weight x
     0.5 ** (years since that kind's last mention); 0 without a mention."""
-    best = pd.Series(0.0, index=affinity.index)
+    best = np.zeros(len(affinity))
     as_of = pd.Timestamp(as_of)
+    as_of = as_of.tz_localize("UTC") if as_of.tzinfo is None else as_of.tz_convert("UTC")
+    now = as_of.to_datetime64().astype("datetime64[ns]").astype(np.int64) / 1e9
     for kind, weight in AFFINITY_WEIGHTS.items():
         last = pd.to_datetime(affinity[f"last_{kind}"], utc=True)
-        count = pd.to_numeric(affinity[f"{kind}_n"], errors="coerce").fillna(0)
-        days = ((as_of - last).dt.total_seconds() / 86_400).clip(lower=0)
-        value = (weight * 0.5 ** (days / AFFINITY_HALF_LIFE_DAYS)).where(count > 0).fillna(0.0)
+        seconds = last.to_numpy(dtype="datetime64[ns]").astype(np.int64) / 1e9
+        count = np.nan_to_num(_num(affinity, f"{kind}_n"), nan=0.0)
+        found = (count > 0) & ~last.isna().to_numpy()
+        days = np.clip((now - seconds) / 86_400, 0, None)
+        value = np.where(found, weight * 0.5 ** (days / AFFINITY_HALF_LIFE_DAYS), 0.0)
         best = np.maximum(best, value)
-    return best.astype(float).clip(0, 1)
+    return pd.Series(np.clip(best, 0, 1), index=affinity.index, dtype=float)
 
 
 def effective_weight_shares(
@@ -166,9 +173,11 @@ def effective_weight_shares(
         plain += float(weights.get(name, 0.0))
     if plain <= 0:
         raise ValueError("At least one weight must be above zero.")
-    out = pd.DataFrame(index=index)
     safe = np.where(total > 0, total, plain)
-    for name in names:
-        plain_share = float(weights.get(name, 0.0)) / plain
-        out[name] = np.where(total > 0, raw[name] / safe, plain_share)
-    return out
+    return pd.DataFrame(
+        {
+            name: np.where(total > 0, raw[name] / safe, float(weights.get(name, 0.0)) / plain)
+            for name in names
+        },
+        index=index,
+    )
