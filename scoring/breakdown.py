@@ -10,20 +10,16 @@ from __future__ import annotations
 
 import math
 
+from django.core.exceptions import ObjectDoesNotExist
+
 from matchmaker.lib import formatting
-from scoring.components import COMPONENTS
+from scoring.components import COMPONENTS, LABELS
 from scoring.metrics.campaign_matches import AUDIENCE_DIMENSIONS
 from scoring.metrics.cost import FULL_MARKS_ENG_PER_UNIT, RATE_CARD_SOURCE
+from scoring.metrics.reaction_score import MIN_TEXT_COMMENTS, POD_FACTOR
 from scoring.metrics.relevance import NICHE_FLOOR, REFERENCE_SHARE, per_dimension_fit
+from scoring.reaction_explain import sentiment, share
 
-LABELS = {
-    "audience_fit": "Audience fit",
-    "niche_fit": "Niche fit",
-    "engagement": "Engagement",
-    "authenticity": "Authenticity",
-    "cost_efficiency": "Cost efficiency",
-    "track_record": "Track record",
-}
 # "…of the audience is <phrase>" per targeted dimension.
 PHRASES = {
     "country": "in {}",
@@ -221,6 +217,107 @@ def track_sentences(match) -> list[str]:
     ]
 
 
+def _similar(field: str, cohort: dict | None) -> str:
+    value = formatting.to_number((cohort or {}).get(field))
+    return "" if value is None else f" (similar accounts: {share(value)})"
+
+
+def _pod_evidence(reaction) -> str:
+    """What the pod rests on, from the creator's stored reaction evidence ("" without it)."""
+    evidence = getattr(reaction, "evidence", None) or {}
+    pod = evidence.get("pod") or {}
+    if not pod:
+        return ""
+    minutes = (evidence.get("thresholds") or {}).get("pod_fast_minutes")
+    within = f" within {formatting.quantity(minutes, 'minute')}" if minutes else " early"
+    return (
+        f": {formatting.quantity(pod.get('commenters_n'), 'account')} comment{within} on"
+        f" {formatting.count(pod.get('posts_n'))} of the creator's posts and on those of"
+        f" {formatting.quantity(pod.get('creators_n'), 'creator')} in all"
+    )
+
+
+def reaction_sentences(match, reaction=None, cohort: dict | None = None) -> list[str]:
+    """The audience reaction's inputs as this run stored them; `reaction`: the creator's
+    current CreatorReaction (for the pod's evidence and the sponsored ERs), `cohort`: the
+    median per figure of similar accounts (same platform and tier)."""
+    n = match.reaction_comments_n or 0
+    if match.audience_reaction is None:
+        return [
+            f"Not measured: too few comments ({formatting.count(n)} with text by others;"
+            f" {formatting.count(MIN_TEXT_COMMENTS)} needed). Unknown, not neutral: its weight"
+            " is shared over the other components."
+        ]
+    text = (
+        f"{share(match.substantive_share)} of {formatting.quantity(n, 'comment')} are"
+        f" substantive{_similar('substantive_share', cohort)}"
+    )
+    if match.reply_share is None:
+        text += "; no comment threads to answer"
+    else:
+        text += (
+            f"; the creator answered {share(match.reply_share)} of threads"
+            f"{_similar('reply_share', cohort)}"
+        )
+    out = [text + "."]
+    details = []
+    if match.spam_share:
+        details.append(f"{share(match.spam_share)} spam (counted twice against quality)")
+    details.append(
+        f"{share(match.intent_share)} ask about price, sizes or where to buy"
+        f"{_similar('intent_share', cohort)}"
+    )
+    if match.sentiment_n and match.sentiment_mean is not None:
+        details.append(
+            f"sentiment {sentiment(match.sentiment_mean)} on −1 to +1"
+            f" ({formatting.quantity(match.sentiment_n, 'comment')} read)"
+        )
+    else:
+        details.append("sentiment not measured (no English comment)")
+    out.append(f"{'; '.join(details)}.".capitalize())
+    if match.reaction_pod:
+        out.append(
+            f"Likely engagement pod{_pod_evidence(reaction)}: the reaction is halved"
+            f" (× {formatting.number(POD_FACTOR, 1)})."
+        )
+    if match.ad_fatigue:
+        ers = ""
+        if reaction is not None and reaction.er_sponsored is not None and reaction.er_organic:
+            ers = (
+                f", ER {formatting.rate(reaction.er_sponsored)} on sponsored posts vs"
+                f" {formatting.rate(reaction.er_organic)} organic"
+            )
+        posts = ""
+        if reaction is not None and reaction.posts_n:
+            posts = (
+                f": {formatting.count(reaction.sponsored_n)} of"
+                f" {formatting.quantity(reaction.posts_n, 'recent post')} sponsored"
+            )
+        out.append(f"Ad fatigue{posts}{ers}: the reaction is cut by {share(match.ad_fatigue)}.")
+    return out
+
+
+def affinity_sentences(match, campaign) -> list[str]:
+    brand = campaign.brand
+    counts = [
+        (match.brand_mentions_n or 0, brand.name),
+        (match.competitor_mentions_n or 0, "a competitor"),
+        (match.niche_mentions_n or 0, "the campaign's keywords"),
+    ]
+    found = [(n, what) for n, what in counts if n]
+    if not found:
+        return [
+            f"No unpaid post mentions {brand.name}, a competitor or the campaign's keywords: 0."
+        ]
+    (n, what), rest = found[0], found[1:]
+    text = f"Mentioned {what} unpaid in {formatting.quantity(n, 'post')}"
+    if rest:
+        text += ", " + both(f"{w} in {formatting.count(k)}" for k, w in rest)
+    if match.last_mention:
+        text += f", last {formatting.day(match.last_mention)}"
+    return [text + ".", "The bonus halves per year since the last mention of each kind."]
+
+
 def audience_gate_sentence(match, targets: dict[str, list[str]]) -> str:
     dims = [dim for dim in AUDIENCE_DIMENSIONS if targets.get(dim)]
     zero = zero_overlap_dimensions(match, targets)
@@ -248,11 +345,23 @@ def niche_gate_sentence(match) -> str:
     )
 
 
-def explain_match(match, campaign, weights: dict | None = None) -> dict:
+def _creator_reaction(match):
+    if not match.creator_id:
+        return None
+    try:
+        return match.creator.reaction
+    except ObjectDoesNotExist:
+        return None
+
+
+def explain_match(
+    match, campaign, weights: dict | None = None, reaction_cohort: dict | None = None
+) -> dict:
     """{total, mean, rows, gates}: `total` the score shown (0-100), `rows` one per component
     (MatchScore.breakdown()'s keys plus label, weight_text, points, sentences), `gates` the
     audience and niche gates the campaign applies ({label, factor, points, sentence}). The
-    points of the rows and the gates add up to `total`."""
+    points of the rows and the gates add up to `total`. reaction_cohort: the similar accounts'
+    median reaction figures the audience reaction's sentences compare with."""
     metrics = getattr(match.creator, "metrics", None) if match.creator_id else None
     targets = campaign_targets(campaign)
     niches = [n.name for n in campaign.niches.all()]
@@ -264,6 +373,8 @@ def explain_match(match, campaign, weights: dict | None = None) -> dict:
         "authenticity": authenticity_sentences(match, metrics),
         "cost_efficiency": cost_sentences(match, metrics),
         "track_record": track_sentences(match),
+        "audience_reaction": reaction_sentences(match, _creator_reaction(match), reaction_cohort),
+        "organic_affinity": affinity_sentences(match, campaign),
     }
     detail = match.breakdown(weights)
     rows = [

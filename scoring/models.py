@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from campaigns.models import Campaign
 from creators.models import Creator
 from scoring.components import COMPONENTS, DEFINITIONS
+from scoring.weights import row_weight_shares
 
 
 class ScoreRun(models.Model):
@@ -323,6 +324,10 @@ class MatchScore(models.Model):
     authenticity = models.FloatField()
     cost_efficiency = models.FloatField()
     track_record = models.FloatField()
+    audience_reaction = models.FloatField(
+        null=True, blank=True, help_text="Null: unknown (too few comments), its weight shared out."
+    )
+    organic_affinity = models.FloatField(default=0.0, db_default=0.0)
     target_reach = models.FloatField(null=True, blank=True, help_text="followers x audience fit.")
     excluded = models.BooleanField(default=False, help_text="Hit a brand-safety exclusion.")
     # What the components were computed from in this run (shown by breakdown()).
@@ -361,6 +366,27 @@ class MatchScore(models.Model):
     share_gender = models.FloatField(null=True, blank=True)
     share_language = models.FloatField(null=True, blank=True)
     share_interest = models.FloatField(null=True, blank=True)
+    # Audience reaction's inputs (the creator's CreatorReaction as this run read it).
+    reaction_comments_n = models.IntegerField(
+        default=0, db_default=0, help_text="Comments with text by others."
+    )
+    substantive_share = models.FloatField(null=True, blank=True)
+    spam_share = models.FloatField(null=True, blank=True)
+    intent_share = models.FloatField(null=True, blank=True)
+    sentiment_mean = models.FloatField(null=True, blank=True)
+    sentiment_n = models.IntegerField(default=0, db_default=0)
+    reply_share = models.FloatField(null=True, blank=True)
+    reaction_pod = models.BooleanField(
+        default=False, db_default=False, help_text="Likely engagement pod: reaction halved."
+    )
+    ad_fatigue = models.FloatField(
+        default=0.0, db_default=0.0, help_text="Share taken off the reaction for ad fatigue."
+    )
+    # Organic affinity's: unpaid posts mentioning each kind of term, and the last mention.
+    brand_mentions_n = models.IntegerField(default=0, db_default=0)
+    competitor_mentions_n = models.IntegerField(default=0, db_default=0)
+    niche_mentions_n = models.IntegerField(default=0, db_default=0)
+    last_mention = models.DateTimeField(null=True, blank=True)
     components = models.JSONField(
         default=dict, blank=True, help_text="Empty; older rows: the stored breakdown."
     )
@@ -421,7 +447,31 @@ class MatchScore(models.Model):
                 {"past_deliverables": self.past_deliverables},
                 self.past_deliverables == 0,
             ),
+            "audience_reaction": (
+                {
+                    "comments_n": self.reaction_comments_n,
+                    "substantive_share": self.substantive_share,
+                    "spam_share": self.spam_share,
+                    "intent_share": self.intent_share,
+                    "sentiment_mean": self.sentiment_mean,
+                    "sentiment_n": self.sentiment_n,
+                    "reply_share": self.reply_share,
+                    "pod": self.reaction_pod,
+                    "ad_fatigue": self.ad_fatigue,
+                },
+                False,
+            ),
+            "organic_affinity": (
+                {
+                    "brand_mentions_n": self.brand_mentions_n,
+                    "competitor_mentions_n": self.competitor_mentions_n,
+                    "niche_mentions_n": self.niche_mentions_n,
+                    "last_mention": self.last_mention.isoformat() if self.last_mention else None,
+                },
+                False,
+            ),
         }
+        shares = row_weight_shares(weights, {"audience_reaction": self.audience_reaction})
         out = {}
         for name in COMPONENTS:
             detail = stored.get(name)
@@ -429,10 +479,12 @@ class MatchScore(models.Model):
                 inputs, estimated = composed[name]
                 detail = {"inputs": inputs, "estimated": estimated}
             value = detail.get("value", getattr(self, name))
-            weight = detail.get("weight", weights.get(name))
+            weight = detail.get("weight", shares.get(name))
             contribution = detail.get("contribution")
             if contribution is None and value is not None and weight is not None:
                 contribution = value * weight
+            elif contribution is None and weight is not None:
+                contribution = 0.0  # unknown: its weight went to the measured components
             out[name] = {
                 "value": value,
                 "weight": weight,

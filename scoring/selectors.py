@@ -66,12 +66,13 @@ def match_explanation(*, campaign, creator_id: int) -> dict:
     says so with the run's `stored_max` and `candidates_total`."""
     match = stored_or_on_demand_match(campaign=campaign, creator_id=creator_id)
     stored = match.pk is not None
+    cohort = reaction_cohort(match.creator)[0] if match.audience_reaction is not None else {}
     return {
         "match": match,
         "stored": stored,
         "stored_max": None if stored else match.run.matches_stored,
         "candidates_total": None if stored else match.run.candidates_total,
-        **explain_match(match, campaign),
+        **explain_match(match, campaign, reaction_cohort=cohort or None),
     }
 
 

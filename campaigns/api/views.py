@@ -171,6 +171,14 @@ class MatchSerializer(serializers.Serializer):
     authenticity = serializers.FloatField()
     cost_efficiency = serializers.FloatField()
     track_record = serializers.FloatField()
+    audience_reaction = serializers.FloatField(
+        allow_null=True,
+        help_text="0..1; null: unknown (under 10 comments with text), its weight shared over "
+        "the other components.",
+    )
+    organic_affinity = serializers.FloatField(
+        help_text="0..1: unpaid mentions of the brand, a competitor or the niche, halving per year."
+    )
     target_reach = serializers.FloatField(allow_null=True)
     excluded = serializers.BooleanField()
     computed_at = serializers.DateTimeField()

@@ -11,8 +11,26 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from scoring.metrics.pods import FAST_MINUTES
+
 # Two of the six units of evidence: e.g. the following count and an engagement rate.
 MIN_CONFIDENCE = 2 / 6
+# What the audience's comments show (scoring.metrics.reaction_score, pods): a likely pod member,
+# and a comment section that is almost all generic praise, emoji or spam - on enough comments.
+POD_POINTS = 15.0
+GENERIC_POINTS = 10.0
+GENERIC_SHARE = 0.8
+GENERIC_MIN_COMMENTS = 30
+# The reaction columns authenticity() reads when present (a CreatorReaction's figures).
+REACTION_COLUMNS = [
+    "pod",
+    "pod_commenters_n",
+    "pod_posts_n",
+    "pod_creators_n",
+    "text_comments_n",
+    "generic_share",
+    "spam_share",
+]
 
 
 def follower_looks_fake(frame: pd.DataFrame) -> np.ndarray:
@@ -61,6 +79,18 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
     er, er_cohort = num["er_median"], num["er_cohort_median"]
     lpc, lpc_cohort = num["likes_per_comment"], num["lpc_cohort_median"]
     sample_n, fake = num["sample_n"], num["fake_like_share"].fillna(0)
+
+    def column(name: str) -> pd.Series:
+        if name not in c:
+            return pd.Series(np.nan, index=idx, dtype=float)
+        return pd.to_numeric(c[name], errors="coerce").astype(float)
+
+    pod = (c["pod"] if "pod" in c else pd.Series(False, index=idx)).eq(True)
+    pod_commenters, pod_posts = column("pod_commenters_n"), column("pod_posts_n")
+    pod_creators = column("pod_creators_n")
+    text_n = column("text_comments_n").fillna(0)
+    generic = column("generic_share").fillna(0) + column("spam_share").fillna(0)
+    comments_checked = (text_n >= GENERIC_MIN_COMMENTS) | pod
     if spikes is None or spikes.empty:
         spikes = pd.DataFrame(columns=["creator_id", "date", "growth", "explained"])
     has_spikes = pd.Series(idx.isin(spikes["creator_id"]), index=idx)
@@ -124,6 +154,31 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
             ),
         ),
         (
+            "engagement_pod",
+            pod,
+            POD_POINTS,
+            lambda m: (
+                "Likely in an engagement pod: "
+                + pod_commenters[m].map("{:,.0f}".format)
+                + f" accounts comment within {FAST_MINUTES} minutes on "
+                + pod_posts[m].map("{:,.0f}".format)
+                + " of its posts and on those of "
+                + pod_creators[m].map("{:,.0f}".format)
+                + " creators."
+            ),
+        ),
+        (
+            "generic_comments",
+            (text_n >= GENERIC_MIN_COMMENTS) & (generic >= GENERIC_SHARE - 1e-9),
+            GENERIC_POINTS,
+            lambda m: (
+                generic[m].clip(upper=1).map("{:.0%}".format)
+                + " of "
+                + text_n[m].map("{:,.0f}".format)
+                + " comments are generic praise, emoji or spam."
+            ),
+        ),
+        (
             "follower_sample",
             known_sample & (fake > 0.15),
             np.minimum(40.0, 100 * fake),
@@ -155,6 +210,7 @@ def authenticity(creators: pd.DataFrame, spikes: pd.DataFrame | None = None) -> 
         + known_lpc.astype(int)
         + has_spikes.astype(int)
         + 2 * known_sample.astype(int)
+        + comments_checked.astype(int)
     )
     confidence = (known / 6).clip(upper=1.0)
     enough = (confidence >= MIN_CONFIDENCE - 1e-9) | (penalty > 0)

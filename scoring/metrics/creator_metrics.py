@@ -104,7 +104,8 @@ def creator_metrics(
     """The CreatorMetrics rows (without run/computed_at), one per row of `creators`.
 
     creators: CREATOR_FIELDS, numbers as floats (followers NaN = 0); posts and snapshots:
-    POST_FIELDS and SNAPSHOT_FIELDS, already dated(); stats: STATS_FIELDS, one row per
+    POST_FIELDS and SNAPSHOT_FIELDS, already dated(); stats: STATS_FIELDS (plus, where
+    known, authenticity.REACTION_COLUMNS: the creator's stored audience reaction), one row per
     creator at most; stored_cohort: for a partial recompute, the other creators' stored
     metrics (COHORT_FIELDS); cohort: instead, the whole catalogue's cohort statistics
     (scoring.metrics.cohorts.cohort_stats(), these creators included) to rank them in, for a
@@ -149,6 +150,11 @@ def creator_metrics(
             "lpc_cohort_median": lpc_cohort[is_fresh].reindex(by_id.index).to_numpy(),
             "sample_n": stats["sample_n"].to_numpy(),
             "fake_like_share": stats["fake_like_share"].to_numpy(),
+            **{
+                name: stats[name].to_numpy()
+                for name in authenticity.REACTION_COLUMNS
+                if name in stats
+            },
         }
     )
     scores = authenticity.authenticity(signals, spikes).reindex(by_id.index)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import math
+from datetime import UTC, datetime
 
 from django.utils import timezone
 
@@ -32,7 +33,10 @@ def on_demand_match(*, campaign: Campaign, creator_id: int, run: ScoreRun) -> Ma
     candidate of the campaign): an unsaved MatchScore with rank None, its `run` a copy of
     `run` carrying the weight shares this computation used."""
     frame = compute_creator_match(
-        campaign, creator_id, audience_averages=run.audience_averages or None
+        campaign,
+        creator_id,
+        audience_averages=run.audience_averages or None,
+        as_of=run.started_at or run.created_at,
     )
     if frame.empty:
         return None
@@ -51,6 +55,9 @@ def on_demand_match(*, campaign: Campaign, creator_id: int, run: ScoreRun) -> Ma
     for name in _FLAGS:
         fields[name] = bool(row[name])
     fields["past_deliverables"] = int(row["past_deliverables"])
+    fields["reaction_pod"] = bool(row["reaction_pod"])
+    last = _value(row["last_mention"])  # seconds since the epoch, as the COPY carries it
+    fields["last_mention"] = None if last is None else datetime.fromtimestamp(last, tz=UTC)
     for dim in AUDIENCE_DIMENSIONS:
         fields[f"share_{dim}"] = _value(row[f"share_{dim}"])
     shown_run = copy.copy(run)

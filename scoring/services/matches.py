@@ -10,12 +10,14 @@ the previous rows untouched.
 from __future__ import annotations
 
 import logging
+import re
 
 import pandas as pd
 from django.conf import settings
 from django.contrib.postgres.aggregates import StringAgg
 from django.db import connection, transaction
-from django.db.models import Q, Sum, TextField
+from django.db.models import BooleanField, Q, Sum, TextField
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Lower
 from django.utils import timezone
 
@@ -30,16 +32,19 @@ from matchmaker.lib.pgcopy import (
     read_frame,
 )
 from matchmaker.lib.timing import StageTimer
-from scoring.components import COMPONENTS
+from scoring.components import COMPONENTS, UNKNOWN_ALLOWED
+from scoring.metrics import affinity
 from scoring.metrics.campaign_matches import (
     AUDIENCE_DIMENSIONS,
     CANDIDATE_FIELDS,
     METRICS_FIELDS,
     campaign_matches,
+    empty_affinity,
 )
 from scoring.metrics.outcomes import ENGAGEMENT_FIELDS, engagements_column
+from scoring.metrics.reaction_score import AFFINITY_WEIGHTS, REACTION_FIELDS
 from scoring.metrics.top_matches import keep_best, with_ranks
-from scoring.models import CreatorMetrics, MatchScore, ScoreRun
+from scoring.models import CreatorMetrics, CreatorReaction, MatchScore, ScoreRun
 from scoring.runs import score_run_fail, score_run_start
 from scoring.weights import effective_weights, validate_weights
 
@@ -85,6 +90,80 @@ def hashtag_text(candidates, id_range: tuple[int, int] | None = None) -> pd.Seri
         ["creator_id", "tags"],
     )
     return rows.set_index("creator_id")["tags"]
+
+
+def candidate_reactions(candidates, id_range: tuple[int, int] | None = None) -> pd.DataFrame:
+    """REACTION_FIELDS of the candidates' CreatorReaction rows, by creator id (those without
+    one are absent): read by a join on the chunk, as the metrics are."""
+    rows = read_frame(
+        _in_range(CreatorReaction.objects.filter(creator__in=candidates), id_range),
+        ["creator_id", *REACTION_FIELDS],
+    )
+    as_floats(rows, [f for f in REACTION_FIELDS if f != "pod"])
+    return rows.drop_duplicates("creator_id").set_index("creator_id")
+
+
+def _like_escaped(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def mention_terms(campaign: Campaign) -> dict:
+    """What organic affinity searches unpaid posts for: the brand's name, its competitors and
+    the campaign's keywords (the brand's when the campaign has none), as the profile's
+    mention timeline does."""
+    brand = campaign.brand
+    return {
+        "brand": brand.name,
+        "competitors": list(brand.competitors or []),
+        "niche_words": list(campaign.keywords or []) or list(brand.keywords or []),
+    }
+
+
+def candidate_mentions(
+    candidates, terms: dict, id_range: tuple[int, int] | None = None
+) -> pd.DataFrame:
+    """Per candidate with an unpaid mention, scoring.metrics.affinity.organic_affinity's counts
+    and per kind its last mention (AFFINITY_FIELDS). The database reads only unpaid posts whose
+    text holds a term's first word in lower case (or is not all ASCII, where lower() and the
+    folding may differ); affinity's rules then decide in pandas, with its accent folding."""
+    given = [terms["brand"], *terms["competitors"], *terms["niche_words"]]
+    words = set()
+    for term in given:
+        found = re.findall(r"\w+", affinity.normalised(pd.Series([str(term or "")])).iloc[0])
+        if found:
+            words.add(found[0])
+    if not words:
+        return empty_affinity([])
+    table = connection.ops.quote_name(Post._meta.db_table)
+    text = f"concat_ws(' ', {table}.caption, {table}.hashtags::text, {table}.sponsor_handles::text)"
+    # lower() LIKE ANY over the joined text, or any multi-byte character (octet and character
+    # lengths differ): measured ~2.5x cheaper than ILIKE per word plus a non-ASCII regex.
+    hit = RawSQL(
+        f"(lower({text}) LIKE ANY(%s) OR octet_length({text}) <> char_length({text}))",
+        [[f"%{_like_escaped(word)}%" for word in sorted(words)]],
+        output_field=BooleanField(),
+    )
+    posts = (
+        _in_range(Post.objects.filter(creator__in=candidates, is_sponsored=False), id_range)
+        .filter(hit)
+        .order_by()
+    )
+    frame = read_frame(posts, affinity.POST_COLUMNS)
+    if frame.empty:
+        return empty_affinity([])
+    frame["posted_at"] = pd.to_datetime(frame["posted_at"], utc=True, format="ISO8601")
+    mentions = affinity.organic_mentions(
+        frame, terms["brand"], terms["competitors"], terms["niche_words"]
+    )
+    if mentions.empty:
+        return empty_affinity([])
+    ids = sorted(mentions["creator_id"].unique())
+    out = empty_affinity(ids)
+    for kind in AFFINITY_WEIGHTS:
+        of_kind = mentions[mentions["kind"] == kind].groupby("creator_id")
+        out[f"{kind}_n"] = of_kind["post_id"].nunique().reindex(ids).fillna(0).astype("int64")
+        out[f"last_{kind}"] = of_kind["posted_at"].max().reindex(ids)
+    return out
 
 
 def _targeted(targets: dict[str, list[str]]) -> dict[str, list[str]]:
@@ -231,6 +310,8 @@ def _score_candidates(
     )
     hashtags = hashtag_text(candidates, id_range).reindex(ids)
     sums = candidate_audience_sums(candidates, common["targets"], id_range)
+    common = dict(common)
+    terms = common.pop("mention_terms")
     return campaign_matches(
         campaign_id=campaign.pk,
         candidates=profiles,
@@ -241,11 +322,15 @@ def _score_candidates(
         keywords=campaign.keywords,
         excluded_keywords=campaign.excluded_keywords,
         brand_id=campaign.brand_id,
+        reaction=candidate_reactions(candidates, id_range),
+        affinity=candidate_mentions(candidates, terms, id_range),
         **common,
     )
 
 
-def _common_inputs(campaign: Campaign, audience_averages: dict[str, float] | None) -> dict:
+def _common_inputs(
+    campaign: Campaign, audience_averages: dict[str, float] | None, as_of=None
+) -> dict:
     targets = campaign_targets(campaign)
     if audience_averages is None:
         audience_averages = candidate_audience_averages(campaign_candidates(campaign), targets)
@@ -255,6 +340,9 @@ def _common_inputs(campaign: Campaign, audience_averages: dict[str, float] | Non
         "niche_ids": list(campaign.niches.values_list("id", flat=True)),
         "weights": effective_weights(campaign),
         "audience_averages": audience_averages,
+        "mention_terms": mention_terms(campaign),
+        # Mentions age from the run's start: an on-demand match of the run ages them alike.
+        "as_of": pd.Timestamp(as_of or timezone.now()),
     }
 
 
@@ -273,19 +361,24 @@ def _chunks(candidates, size: int):
 
 
 def compute_campaign_matches(
-    campaign: Campaign, *, stored_max: int | None = None, chunk_size: int | None = None
+    campaign: Campaign,
+    *,
+    stored_max: int | None = None,
+    chunk_size: int | None = None,
+    as_of=None,
 ) -> pd.DataFrame:
     """MatchScore rows (frame, without run/computed_at) of the campaign's best `stored_max`
     candidates (settings.MATCHES_STORED_MAX) with their global ranks 1..N, scored
     `chunk_size` (settings.MATCH_CHUNK_SIZE) at a time: memory follows the chunk size, not
     the catalogue's. attrs as scoring.metrics.campaign_matches sets them, plus
-    candidates_total (candidates scored) and audience_averages (what the chunks shared)."""
+    candidates_total (candidates scored) and audience_averages (what the chunks shared).
+    as_of: the moment unpaid mentions age from (now when None)."""
     stored_max = settings.MATCHES_STORED_MAX if stored_max is None else stored_max
     chunk_size = settings.MATCH_CHUNK_SIZE if chunk_size is None else chunk_size
     if stored_max < 1 or chunk_size < 1:
         raise ValueError("MATCHES_STORED_MAX and MATCH_CHUNK_SIZE must be at least 1.")
     timer = StageTimer(f"campaign {campaign.pk} matches", log)
-    common = _common_inputs(campaign, None)
+    common = _common_inputs(campaign, None, as_of)
     timer.lap("common inputs")
     best, attrs, total = None, {}, 0
     for chunk, id_range in _chunks(campaign_candidates(campaign), chunk_size):
@@ -307,14 +400,19 @@ def compute_campaign_matches(
 
 
 def compute_creator_match(
-    campaign: Campaign, creator_id: int, *, audience_averages: dict[str, float] | None = None
+    campaign: Campaign,
+    creator_id: int,
+    *,
+    audience_averages: dict[str, float] | None = None,
+    as_of=None,
 ) -> pd.DataFrame:
     """The one-row compute_campaign_matches() frame of one candidate, computed on demand
     with the same functions (empty when the creator is not a candidate of the campaign).
-    audience_averages: the run's (ScoreRun.audience_averages), else computed now. Its rank
+    audience_averages: the run's (ScoreRun.audience_averages), else computed now; as_of: the
+    run's start (mentions age from it), else now. Its rank
     is not known (it would take every candidate): the rank column is 0."""
     candidates = campaign_candidates(campaign).filter(pk=creator_id)
-    common = _common_inputs(campaign, audience_averages)
+    common = _common_inputs(campaign, audience_averages, as_of)
     scored = _score_candidates(campaign, candidates, common, (creator_id - 1, creator_id))
     scored["rank"] = 0
     return scored
@@ -341,6 +439,17 @@ INPUT_COLUMNS = [
     "audience_gate",
     "niche_gate",
     *(f"share_{dim}" for dim in AUDIENCE_DIMENSIONS),
+    "reaction_comments_n",
+    "substantive_share",
+    "spam_share",
+    "intent_share",
+    "sentiment_mean",
+    "sentiment_n",
+    "reply_share",
+    "reaction_pod",
+    "ad_fatigue",
+    *(f"{kind}_mentions_n" for kind in AFFINITY_WEIGHTS),
+    "last_mention",
 ]
 
 
@@ -374,6 +483,12 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         "past_deliverables": "past_deliverables::int",
         "engagement_estimated": "engagement_estimated",
         "price_estimated": "price_estimated",
+        "reaction_comments_n": "reaction_comments_n::int",
+        "sentiment_n": "sentiment_n::int",
+        "reaction_pod": "reaction_pod",
+        "ad_fatigue": "ad_fatigue",
+        **{f"{kind}_mentions_n": f"{kind}_mentions_n::int" for kind in AFFINITY_WEIGHTS},
+        "last_mention": f"to_timestamp({nullable('last_mention')})",
     }
     target = [
         *MATCH_COLUMNS,
@@ -388,7 +503,7 @@ def _store_matches(frame: pd.DataFrame, *, run_id: int, computed_at) -> int:
         "creator_id",
         "rank::int",
         "total",
-        *COMPONENTS,
+        *(nullable(c) if c in UNKNOWN_ALLOWED else c for c in COMPONENTS),
         nullable("target_reach"),
         "excluded",
         *[inputs.get(column) or nullable(column) for column in INPUT_COLUMNS],
@@ -452,7 +567,7 @@ def recompute_campaign_matches(*, campaign_id: int) -> ScoreRun:
             _lock_campaign_matches(campaign_id, run.pk)
             _batch_work_mem()
             campaign = Campaign.objects.get(pk=campaign_id)
-            frame = compute_campaign_matches(campaign)
+            frame = compute_campaign_matches(campaign, as_of=run.started_at or run.created_at)
             timer = StageTimer(f"campaign {campaign_id} matches", log)
             old = MatchScore.objects.filter(campaign_id=campaign_id)
             old._raw_delete(old.db)

@@ -30,6 +30,7 @@ from matchmaker.lib.pgcopy import (
     read_frame,
 )
 from matchmaker.lib.timing import StageTimer
+from scoring.metrics.authenticity import REACTION_COLUMNS
 from scoring.metrics.cohorts import cohort_values
 from scoring.metrics.creator_metrics import (
     CREATOR_FIELDS,
@@ -39,7 +40,7 @@ from scoring.metrics.creator_metrics import (
     creator_metrics,
     dated,
 )
-from scoring.models import StagedMetrics, Tier
+from scoring.models import CreatorReaction, StagedMetrics, Tier
 
 log = logging.getLogger(__name__)
 
@@ -69,10 +70,26 @@ def load_metric_frames(
         ["followers", "following", "avg_likes", "avg_comments", "reported_engagement_rate"],
     )
     as_floats(stats, ["sample_n", "fake_like_share"])
+    stats = stats.merge(_reaction_evidence(related), on="creator_id", how="outer")
     skipped = _skipped_rows(Post, "posted_at", bad_posts) + _skipped_rows(
         FollowerSnapshot, "date", bad_snapshots
     )
     return profiles, posts, snapshots, stats, skipped, len(bad_posts) + len(bad_snapshots)
+
+
+def _reaction_evidence(related: dict) -> pd.DataFrame:
+    """authenticity.REACTION_COLUMNS of the creators' stored CreatorReaction rows (computed
+    before the metrics, nightly and by the seed): the pod and the generic comments."""
+    rows = read_frame(
+        CreatorReaction.objects.filter(**related).annotate(
+            pod_commenters_n=KT("evidence__pod__commenters_n"),
+            pod_posts_n=KT("evidence__pod__posts_n"),
+            pod_creators_n=KT("evidence__pod__creators_n"),
+        ),
+        ["creator_id", *REACTION_COLUMNS],
+    )
+    as_floats(rows, [c for c in REACTION_COLUMNS if c != "pod"])
+    return rows.drop_duplicates("creator_id")
 
 
 def compute_chunk_metrics(

@@ -67,10 +67,10 @@ def test_recomputes_of_one_campaign_run_one_after_another(monkeypatch):
     compute = matches.compute_campaign_matches
     spans, errors = [], []
 
-    def slow_compute(c):
+    def slow_compute(c, **kwargs):
         started = time.monotonic()
         time.sleep(0.4)  # long enough for the other thread to reach the lock
-        frame = compute(c)
+        frame = compute(c, **kwargs)
         spans.append((started, time.monotonic()))
         return frame
 

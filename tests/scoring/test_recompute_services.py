@@ -2,6 +2,7 @@
 
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.utils import timezone
 
@@ -87,12 +88,19 @@ def test_campaign_matches_ranked_and_components_add_up(world):
     assert rows[a.pk].rank == 1 and rows[b.pk].excluded and not rows[a.pk].excluded
     assert run.weights.keys() == set(COMPONENTS)
     assert sum(run.weights.values()) == pytest.approx(1.0)
+    # No comments imported: the audience reaction is unknown and its weight is shared out.
+    left = 1 - run.weights["audience_reaction"]
     for m in rows.values():
         breakdown = m.breakdown()
         assert list(breakdown) == list(COMPONENTS)
+        assert m.audience_reaction is None
+        assert breakdown["audience_reaction"]["weight"] == 0
+        assert breakdown["audience_reaction"]["contribution"] == 0
         for name, detail in breakdown.items():
+            if name == "audience_reaction":
+                continue
             assert detail["value"] == getattr(m, name)
-            assert detail["weight"] == run.weights[name]
+            assert detail["weight"] == pytest.approx(run.weights[name] / left, abs=1e-12)
             assert detail["contribution"] == pytest.approx(detail["value"] * detail["weight"])
         total = sum(c["contribution"] for c in breakdown.values())
         # Issue 17: the weighted mean times the relevance gates (scoring.metrics.relevance).
@@ -168,9 +176,16 @@ def test_stored_inputs_equal_the_pandas_frame(world):
         row = frame.loc[creator_id]
         assert m.components == {}
         breakdown = m.breakdown()
+        shares = frame.attrs["weight_share"]
+        assert np.isnan(row["audience_reaction"]) and m.audience_reaction is None
         for name in COMPONENTS:
+            if name == "audience_reaction":  # unknown (no comments): its weight shared out
+                assert breakdown[name]["weight"] == 0
+                continue
             assert breakdown[name]["value"] == pytest.approx(row[name])
-            assert breakdown[name]["weight"] == frame.attrs["weight_share"][name]
+            assert breakdown[name]["weight"] == pytest.approx(
+                shares[name] / (1 - shares["audience_reaction"]), abs=1e-12
+            )
         assert breakdown["niche_fit"]["inputs"] == {
             "category_match": pytest.approx(row["category_match"]),
             "keyword_share": pytest.approx(row["keyword_share"]),

@@ -66,11 +66,12 @@ class Command(BaseCommand):
             self.stdout.write(f"  {login.username:<16} {login.role:<12} {login.organization}")
 
     def _score(self) -> None:
-        """Rank the demo once: creator metrics, then every campaign's matches."""
+        """Rank the demo once: creator reactions, metrics, then every campaign's matches."""
 
         started = time.monotonic()
-        recompute_creator_metrics()
+        # Reactions first, as the nightly recompute: authenticity reads their pods and comments.
         creator_reactions_recompute()
+        recompute_creator_metrics()
         for campaign_id in Campaign.objects.values_list("id", flat=True):
             recompute_campaign_matches(campaign_id=campaign_id)
         self.stdout.write(f"Scored in {time.monotonic() - started:.1f} s.")
