@@ -152,8 +152,8 @@ class CampaignForm(forms.ModelForm):
     )
     utm_content = forms.CharField(
         label="utm_content", required=False, max_length=utm.MAX_LENGTH,
-        help_text="Default {handle}. A deliverable's link adds {deliverable} (e.g. reel-12), "
-        "after the rest unless placed. Empty leaves a parameter off the links.",
+        help_text="Default {handle}; a deliverable's link adds _{deliverable} (reel-12) unless "
+        "placed. Empty leaves a parameter off the links.",
     )  # fmt: skip
 
     # Shown under the form's "Targeting" heading.
