@@ -82,3 +82,19 @@ def table_row(metrics: dict[str, Any], currency: str) -> list[dict[str, Any]]:
         }
         for m in TABLE_METRICS
     ]
+
+
+def basis_note(totals: dict[str, Any], key: str, currency: str) -> str:
+    """Where a total of conversions or revenue comes from, for its KPI tile: "measured",
+    "reported", or for a mix its two parts ("12 measured + 5 reported"); "" without a figure."""
+    basis = totals.get("basis")
+    if not basis or totals.get(key) is None:
+        return ""
+    if basis != "mixed":
+        return basis
+    parts = [
+        f"{format_metric(key, totals[f'{key}_{part}_part'], currency)} {part}"
+        for part in ("measured", "reported")
+        if totals.get(f"{key}_{part}_part") is not None
+    ]
+    return " + ".join(parts)

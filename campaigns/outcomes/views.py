@@ -123,6 +123,10 @@ def _context(request, campaign, results, can_edit):
             key: display.format_metric(key, results.totals.get(key), campaign.currency)
             for key in display.SORT_KEYS
         },
+        "basis_notes": {
+            key: display.basis_note(results.totals, key, campaign.currency)
+            for key in ("conversions", "revenue")
+        },
         "metrics": display.TABLE_METRICS,
         "sort": sort,
         "sort_keys": display.SORT_KEYS,

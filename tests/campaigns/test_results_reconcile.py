@@ -151,21 +151,28 @@ CELL = re.compile(r"<td\b([^>]*)>(.*?)</td>", re.S)
 ATTR = re.compile(r'([\w-]+)="([^"]*)"')
 
 
+def shown(text: str) -> Decimal | None:
+    """A figure as the page writes it ("$1,234", "$12.50", "3.25×", "—")."""
+    match = re.search(r"-?[\d,]*\.?\d+", text)
+    return None if match is None else Decimal(match.group(0).replace(",", ""))
+
+
 def _cells(row_html: str) -> dict[str, dict]:
     found = {}
     for attrs, text in CELL.findall(row_html):
         a = dict(ATTR.findall(attrs))
         if "data-key" in a:
             found[a["data-key"]] = {
-                "value": Decimal(a["data-value"]) if "data-value" in a else None,
-                "basis": a.get("data-basis"),
                 "text": text.strip(),
+                "value": shown(text),
+                "basis": a.get("data-basis"),
             }
     return found
 
 
 def page_table(html: str) -> tuple[dict[str, dict], dict]:
-    """handle -> cells of its row, and the totals row's cells, of the creator results table."""
+    """handle -> cells of its row, and the totals row's cells, of the creator results table:
+    each cell's text, the figure it shows, and its basis."""
     start = html.index('id="creator-results"')
     table = html[start : html.index("</table>", start)]
     body = table[table.index("<tbody>") : table.index("</tbody>")]
@@ -177,10 +184,22 @@ def page_table(html: str) -> tuple[dict[str, dict], dict]:
     return rows, totals
 
 
-def shown(text: str) -> Decimal | None:
-    """A figure as the page writes it ("$1,234", "$12.50", "3.25×", "—")."""
-    match = re.search(r"-?[\d,]*\.?\d+", text)
-    return None if match is None else Decimal(match.group(0).replace(",", ""))
+def unit(key: str, value) -> Decimal:
+    """Half the last digit the page shows of `value` (money: whole units from 100, else cents;
+    ROAS two decimals; counts whole), so a shown figure is within it of the exact one."""
+    kind = display.BY_KEY[key].kind
+    if kind == display.MONEY:
+        return Decimal("0.5") if abs(Decimal(str(value))) >= 99 else Decimal("0.005")
+    if kind == display.RATIO:
+        return Decimal("0.005")
+    return Decimal("0.5")
+
+
+def near(shown_value, exact, key) -> bool:
+    """A shown figure against the exact one: both missing, or within the rounding."""
+    if shown_value is None or exact is None:
+        return shown_value is None and exact is None
+    return abs(shown_value - Decimal(str(exact))) <= unit(key, exact) + Decimal("1e-9")
 
 
 def close(a, b, tolerance="0.000001") -> bool:
@@ -196,56 +215,71 @@ def sum_known(values):
     return sum(known, Decimal("0")) if known else None
 
 
+def ratio(numerator, denominator):
+    if numerator is None or denominator is None or not denominator:
+        return None
+    return Decimal(str(numerator)) / Decimal(str(denominator))
+
+
 # --- The checks -------------------------------------------------------------------------------
 def check_page(html: str, specs_: list[Spec], campaign) -> None:
     rows, totals = page_table(html)
     assert len(rows) == len(specs_)
     oracle = {f"rc{i:02d}": expected(s) for i, s in enumerate(specs_)}
-    # Each creator counts its measured figures where it has orders, else its reported ones.
+    fees = {
+        f"rc{i:02d}": s.fee if s.stage != Stage.SHORTLISTED else None for i, s in enumerate(specs_)
+    }
+    # Each creator counts its measured figures where it has orders, else its reported ones,
+    # and its CPA and ROAS come from those.
     for handle, cells in rows.items():
         want = oracle[handle]
         for key in ("conversions", "revenue"):
-            assert close(cells[key]["value"], want[key]), (handle, key, cells[key], want)
+            assert near(cells[key]["value"], want[key], key), (handle, key, cells[key], want)
             assert cells[key]["basis"] == (want["basis"] if want[key] is not None else None)
-        cost, conv, rev = (cells[k]["value"] for k in ("cost", "conversions", "revenue"))
-        cpa = None if cost is None or not conv else cost / conv
-        roas = None if cost is None or rev is None or not cost else rev / cost
-        assert close(cells["cpa"]["value"], cpa) and close(cells["roas"]["value"], roas)
-    # The totals row is the sum of the rows, column by column, in raw figures and (within
-    # the rounding of each shown figure) in what a person reads.
+        fee = fees[handle]
+        assert near(cells["cpa"]["value"], ratio(fee, want["conversions"]), "cpa"), handle
+        assert near(cells["roas"]["value"], ratio(want["revenue"], fee), "roas"), handle
+    # The totals row is the sum of the rows, column by column, within the rounding of each
+    # figure shown.
     for key in SUMMED:
         row_values = [cells[key]["value"] for cells in rows.values()]
-        assert close(totals[key]["value"], sum_known(row_values)), key
-        texts = [shown(cells[key]["text"]) for cells in rows.values()]
-        if totals[key]["value"] is not None:
-            slack = Decimal("0.5") * (len(texts) + 1)
-            assert abs(sum_known(texts) - shown(totals[key]["text"])) <= slack, key
-    # Never counted twice: the total is the oracle's sum, not measured + reported.
+        total = totals[key]["value"]
+        if total is None:
+            assert all(v is None for v in row_values), key
+            continue
+        slack = sum((unit(key, v) for v in row_values if v is not None), unit(key, total))
+        assert abs(sum_known(row_values) - total) <= slack, key
+    # Never counted twice: the total is the oracle's sum (measured or reported per creator),
+    # not measured + reported.
+    spend = sum_known(fees.values())
+    want_totals = {
+        key: sum_known(w[key] for w in oracle.values()) for key in ("conversions", "revenue")
+    }
+    for key, exact in want_totals.items():
+        assert near(totals[key]["value"], exact, key), (key, totals[key], exact)
+    assert near(totals["cost"]["value"], spend, "cost")
+    # Its measured and reported parts add up to it (as the KPI tile's note says).
     for key in ("conversions", "revenue"):
-        assert close(totals[key]["value"], sum_known(w[key] for w in oracle.values())), key
-        # Its measured and reported parts add up to it.
-        parts = [
-            sum_known(c[key]["value"] for c in rows.values() if c[key]["basis"] == basis)
+        parts = {
+            basis: sum_known(w[key] for w in oracle.values() if w["basis"] == basis)
             for basis in ("measured", "reported")
-        ]
-        if totals[key]["value"] is not None:
-            assert sum_known(parts) == totals[key]["value"].quantize(Decimal("0.01")) or close(
-                sum_known(parts), totals[key]["value"]
-            )
+        }
+        if want_totals[key] is not None:
+            assert sum_known(parts.values()) == want_totals[key]
+        note = re.search(rf'id="kpi-{key}-basis">([^<]*)<', html)
+        if parts["measured"] is not None and parts["reported"] is not None:
+            assert note is not None, key
+            measured_text, reported_text = note.group(1).split(" + ")
+            assert near(shown(measured_text), parts["measured"], key)
+            assert near(shown(reported_text), parts["reported"], key)
     bases = {w["basis"] for w in oracle.values()} - {None}
     want_basis = None if not bases else bases.pop() if len(bases) == 1 else "mixed"
     if totals["conversions"]["value"] is not None:
         assert totals["conversions"]["basis"] == want_basis
     # ROAS and CPA of the campaign are computed from those same totals.
-    spend, conv, rev = (totals[k]["value"] for k in ("cost", "conversions", "revenue"))
-    assert close(totals["cpa"]["value"], None if spend is None or not conv else spend / conv)
-    assert close(
-        totals["roas"]["value"], None if spend is None or rev is None or not spend else rev / spend
-    )
-    for key in ("cpa", "roas"):
-        text = display.format_metric(key, totals[key]["value"], campaign.currency)
-        assert totals[key]["text"] == text
-    # The KPI tiles say the same.
+    assert near(totals["cpa"]["value"], ratio(spend, want_totals["conversions"]), "cpa")
+    assert near(totals["roas"]["value"], ratio(want_totals["revenue"], spend), "roas")
+    # The KPI tiles say the same as the totals row.
     for key in ("conversions", "revenue", "roas"):
         tile = re.search(rf'id="kpi-{key}">([^<]*)<', html).group(1)
         assert tile == totals[key]["text"], key
@@ -348,6 +382,8 @@ def test_measured_replaces_reported_for_the_same_creator(world, client_for):
     assert totals["conversions"]["value"] == 6 and totals["conversions"]["basis"] == "mixed"
     assert totals["revenue"]["value"] == 230 and totals["revenue"]["text"] == "$230"
     assert 'id="kpi-conversions">6<' in html and 'id="kpi-roas">0.46×<' in html  # 230 / 500
+    assert 'id="kpi-conversions-basis">2 measured + 4 reported<' in html
+    assert 'id="kpi-revenue-basis">$170 measured + $60.00 reported<' in html
     assert "$999" not in html.split('id="measured-conversions"')[0]  # the stray order
     # The measured and reported table shows both, strikes the reported figure set aside,
     # and its counted total is the results table's.
