@@ -25,6 +25,7 @@ from campaigns.models import (
     Stage,
     StageChange,
 )
+from campaigns.selectors import campaign_committed_fees, committed_total
 from matchmaker.demo.captions import COMPETITORS
 from matchmaker.demo.catalogue import Catalogue
 from tenancy.models import Membership, Organization
@@ -211,7 +212,8 @@ def _orders(rng, campaign, now) -> None:
     conversion_services.record_conversions(
         campaign=campaign, orders=orders, source=Conversion.Source.ORDERS_IMPORT
     )
-    campaign.client_fee = (campaign.budget * Decimal("0.9")).quantize(Decimal("1"))
+    committed = committed_total(campaign_committed_fees(campaign))
+    campaign.client_fee = (committed * Decimal("1.35") / 100).quantize(Decimal("1")) * 100
     campaign.save(update_fields=["client_fee"])
 
 
