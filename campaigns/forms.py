@@ -250,11 +250,17 @@ class CampaignForm(forms.ModelForm):
 
     def service_fields(self) -> dict:
         """The campaign's fields; the four UTM texts go back into utm_params, over any other
-        parameter the campaign carries (set through the API)."""
+        parameter the campaign carries (set through the API). A text left at its default is
+        stored only when the campaign already stored it: saving an unchanged form changes
+        nothing, and the links are the same either way."""
         data = dict(self.cleaned_data)
         data.pop("brand", None)
         edited = {name: data.pop(name) for name in utm.NAMES if name in data}
-        data["utm_params"] = {**(self.instance.utm_params or {}), **edited}
+        params = dict(self.instance.utm_params or {})
+        for name, value in edited.items():
+            if value != utm.DEFAULT_UTM[name] or name in params:
+                params[name] = value
+        data["utm_params"] = params
         return data
 
 

@@ -142,3 +142,19 @@ def test_the_edit_page_has_the_editor_and_the_preview(world, client_for):
     assert 'name="utm_medium"' in html and 'value="influencer"' in html
     assert reverse("campaigns:utm_preview") in html
     assert 'name="utm_params"' not in html
+
+
+def test_saving_the_form_unchanged_stores_no_defaults(world, client_for):
+    """The form shows the defaults; posting them back stores nothing (the links are the same),
+    and a default the campaign had stored stays stored."""
+    campaign = world.campaign_a
+    editor = client_for(world.editor_a)
+    response = editor.post(reverse("campaigns:edit", args=[campaign.pk]), _form_data(campaign))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.utm_params == {}
+    campaign.utm_params = {"utm_medium": "influencer"}
+    campaign.save()
+    editor.post(reverse("campaigns:edit", args=[campaign.pk]), _form_data(campaign))
+    campaign.refresh_from_db()
+    assert campaign.utm_params == {"utm_medium": "influencer"}
