@@ -18,11 +18,11 @@ from campaigns.models import (
 class TrackedLinkAdmin(admin.ModelAdmin):
     """Pause or retire a link; the change reaches the redirect at once (its cached lookup goes)."""
 
-    list_display = ("code", "entry", "status", "created_at")
+    list_display = ("code", "entry", "deliverable", "status", "created_at")
     list_filter = ("status",)
     search_fields = ("code", "entry__creator__handle", "entry__campaign__name")
-    fields = ("code", "entry", "status")
-    readonly_fields = ("code", "entry")
+    fields = ("code", "entry", "deliverable", "status")
+    readonly_fields = ("code", "entry", "deliverable")
 
     def has_add_permission(self, request) -> bool:
         return False  # every roster entry gets its link when it is created

@@ -254,6 +254,26 @@ class RosterEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.creator} on {self.campaign} ({self.stage})"
 
+    @property
+    def link(self) -> "TrackedLink | None":
+        """The entry's own tracked link (not a deliverable's); read from `links` when they are
+        prefetched, else one query."""
+        if "links" in getattr(self, "_prefetched_objects_cache", {}):
+            return next((x for x in self.links.all() if x.deliverable_id is None), None)
+        return self.links.filter(deliverable__isnull=True).first()
+
+    @property
+    def deliverable_links(self) -> "list[TrackedLink]":
+        """The links of the entry's deliverables, oldest first (from the prefetch if any)."""
+        if "links" in getattr(self, "_prefetched_objects_cache", {}):
+            found = [x for x in self.links.all() if x.deliverable_id is not None]
+            return sorted(found, key=lambda x: (x.created_at, x.pk))
+        return list(
+            self.links.filter(deliverable__isnull=False)
+            .select_related("deliverable")
+            .order_by("created_at", "pk")
+        )
+
 
 class StageChange(models.Model):
     """One move of a roster entry between stages: who, when, from, to."""
@@ -360,17 +380,37 @@ class Outcome(models.Model):
 
 
 class TrackedLink(models.Model):
-    """A roster entry's short link /r/<code> to the campaign's landing URL (campaigns.tracking)."""
+    """A short link /r/<code> to the campaign's landing URL (campaigns.tracking): a roster
+    entry's own link (no deliverable; one per entry), or the link of one of its deliverables,
+    whose utm_content names the deliverable too. Clicks and orders of a deliverable's link count
+    for its roster entry like those of the entry's own link."""
 
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         PAUSED = "paused", "Paused (redirects, not counted)"
         RETIRED = "retired", "Retired (404)"
 
-    entry = models.OneToOneField(RosterEntry, on_delete=models.CASCADE, related_name="link")
+    entry = models.ForeignKey(RosterEntry, on_delete=models.CASCADE, related_name="links")
+    deliverable = models.OneToOneField(
+        Deliverable,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="link",
+        help_text="The deliverable this link is for; empty for the roster entry's own link.",
+    )
     code = models.CharField(max_length=16, unique=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["entry"],
+                condition=Q(deliverable__isnull=True),
+                name="tracked_link_one_own_per_entry",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"/r/{self.code} ({self.status})"

@@ -5,7 +5,15 @@ from decimal import Decimal
 from django.db import connection, models
 from django.db.models import Count, Exists, OuterRef, Q
 
-from campaigns.models import COMMITTED_STAGES, Brand, Campaign, RosterEntry, Stage, StageChange
+from campaigns.models import (
+    COMMITTED_STAGES,
+    Brand,
+    Campaign,
+    RosterEntry,
+    Stage,
+    StageChange,
+    TrackedLink,
+)
 from creators.models import ImportJob
 from scoring.models import COMPONENTS, ScoreRun
 from scoring.selectors import campaign_matches
@@ -160,12 +168,13 @@ def roster_board(*, campaign) -> dict:
     """The roster grouped by stage, with the budget committed (`committed_fee` of each entry)."""
     entries = list(
         RosterEntry.objects.filter(campaign=campaign)
-        .select_related("creator", "owner", "link")
+        .select_related("creator", "owner")
         .prefetch_related(
+            models.Prefetch("links", queryset=TrackedLink.objects.select_related("deliverable")),
             models.Prefetch(
                 "stage_changes",
                 queryset=StageChange.objects.select_related("changed_by").order_by("changed_at"),
-            )
+            ),
         )
         .order_by("created_at")
     )

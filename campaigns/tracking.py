@@ -21,12 +21,12 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.urls import reverse
 from django.utils.text import slugify
 
 from campaigns.conversions import attribution
-from campaigns.models import Campaign, LinkClickDay, RosterEntry, TrackedLink
+from campaigns.models import Campaign, Deliverable, LinkClickDay, RosterEntry, TrackedLink
 
 CLICK_ID_PARAM = "mm_click"
 DEFAULT_UTM = {
@@ -86,46 +86,93 @@ def provision(entry: RosterEntry) -> RosterEntry:
         )
         entry.promo_code = promo_code_for(entry, taken)
         entry.save(update_fields=["promo_code", "updated_at"])
-    if not TrackedLink.objects.filter(entry=entry).exists():
-        for _ in range(5):
-            try:
-                with transaction.atomic():
-                    TrackedLink.objects.create(entry=entry, code=new_link_code())
-                break
-            except IntegrityError:  # a code collision: draw again
-                continue
+    if not TrackedLink.objects.filter(entry=entry, deliverable__isnull=True).exists():
+        _create_link(entry=entry)
     return entry
 
 
+def _create_link(*, entry: RosterEntry, deliverable: Deliverable | None = None) -> TrackedLink:
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                return TrackedLink.objects.create(
+                    entry=entry, deliverable=deliverable, code=new_link_code()
+                )
+        except IntegrityError:  # a code collision: draw again
+            continue
+    raise IntegrityError("No free link code after 5 draws.")
+
+
 def provision_campaign(campaign: Campaign) -> None:
-    """Provision every entry of the campaign that lacks a link or a promo code."""
+    """Provision every entry of the campaign that lacks its own link or a promo code."""
+    own = TrackedLink.objects.filter(entry=OuterRef("pk"), deliverable__isnull=True)
     for entry in RosterEntry.objects.filter(campaign=campaign).filter(
-        Q(link__isnull=True) | Q(promo_code="")
+        ~Exists(own) | Q(promo_code="")
     ):
         provision(entry)
+
+
+@transaction.atomic
+def deliverable_link(deliverable: Deliverable) -> tuple[TrackedLink, bool]:
+    """The deliverable's tracked link, created if it has none: (link, created). It belongs to
+    the deliverable's roster entry, so its clicks and orders count for that entry."""
+    deliverable = (
+        Deliverable.objects.select_for_update().select_related("entry").get(pk=deliverable.pk)
+    )
+    found = TrackedLink.objects.filter(deliverable=deliverable).first()
+    if found is not None:
+        return found, False
+    link = _create_link(entry=deliverable.entry, deliverable=deliverable)
+    links_changed()
+    return link, True
 
 
 def short_path(code: str) -> str:
     return reverse("tracked_redirect", args=[code])
 
 
-def landing_url(campaign: Campaign, creator) -> str:
-    """The campaign's landing URL with its UTM parameters (defaults, then the campaign's)."""
-    if not campaign.landing_url:
+def deliverable_slug(deliverable: Deliverable | None) -> str:
+    """How a deliverable's link names it in utm_content: its format and id ("reel-12"); stable
+    while the deliverable lives, and unique in the campaign."""
+    if deliverable is None:
         return ""
+    return f"{deliverable.format}-{deliverable.pk}"
+
+
+def utm_values(campaign: Campaign, creator, deliverable: Deliverable | None = None) -> dict:
+    """The UTM parameters of a link: the defaults, then the campaign's, placeholders filled. A
+    deliverable's link names the deliverable in utm_content: where the template has
+    {deliverable}, else after the rest ("lena_reel-12"), so each deliverable's visits read
+    apart in the shop's analytics."""
+    slug = deliverable_slug(deliverable)
     values = {
         "{platform}": creator.platform,
         "{campaign}": slugify(campaign.name),
         "{handle}": creator.handle,
+        "{deliverable}": slug,
     }
     utm = {**DEFAULT_UTM, **(campaign.utm_params or {})}
     added = {}
     for name, template in utm.items():
-        value = str(template or "")
+        text = str(template or "")
+        if name == "utm_content" and slug and text and "{deliverable}" not in text:
+            text = f"{text}_{{deliverable}}"
+        value = text
         for placeholder, filled in values.items():
             value = value.replace(placeholder, filled)
+        if "{deliverable}" in text and not slug:  # the entry's own link: no dangling "_"
+            value = value.strip("_- ")
         if value:
             added[str(name)] = value
+    return added
+
+
+def landing_url(campaign: Campaign, creator, deliverable: Deliverable | None = None) -> str:
+    """The campaign's landing URL with its UTM parameters (utm_values)."""
+    if not campaign.landing_url:
+        return ""
+    utm = {**DEFAULT_UTM, **(campaign.utm_params or {})}
+    added = utm_values(campaign, creator, deliverable)
     parts = urlsplit(campaign.landing_url)
     query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in utm]
     return urlunsplit(parts._replace(query=urlencode([*query, *added.items()])))
@@ -203,7 +250,7 @@ def _read_lookup(code: str) -> Lookup:
     found = cache.get(key)
     if found is None:
         link = (
-            TrackedLink.objects.select_related("entry__campaign", "entry__creator")
+            TrackedLink.objects.select_related("entry__campaign", "entry__creator", "deliverable")
             .filter(code=code)
             .first()
         )
@@ -211,7 +258,7 @@ def _read_lookup(code: str) -> Lookup:
         if link is not None:
             found = {
                 "status": link.status,
-                "url": landing_url(link.entry.campaign, link.entry.creator),
+                "url": landing_url(link.entry.campaign, link.entry.creator, link.deliverable),
             }
         cache.set(key, found, LOOKUP_SECONDS)
     lookup = Lookup(found["status"], found["url"], version, time.monotonic() + LOCAL_SECONDS)
@@ -406,19 +453,41 @@ def flush_clicks(*, batch: int = 500, codes: list[str] | None = None) -> int:
 
 
 def link_rows(campaign: Campaign) -> dict[int, dict]:
-    """entry id -> {"code", "status", "path", "clicks"} of the campaign's links."""
-    rows = {}
-    for link in TrackedLink.objects.filter(entry__campaign=campaign):
-        rows[link.entry_id] = {
-            "code": link.code,
-            "status": link.status,
-            "path": short_path(link.code),
-        }
-    clicks = dict(
+    """entry id -> {"code", "status", "path", "clicks", "deliverables"} of the campaign's
+    links: the entry's own link, with "clicks" the entry's total (its own link's and its
+    deliverables' links'), and "deliverables" one {"deliverable_id", "slug", "code", "status",
+    "path", "clicks", "utm_content"} per deliverable link (its own clicks), oldest first."""
+    links = list(
+        TrackedLink.objects.filter(entry__campaign=campaign)
+        .select_related("deliverable", "entry__creator")
+        .order_by("created_at", "pk")
+    )
+    per_link = dict(
         LinkClickDay.objects.filter(link__entry__campaign=campaign)
-        .values_list("link__entry_id")
+        .values_list("link_id")
         .annotate(total=Sum("clicks"))
     )
-    for entry_id, row in rows.items():
-        row["clicks"] = clicks.get(entry_id, 0)
+    rows: dict[int, dict] = {}
+    for link in links:
+        row = rows.setdefault(
+            link.entry_id, {"code": "", "status": "", "path": "", "clicks": 0, "deliverables": []}
+        )
+        clicks = per_link.get(link.pk, 0)
+        row["clicks"] += clicks
+        if link.deliverable_id is None:
+            row.update(code=link.code, status=link.status, path=short_path(link.code))
+        else:
+            row["deliverables"].append(
+                {
+                    "deliverable_id": link.deliverable_id,
+                    "slug": deliverable_slug(link.deliverable),
+                    "code": link.code,
+                    "status": link.status,
+                    "path": short_path(link.code),
+                    "clicks": clicks,
+                    "utm_content": utm_values(campaign, link.entry.creator, link.deliverable).get(
+                        "utm_content", ""
+                    ),
+                }
+            )
     return rows

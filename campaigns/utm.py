@@ -1,5 +1,6 @@
 """The tracked links' UTM parameters as the campaign form edits them: the four standard ones,
-each a text with placeholders that campaigns.tracking.landing_url fills per creator."""
+each a text with placeholders that campaigns.tracking.landing_url fills per creator (and per
+deliverable: {deliverable} is empty on a roster entry's own link)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import re
 
 from campaigns.tracking import DEFAULT_UTM
 
-PLACEHOLDERS = ("{platform}", "{campaign}", "{handle}")
+PLACEHOLDERS = ("{platform}", "{campaign}", "{handle}", "{deliverable}")
 NAMES = tuple(DEFAULT_UTM)  # utm_source, utm_medium, utm_campaign, utm_content
 MAX_LENGTH = 100
 _BRACED = re.compile(r"\{[^{}]*\}")

@@ -1,12 +1,15 @@
 """Deliverables and outcomes: CRUD per roster entry / deliverable and bulk result entry, all
 through campaigns.outcomes.services (which validate the numbers and enqueue feedback)."""
 
-from drf_spectacular.utils import extend_schema
+from django.db.models import Sum
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
+from rest_framework.generics import get_object_or_404
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from campaigns.models import Campaign, Deliverable, Outcome, RosterEntry
+from campaigns import tracking
+from campaigns.models import Campaign, Deliverable, LinkClickDay, Outcome, RosterEntry, TrackedLink
 from campaigns.outcomes import selectors, services
 from matchmaker.api.scoping import scoped_object
 from matchmaker.api.strict import Amount, StrictTypes
@@ -17,7 +20,47 @@ DATED = f"from {EARLIEST:%Y-%m-%d} to tomorrow (UTC); another date is refused wi
 PLANNED = f"from {EARLIEST:%Y-%m-%d} to {PLAN_YEARS} years ahead; another is refused with a 400."
 
 
+class DeliverableLinkSerializer(serializers.ModelSerializer):
+    """A deliverable's tracked link: its clicks count for the deliverable's roster entry too."""
+
+    url = serializers.SerializerMethodField(help_text="The short link, absolute.")
+    landing_url = serializers.SerializerMethodField(
+        help_text="Where it sends visitors: the campaign's landing URL with the link's UTM "
+        "parameters (utm_content names the deliverable); empty without a landing URL."
+    )
+    utm_content = serializers.SerializerMethodField()
+    clicks = serializers.SerializerMethodField(help_text="Distinct visitors per day, summed.")
+
+    class Meta:
+        model = TrackedLink
+        fields = [
+            "id", "code", "url", "status", "entry", "deliverable", "utm_content", "landing_url",
+            "clicks", "created_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+    def get_url(self, link) -> str:
+        path = tracking.short_path(link.code)
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+    def get_landing_url(self, link) -> str:
+        return tracking.landing_url(link.entry.campaign, link.entry.creator, link.deliverable)
+
+    def get_utm_content(self, link) -> str:
+        values = tracking.utm_values(link.entry.campaign, link.entry.creator, link.deliverable)
+        return values.get("utm_content", "")
+
+    def get_clicks(self, link) -> int:
+        return LinkClickDay.objects.filter(link=link).aggregate(n=Sum("clicks"))["n"] or 0
+
+
 class DeliverableSerializer(StrictTypes, serializers.ModelSerializer):
+    tracked_link = serializers.SerializerMethodField(
+        help_text="The deliverable's own tracked link (POST /deliverables/<id>/link/ creates "
+        "it), or null."
+    )
+
     class Meta:
         model = Deliverable
         fields = [
@@ -29,14 +72,25 @@ class DeliverableSerializer(StrictTypes, serializers.ModelSerializer):
             "post_url",
             "posted_at",
             "created_at",
+            "tracked_link",
         ]
-        read_only_fields = ["entry", "created_at"]
+        read_only_fields = ["entry", "created_at", "tracked_link"]
         extra_kwargs = {
             "platform": {"required": False},
             "post_url": {"help_text": "The live post: an http(s) URL, or empty."},
             "posted_at": {"help_text": f"When the post went live: {DATED}"},
             "due_on": {"help_text": f"The planned day: {PLANNED}"},
         }
+
+    @extend_schema_field(DeliverableLinkSerializer(allow_null=True))
+    def get_tracked_link(self, deliverable):
+        link = TrackedLink.objects.filter(deliverable=deliverable).select_related(
+            "entry__campaign", "entry__creator", "deliverable"
+        )
+        found = link.first()
+        return (
+            None if found is None else DeliverableLinkSerializer(found, context=self.context).data
+        )
 
 
 class OwnDeliverableField(serializers.PrimaryKeyRelatedField):
@@ -138,6 +192,35 @@ class DeliverableDetail(generics.RetrieveUpdateDestroyAPIView):
         )
 
 
+class DeliverableLink(APIView):
+    """A deliverable's tracked link: GET reads it (404 when it has none), POST creates it
+    (201; 200 with the existing one when it has one already). Its clicks and orders count for
+    the deliverable's roster entry; its utm_content names the deliverable."""
+
+    @extend_schema(responses={200: DeliverableLinkSerializer})
+    def get(self, request, pk: int):
+        deliverable = scoped_object(Deliverable, request, pk=pk)
+        link = get_object_or_404(
+            TrackedLink.objects.select_related("entry__campaign", "entry__creator", "deliverable"),
+            deliverable=deliverable,
+        )
+        return Response(DeliverableLinkSerializer(link, context={"request": request}).data)
+
+    @extend_schema(
+        request=None, responses={200: DeliverableLinkSerializer, 201: DeliverableLinkSerializer}
+    )
+    def post(self, request, pk: int):
+        deliverable = scoped_object(Deliverable, request, pk=pk)
+        link, created = tracking.deliverable_link(deliverable)
+        link = TrackedLink.objects.select_related(
+            "entry__campaign", "entry__creator", "deliverable"
+        ).get(pk=link.pk)
+        return Response(
+            DeliverableLinkSerializer(link, context={"request": request}).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
 class OutcomeList(generics.ListCreateAPIView):
     """A deliverable's result readings; POST records one (a later reading supersedes)."""
 
@@ -183,6 +266,14 @@ class OutcomeBulkCreate(APIView):
         return Response(OutcomeSerializer(outcomes, many=True).data, status=status.HTTP_201_CREATED)
 
 
+HELP_BASIS = (
+    "Where conversions and revenue (and so CPA and ROAS) come from: measured (the shop's orders) "
+    "for a creator with an attributed order, else reported (the results readings); never the "
+    "sum of both. The totals' basis is mixed when some creators are measured and others "
+    "reported; null without a figure."
+)
+
+
 class ResultsTotalsSerializer(serializers.Serializer):
     spend = serializers.FloatField(
         allow_null=True,
@@ -193,8 +284,25 @@ class ResultsTotalsSerializer(serializers.Serializer):
     reach = serializers.FloatField(allow_null=True, help_text="Sum of the creators' reach.")
     impressions = serializers.FloatField(allow_null=True)
     engagements = serializers.FloatField(allow_null=True)
-    conversions = serializers.FloatField(allow_null=True)
-    revenue = serializers.FloatField(allow_null=True)
+    conversions = serializers.FloatField(
+        allow_null=True, help_text="Sum of the creators' conversions (each measured or reported)."
+    )
+    revenue = serializers.FloatField(allow_null=True, help_text="Sum of the creators' revenue.")
+    basis = serializers.ChoiceField(
+        choices=["measured", "reported", "mixed"],
+        allow_null=True,
+        help_text=HELP_BASIS,
+    )
+    conversions_measured_part = serializers.FloatField(
+        allow_null=True, help_text="The part of `conversions` from measured creators."
+    )
+    conversions_reported_part = serializers.FloatField(
+        allow_null=True, help_text="The part of `conversions` from reported creators."
+    )
+    revenue_measured_part = serializers.FloatField(allow_null=True)
+    revenue_reported_part = serializers.FloatField(allow_null=True)
+    cpa = serializers.FloatField(allow_null=True, help_text="spend / conversions")
+    roas = serializers.FloatField(allow_null=True, help_text="revenue / spend")
     unique_reach = serializers.FloatField(
         allow_null=True,
         help_text="People reached at least once: each creator's measured reach de-duplicated "
@@ -218,8 +326,23 @@ class CreatorResultSerializer(serializers.Serializer):
     reach = serializers.FloatField(allow_null=True)
     impressions = serializers.FloatField(allow_null=True)
     engagements = serializers.FloatField(allow_null=True)
-    conversions = serializers.FloatField(allow_null=True)
-    revenue = serializers.FloatField(allow_null=True)
+    conversions = serializers.FloatField(allow_null=True, help_text="As `basis` says.")
+    revenue = serializers.FloatField(allow_null=True, help_text="As `basis` says.")
+    basis = serializers.ChoiceField(
+        choices=["measured", "reported", "mixed"],
+        allow_null=True,
+        help_text=HELP_BASIS,
+    )
+    measured_conversions = serializers.FloatField(
+        allow_null=True, help_text="From the shop's orders; null when none was attributed."
+    )
+    measured_revenue = serializers.FloatField(allow_null=True)
+    reported_conversions = serializers.FloatField(
+        allow_null=True, help_text="From the results readings, counted only when not measured."
+    )
+    reported_revenue = serializers.FloatField(allow_null=True)
+    cpa = serializers.FloatField(allow_null=True, help_text="cost / conversions")
+    roas = serializers.FloatField(allow_null=True, help_text="revenue / cost")
 
 
 class CampaignResultsSerializer(serializers.Serializer):
@@ -235,7 +358,11 @@ class CampaignResults(APIView):
     def get(self, request, pk: int):
         campaign = scoped_object(Campaign, request, pk=pk)
         results = selectors.campaign_results(campaign)
-        keys = ("reach", "impressions", "engagements", "conversions", "revenue")
+        keys = (
+            "reach", "impressions", "engagements", "conversions", "revenue", "basis",
+            "measured_conversions", "measured_revenue", "reported_conversions",
+            "reported_revenue", "cpa", "roas",
+        )  # fmt: skip
         totals = {key: results.totals.get(key) for key in ResultsTotalsSerializer().fields} | {
             "spend": results.spend,
             "budget": results.budget,

@@ -29,6 +29,11 @@ urlpatterns = [
         name="api-deliverable-detail",
     ),
     path(
+        "deliverables/<int:pk>/link/",
+        outcomes.DeliverableLink.as_view(),
+        name="api-deliverable-link",
+    ),
+    path(
         "deliverables/<int:pk>/outcomes/", outcomes.OutcomeList.as_view(), name="api-outcome-list"
     ),
     path(

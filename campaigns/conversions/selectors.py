@@ -33,35 +33,47 @@ def campaign_measured_totals(campaign: Campaign) -> dict[int, dict]:
 
 
 def measured_beside_reported(campaign: Campaign, creators) -> dict | None:
-    """The results page's "measured vs reported" table: per creator (CreatorResult of
+    """The results page's "measured and reported" table: per creator (CreatorResult of
     campaigns.outcomes.selectors) its reported conversions and revenue (the latest readings)
-    beside the measured ones (orders), and both totals. The two are never added together: a
-    sale the creator reported may be an order measured here. None when nothing was measured."""
-    measured = campaign_measured_totals(campaign)
+    beside the measured ones (orders), and which of the two counts (metrics["basis"]: measured
+    wherever an order was attributed, else reported; never both). The totals: each column's sum,
+    and the counted figures' sums, which are the results table's totals. None when nothing was
+    measured."""
     orders = Conversion.objects.filter(campaign=campaign)
     if not orders.exists():
         return None
     rows = []
     for result in creators:
-        found = measured.get(result.entry.pk, {})
+        m = result.metrics
         rows.append(
             {
                 "entry": result.entry,
-                "reported_conversions": result.metrics.get("conversions"),
-                "reported_revenue": result.metrics.get("revenue"),
-                "measured_conversions": found.get("conversions", 0),
-                "measured_revenue": found.get("revenue", Decimal("0")),
+                "basis": m.get("basis"),
+                "reported_conversions": m.get("reported_conversions"),
+                "reported_revenue": m.get("reported_revenue"),
+                "measured_conversions": m.get("measured_conversions"),
+                "measured_revenue": m.get("measured_revenue"),
+                "conversions": m.get("conversions"),
+                "revenue": m.get("revenue"),
             }
         )
-    reported_conversions = [
-        r["reported_conversions"] for r in rows if r["reported_conversions"] is not None
-    ]
-    reported_revenue = [r["reported_revenue"] for r in rows if r["reported_revenue"] is not None]
+
+    def total(key):
+        known = [r[key] for r in rows if r[key] is not None]
+        return sum(known) if known else None
+
     return {
         "rows": rows,
-        "measured_conversions": sum(r["measured_conversions"] for r in rows),
-        "measured_revenue": sum((r["measured_revenue"] for r in rows), Decimal("0")),
-        "reported_conversions": sum(reported_conversions) if reported_conversions else None,
-        "reported_revenue": sum(reported_revenue) if reported_revenue else None,
+        **{
+            key: total(key)
+            for key in (
+                "measured_conversions",
+                "measured_revenue",
+                "reported_conversions",
+                "reported_revenue",
+                "conversions",
+                "revenue",
+            )
+        },
         "unattributed": orders.filter(entry__isnull=True).count(),
     }

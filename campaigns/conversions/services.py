@@ -11,6 +11,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from campaigns import tracking
 from campaigns.conversions import attribution
 from campaigns.models import Campaign, Conversion, PostbackNonce, RosterEntry, TrackedLink
 
@@ -40,12 +41,25 @@ def roster_keys(campaign: Campaign) -> dict[str, dict]:
     entries = RosterEntry.objects.filter(campaign=campaign).values_list(
         "id", "promo_code", "creator__handle"
     )
-    links = TrackedLink.objects.filter(entry__campaign=campaign).values_list("code", "entry_id")
-    link_codes = dict(links)
+    links = list(
+        TrackedLink.objects.filter(entry__campaign=campaign).select_related(
+            "entry__creator", "deliverable"
+        )
+    )
+    link_codes = {link.code: link.entry_id for link in links}
+    # A deliverable's link names it in utm_content ("lena_reel-12"): its orders are its entry's.
+    deliverable_contents = {
+        tracking.utm_values(campaign, link.entry.creator, link.deliverable).get(
+            "utm_content", ""
+        ): link.entry_id
+        for link in links
+        if link.deliverable_id is not None
+    }
     return {
         "promo_codes": {code: pk for pk, code, _ in entries if code},
         "link_codes": link_codes,
         "utm_contents": {
+            **{k: v for k, v in deliverable_contents.items() if k},
             **{handle: pk for pk, _, handle in entries},
             **link_codes,
         },

@@ -60,14 +60,41 @@ def format_metric(key: str, value: Any, currency: str) -> str:
     return metric_text(BY_KEY[key].kind, value, currency)
 
 
+# The metrics that are measured or reported (conversions, revenue and the costs of them): their
+# cells carry the figure's basis (campaigns.outcomes.selectors.choose_basis).
+BASIS_KEYS = frozenset({"conversions", "revenue", "cpa", "roas"})
+
+
 def table_row(metrics: dict[str, Any], currency: str) -> list[dict[str, Any]]:
-    """The cells of one row of the per-creator table (or its totals row)."""
+    """The cells of one row of the per-creator table (or its totals row); a conversions,
+    revenue, CPA or ROAS cell with a figure has its "basis" (measured, reported or mixed)."""
     return [
         {
             "key": m.key,
             "label": m.label,
             "value": metrics.get(m.key),
             "text": metric_text(m.kind, metrics.get(m.key), currency),
+            "basis": (
+                metrics.get("basis")
+                if m.key in BASIS_KEYS and metrics.get(m.key) is not None
+                else None
+            ),
         }
         for m in TABLE_METRICS
     ]
+
+
+def basis_note(totals: dict[str, Any], key: str, currency: str) -> str:
+    """Where a total of conversions or revenue comes from, for its KPI tile: "measured",
+    "reported", or for a mix its two parts ("12 measured + 5 reported"); "" without a figure."""
+    basis = totals.get("basis")
+    if not basis or totals.get(key) is None:
+        return ""
+    if basis != "mixed":
+        return basis
+    parts = [
+        f"{format_metric(key, totals[f'{key}_{part}_part'], currency)} {part}"
+        for part in ("measured", "reported")
+        if totals.get(f"{key}_{part}_part") is not None
+    ]
+    return " + ".join(parts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from campaigns.conversions.selectors import campaign_measured_totals
 from campaigns.models import Campaign, Deliverable, Outcome, RosterEntry
 from campaigns.selectors import committed_fee
 from creators.models import ImportJob
@@ -18,6 +19,12 @@ from scoring.metrics import outcomes as outcome_metrics
 from scoring.metrics import overlap
 
 READING_KEYS = outcome_metrics.SUM_FIELDS
+
+# Where a creator's conversions and revenue come from (metrics["basis"]), and the campaign's
+# (totals["basis"]: MIXED when some creators are measured and others reported).
+MEASURED, REPORTED, MIXED = "measured", "reported", "mixed"
+# The figures the basis rule chooses between; every cost metric of them follows the choice.
+CHOSEN_KEYS = ("conversions", "revenue")
 
 
 def latest_outcomes(deliverable_ids) -> dict[int, Outcome]:
@@ -84,8 +91,45 @@ def _entry_emv(deliverables, latest, cpm: dict[str, float]) -> float | None:
     return sum(values) if values else None
 
 
+def choose_basis(
+    reported: dict[str, float | None], measured: dict[str, Any] | None
+) -> tuple[dict[str, float | None], str | None]:
+    """A creator's conversions and revenue, and where they come from. Measured (the shop's
+    orders) wins wherever it exists: a creator with at least one order attributed (even one
+    refunded since: the measurement covers them, and it says 0) counts its measured figures,
+    and its reported ones (the results readings) are set aside, never added, since a sale the
+    creator reported may be an order measured here. Without an attributed order the reported
+    figures count. The basis is None when neither has a figure."""
+    if measured is not None:
+        return {
+            "conversions": float(measured["conversions"]),
+            "revenue": float(measured["revenue"]),
+        }, MEASURED
+    chosen = {key: reported.get(key) for key in CHOSEN_KEYS}
+    has_figure = any(v is not None for v in chosen.values())
+    return chosen, REPORTED if has_figure else None
+
+
+def _sum_known(values) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) if known else None
+
+
+def _campaign_basis(bases) -> str | None:
+    found = {b for b in bases if b is not None}
+    if not found:
+        return None
+    return found.pop() if len(found) == 1 else MIXED
+
+
 def campaign_results(campaign: Campaign) -> CampaignResults:
-    """Every number of the results page for one campaign (already scoped by the caller)."""
+    """Every number of the results page for one campaign (already scoped by the caller).
+
+    Conversions and revenue are chosen per creator (`choose_basis`: measured where measured,
+    else reported), and the campaign's are the sums of the creators' chosen figures, so the
+    totals row is the sum of the rows and nothing is counted twice; CPA and ROAS of the
+    campaign are spend / those conversions and that revenue / spend."""
+    measured = campaign_measured_totals(campaign)
     entries = list(
         RosterEntry.objects.filter(campaign=campaign)
         .exclude(stage="declined")
@@ -103,13 +147,20 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
         readings = [_reading(latest.get(d.pk)) for d in dels]
         totals = outcome_metrics.sum_readings(readings)
         all_readings.extend(readings)
+        reported = {key: totals[key] for key in CHOSEN_KEYS}
+        found = measured.get(e.pk)
+        chosen, basis = choose_basis(reported, found)
         cost = committed_fee(e)
         metrics = outcome_metrics.cost_metrics(
             cost=cost,
-            totals=totals,
+            totals={**totals, **chosen},
             followers=e.creator.followers,
             emv_value=_entry_emv(dels, latest, cpm),
         )
+        metrics["basis"] = basis
+        for key in CHOSEN_KEYS:
+            metrics[f"reported_{key}"] = reported[key]
+            metrics[f"measured_{key}"] = None if found is None else chosen[key]
         creators.append(
             CreatorResult(e, metrics, [(d, latest.get(d.pk)) for d in dels], e.prediction or {})
         )
@@ -120,13 +171,21 @@ def campaign_results(campaign: Campaign) -> CampaignResults:
     )
     emvs = [c.metrics["emv"] for c in creators if c.metrics["emv"] is not None]
     followers = sum(c.entry.creator.followers for c in creators) or None
+    chosen_totals = {key: _sum_known(c.metrics[key] for c in creators) for key in CHOSEN_KEYS}
     totals = outcome_metrics.cost_metrics(
         cost=spend,
-        totals=outcome_metrics.sum_readings(all_readings),
+        totals={**outcome_metrics.sum_readings(all_readings), **chosen_totals},
         followers=followers,
         unique_reach=unique.unique_reach if unique is not None else None,
         emv_value=sum(emvs) if emvs else None,
     )
+    # The totals' two parts: creators counted as measured, creators counted as reported.
+    totals["basis"] = _campaign_basis(c.metrics["basis"] for c in creators)
+    for key in CHOSEN_KEYS:
+        for basis in (MEASURED, REPORTED):
+            totals[f"{key}_{basis}_part"] = _sum_known(
+                c.metrics[key] for c in creators if c.metrics["basis"] == basis
+            )
     # Creators without a follower sample make unique reach a range: its low end, and the cost
     # per unique reached at that end (the high one).
     totals["unique_reach_exact"] = unique is not None and unique.exact

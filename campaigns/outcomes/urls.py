@@ -9,6 +9,11 @@ urlpatterns = [
     path("organizations/<int:org_id>/emv/", views.emv_settings, name="emv_settings"),
     path("<int:pk>/results/", views.campaign_results, name="results"),
     path("<int:pk>/results/deliverables/", views.deliverable_add, name="deliverable_add"),
+    path(
+        "<int:pk>/results/deliverables/<int:deliverable_id>/link/",
+        views.deliverable_link_create,
+        name="deliverable_link_create",
+    ),
     path("<int:pk>/results/outcomes/", views.outcome_add, name="outcome_add"),
     path(
         "<int:pk>/results/postback-secret/",

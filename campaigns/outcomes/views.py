@@ -94,9 +94,23 @@ def _awaiting_reading(creators) -> set[int]:
     }
 
 
+def _attach_deliverable_links(request, campaign, creators) -> None:
+    """Each deliverable of the page gets `tracked_link`: its link's row (tracking.link_rows,
+    with the absolute "url"), or None when it has none yet."""
+    rows = {
+        row["deliverable_id"]: {**row, "url": request.build_absolute_uri(row["path"])}
+        for entry in tracking.link_rows(campaign).values()
+        for row in entry["deliverables"]
+    }
+    for c in creators:
+        for d, _ in c.deliverables:
+            d.tracked_link = rows.get(d.pk)
+
+
 def _context(request, campaign, results, can_edit):
     sort = request.GET.get("sort", "")
     creators = _sorted(list(results.creators), sort)
+    _attach_deliverable_links(request, campaign, creators)
     chart_data = _chart_data(results)
     return {
         "campaign": campaign,
@@ -108,6 +122,10 @@ def _context(request, campaign, results, can_edit):
         "kpi": {
             key: display.format_metric(key, results.totals.get(key), campaign.currency)
             for key in display.SORT_KEYS
+        },
+        "basis_notes": {
+            key: display.basis_note(results.totals, key, campaign.currency)
+            for key in ("conversions", "revenue")
         },
         "metrics": display.TABLE_METRICS,
         "sort": sort,
@@ -234,6 +252,28 @@ def deliverable_add(request, pk: int):
 
 @login_required
 @require_POST
+def deliverable_link_create(request, pk: int, deliverable_id: int):
+    """Give one deliverable its own tracked link (idempotent): its clicks and orders count for
+    the creator's roster entry, its utm_content names the deliverable."""
+    campaign = get_object_or_404(Campaign.objects.for_user(request.user, write=True), pk=pk)
+    deliverable = get_object_or_404(
+        Deliverable.objects.filter(entry__campaign=campaign).select_related("entry__creator"),
+        pk=deliverable_id,
+    )
+    link, created = tracking.deliverable_link(deliverable)
+    if not wants_partial(request):
+        if created:
+            messages.success(
+                request,
+                f"Tracked link /r/{link.code} created for a "
+                f"{deliverable.get_format_display().lower()} of @{deliverable.entry.creator.handle}.",
+            )
+        return redirect(reverse("campaigns:results", args=[campaign.pk]) + "#deliverables")
+    return _render_after_write(request, campaign)
+
+
+@login_required
+@require_POST
 def outcome_add(request, pk: int):
     """Record one reading inline; a reading refused answers 422 with its form and the errors
     beside the inputs (htmx swaps it over the form), the page itself is redrawn on success."""
@@ -339,6 +379,8 @@ _KINDS = {
     "roas": "number",
     "promo_code": "text",
     "tracked_link": "text",
+    "conversions_basis": "text",
+    "deliverable_links": "text",
 }
 EXPORT_HEADER = [
     "creator",
@@ -364,6 +406,8 @@ EXPORT_HEADER = [
     "promo_code",
     "tracked_link",
     "link_clicks",
+    "conversions_basis",
+    "deliverable_links",
 ]
 
 
@@ -416,6 +460,8 @@ def _export_rows(results, links: dict):
             c.entry.promo_code,
             link.get("url", ""),
             link.get("clicks"),
+            mtr["basis"] or "",
+            workbook.deliverable_links_text(link),
         ]
 
 
@@ -429,7 +475,13 @@ def results_export(request, pk: int, fmt: str):
     results = selectors.campaign_results(campaign)
     name = f"campaign-{campaign.pk}-results"
     links = {
-        entry_id: {**link, "url": request.build_absolute_uri(link["path"])}
+        entry_id: {
+            **link,
+            "url": request.build_absolute_uri(link["path"]) if link["path"] else "",
+            "deliverables": [
+                {**d, "url": request.build_absolute_uri(d["path"])} for d in link["deliverables"]
+            ],
+        }
         for entry_id, link in tracking.link_rows(campaign).items()
     }
     if fmt == "csv":

@@ -44,7 +44,18 @@ def _columns(currency: str) -> list[tuple[str, str | None]]:
         ("Promo code", None),
         ("Tracked link", None),
         ("Link clicks", display.COUNT),
+        ("Conversions basis", None),
+        ("Deliverable links", None),
     ]
+
+
+def deliverable_links_text(link_row: dict) -> str:
+    """A roster entry's deliverable links in one cell: "reel-12 <url> (5 clicks)", "; "-joined
+    (their clicks are in the entry's link clicks too)."""
+    return "; ".join(
+        f"{d['slug']} {d.get('url') or d['path']} ({d['clicks']} click{'s' * (d['clicks'] != 1)})"
+        for d in link_row.get("deliverables", [])
+    )
 
 
 def _metric_values(metrics: dict) -> list:
@@ -120,11 +131,16 @@ def results_workbook(campaign, results, links: dict | None = None) -> bytes:
             c.entry.promo_code,
             links.get(c.entry.pk, {}).get("url", ""),
             links.get(c.entry.pk, {}).get("clicks"),
+            c.metrics.get("basis") or "",
+            deliverable_links_text(links.get(c.entry.pk, {})),
         ]
         for c in results.creators
     ]
-    link_clicks = sum(row[-1] or 0 for row in rows) if links else None
-    totals = ["Total", "", "", *_metric_values(results.totals), None, None, "", "", link_clicks]
+    link_clicks = sum(row[-3] or 0 for row in rows) if links else None
+    totals = [
+        "Total", "", "", *_metric_values(results.totals), None, None, "", "", link_clicks,
+        results.totals.get("basis") or "", "",
+    ]  # fmt: skip
     for values in [*rows, totals]:
         sheet.append([_cell_value(v) for v in values])
         for index, (_, kind) in enumerate(columns, start=1):
@@ -161,6 +177,13 @@ def campaign_figures(results) -> list[tuple[str, float | None]]:
         ("budget", results.budget),
         *((key, t[key]) for key in ("reach", "impressions", "engagements", "conversions")),
         ("revenue", t["revenue"]),
+        ("conversions_basis", t.get("basis") or ""),
+        ("conversions_measured_part", t.get("conversions_measured_part")),
+        ("conversions_reported_part", t.get("conversions_reported_part")),
+        ("revenue_measured_part", t.get("revenue_measured_part")),
+        ("revenue_reported_part", t.get("revenue_reported_part")),
+        ("cpa", t.get("cpa")),
+        ("roas", t.get("roas")),
         ("unique_reach_low", t["unique_reach_lower_bound"]),
         ("unique_reach_high", t["unique_reach"]),
         ("cost_per_unique_low", t["cost_per_unique"]),

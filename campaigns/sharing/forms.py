@@ -16,7 +16,7 @@ class ShareLinkForm(forms.Form):
     show_fees = forms.BooleanField(
         label="Show fees",
         required=False,
-        help_text="Creator fees, spend and costs per result (never the margin).",
+        help_text="Creator fees, spend and costs per result (never the client fee or the margin).",
     )
 
 

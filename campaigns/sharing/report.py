@@ -2,8 +2,10 @@
 and the PDF (both from campaigns.outcomes.selectors.campaign_results, never a copy of it).
 
 Fees, and every figure computed from them (spend, CPM, CPE, CPC, CPA, ROAS, cost per unique
-reached), are left out unless the link shows fees; the budget, the margin, predictions and the
-app's links never appear. The charts are server-side SVG bars laid out here from the numbers,
+reached), are left out unless the link shows fees. The budget, the client fee, the margin,
+predictions and the app's links never appear, fees shown or not: the client fee beside the
+creator fees would give the margin away by a subtraction. Conversions and revenue say whether
+they are measured or reported (campaigns.outcomes.selectors.choose_basis). The charts are server-side SVG bars laid out here from the numbers,
 since a PDF renderer runs no JavaScript.
 """
 
@@ -133,6 +135,11 @@ def report_context(campaign, *, show_fees: bool) -> dict[str, Any]:
                 "label": m.label,
                 "missing": values.get(m.key) is None,
                 "text": display.metric_text(m.kind, values.get(m.key), currency),
+                "basis": (
+                    values.get("basis")
+                    if m.key in display.BASIS_KEYS and values.get(m.key) is not None
+                    else None
+                ),
             }
             for m in metrics
         ]
@@ -142,10 +149,6 @@ def report_context(campaign, *, show_fees: bool) -> dict[str, Any]:
         kpis.append(
             ("spend", "Creator fees", display.format_metric("cost", results.spend, currency))
         )
-        if campaign.client_fee is not None:
-            kpis.append(
-                ("client-fee", "Campaign fee", formatting.money(campaign.client_fee, currency))
-            )
     kpis += [
         ("reach", "Reach", display.format_metric("reach", totals.get("reach"), currency)),
         ("unique", "Unique reach", _unique_text(totals)),
@@ -164,6 +167,7 @@ def report_context(campaign, *, show_fees: bool) -> dict[str, Any]:
         "agency": campaign.brand.organization,
         "agency_logo": logo_data_uri(campaign.brand.organization),
         "show_fees": show_fees,
+        "basis": totals.get("basis"),
         "kpis": [{"id": k, "label": label, "text": text} for k, label, text in kpis],
         "metrics": metrics,
         "rows": [

@@ -12,9 +12,12 @@ from django.contrib.auth.hashers import make_password
 from django.utils import timezone
 from django.utils.text import slugify
 
+from campaigns import tracking
+from campaigns.conversions import services as conversion_services
 from campaigns.models import (
     Brand,
     Campaign,
+    Conversion,
     Deliverable,
     Objective,
     Outcome,
@@ -22,6 +25,7 @@ from campaigns.models import (
     Stage,
     StageChange,
 )
+from campaigns.selectors import campaign_committed_fees, committed_total
 from matchmaker.demo.captions import COMPETITORS
 from matchmaker.demo.catalogue import Catalogue
 from tenancy.models import Membership, Organization
@@ -180,6 +184,37 @@ def _roster(rng, campaign, pool, status, users, now) -> None:
             )
         if stage in (Stage.CONTENT_LIVE, Stage.COMPLETED):
             _deliverables(rng, entry, row, stage, now)
+    if status == "completed":
+        _orders(rng, campaign, now)
+
+
+def _orders(rng, campaign, now) -> None:
+    """Measured orders for three of a completed campaign's creators (by promo code, one
+    refunded), so its results page counts them measured and the others reported; and the
+    client fee, so it shows the margin."""
+    entries = list(
+        RosterEntry.objects.filter(campaign=campaign, stage=Stage.COMPLETED).order_by("pk")[:3]
+    )
+    orders = []
+    for entry in entries:
+        entry.refresh_from_db(fields=["promo_code"])
+        for k in range(int(rng.integers(3, 8))):
+            orders.append(
+                {
+                    "order_id": f"#D{entry.pk}-{k}",
+                    "amount": Decimal(str(round(float(rng.uniform(18, 95)), 2))),
+                    "currency": campaign.currency,
+                    "occurred_at": now - timedelta(days=int(rng.integers(25, 40))),
+                    "promo_code": entry.promo_code,
+                    "status": "refunded" if k == 2 else "approved",
+                }
+            )
+    conversion_services.record_conversions(
+        campaign=campaign, orders=orders, source=Conversion.Source.ORDERS_IMPORT
+    )
+    committed = committed_total(campaign_committed_fees(campaign))
+    campaign.client_fee = (committed * Decimal("1.35") / 100).quantize(Decimal("1")) * 100
+    campaign.save(update_fields=["client_fee"])
 
 
 def _deliverables(rng, entry, row, stage, now) -> None:
@@ -190,6 +225,8 @@ def _deliverables(rng, entry, row, stage, now) -> None:
             post_url=f"https://example.com/p/{row.handle}/demo-{fmt}",
             posted_at=now - timedelta(days=38),
         )  # fmt: skip
+        if fmt == Deliverable.Format.REEL:
+            tracking.deliverable_link(deliverable)  # the reel's own link (utm_content names it)
         if stage != Stage.COMPLETED:
             continue
         actual = float(rng.lognormal(0, 0.35))  # how the real results compare to the prediction

@@ -141,10 +141,12 @@ def _one(rows: int, run: int, directory: Path, campaign: Campaign, codes, links)
 
 def run(ctx: BenchContext) -> list[Result]:
     code = bench_redirect._ensure_links()[0]
-    campaign = Campaign.objects.get(roster__link__code=code)
+    campaign = Campaign.objects.get(roster__links__code=code)
     entries = RosterEntry.objects.filter(campaign=campaign).exclude(promo_code="")
     codes = list(entries.values_list("promo_code", flat=True))
-    links = list(entries.values_list("link__code", flat=True))
+    links = list(
+        entries.filter(links__deliverable__isnull=True).values_list("links__code", flat=True)
+    )
     rows = 200_000 if ctx.full else 50_000
     Conversion.objects.filter(campaign=campaign, order_id__startswith=f"#{PREFIX}").delete()
     with tempfile.TemporaryDirectory() as tmp:

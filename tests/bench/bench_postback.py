@@ -67,9 +67,13 @@ def run(ctx: BenchContext) -> list[Result]:
     from campaigns.models import Campaign, RosterEntry, TrackedLink
 
     code = bench_redirect._ensure_links()[0]
-    campaign = Campaign.objects.get(roster__link__code=code)
+    campaign = Campaign.objects.get(roster__links__code=code)
     codes = list(
-        RosterEntry.objects.filter(campaign=campaign, link__status=TrackedLink.Status.ACTIVE)
+        RosterEntry.objects.filter(
+            campaign=campaign,
+            links__deliverable__isnull=True,
+            links__status=TrackedLink.Status.ACTIVE,
+        )
         .exclude(promo_code="")
         .values_list("promo_code", flat=True)
     )

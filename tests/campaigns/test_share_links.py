@@ -78,6 +78,8 @@ def url(raw: str) -> str:
 
 
 FEE_TEXTS = ("$1,234", "$766", "$2,000", "$5,000")
+CREATOR_FEE_TEXTS = ("$1,234", "$766", "$2,000")
+CLIENT_FEE_TEXT = "$5,000"  # the client fee: beside the creator fees it gives the margin away
 MARGIN_TEXTS = ("$3,000", "margin", "Margin", "60.0%")
 
 
@@ -110,10 +112,10 @@ def test_internal_fields_absent_without_show_fees(client, world, results):
 def test_show_fees_shows_fees_but_never_the_margin(client, world, results):
     _, raw = share(results, world.owner_a, show_fees=True)
     html = client.get(url(raw)).content.decode()
-    for text in FEE_TEXTS:
+    for text in CREATOR_FEE_TEXTS:
         assert text in html, text
     assert "CPM" in html and "ROAS" in html
-    for text in MARGIN_TEXTS:
+    for text in (*MARGIN_TEXTS, CLIENT_FEE_TEXT, "Campaign fee", "Client fee"):
         assert text not in html, text
 
 

@@ -159,10 +159,17 @@ def test_saving_the_defaults_stores_nothing_new(stored, edited, expected):
     assert utm.stored_params(stored, edited) == expected
 
 
-def test_saving_an_untouched_form_leaves_utm_params_as_they_were(world):
+def test_saving_the_form_unchanged_stores_no_defaults(world, client_for):
+    """The form shows the defaults; posting them back stores nothing (the links are the same),
+    and a default the campaign had stored stays stored."""
     campaign = world.campaign_a
-    campaign.utm_params = {}
-    campaign.save(update_fields=["utm_params"])
-    form = CampaignForm(instance=campaign, data=_form_data(campaign))
-    assert form.is_valid(), form.errors
-    assert form.service_fields()["utm_params"] == {}
+    editor = client_for(world.editor_a)
+    response = editor.post(reverse("campaigns:edit", args=[campaign.pk]), _form_data(campaign))
+    assert response.status_code == 302
+    campaign.refresh_from_db()
+    assert campaign.utm_params == {}
+    campaign.utm_params = {"utm_medium": "influencer"}
+    campaign.save()
+    editor.post(reverse("campaigns:edit", args=[campaign.pk]), _form_data(campaign))
+    campaign.refresh_from_db()
+    assert campaign.utm_params == {"utm_medium": "influencer"}
