@@ -105,24 +105,25 @@ def test_another_organisations_campaign_refused(client, world, entry):
 def test_idempotent_by_order_id_and_refund_reverses(client, world, entry):
     campaign = world.campaign_a
     body = order(campaign, promo_code=entry.promo_code)
-    assert post(client, campaign, body).status_code == 201
-    resent = post(client, campaign, body, at=time.time() - 1)  # re-signed: not a replay
+    # One clock reading for every request: each is signed a whole second apart, so no two share
+    # a signature (time.time() read per request could give two the same second: a replay).
+    now = time.time()
+    assert post(client, campaign, body, at=now).status_code == 201
+    resent = post(client, campaign, body, at=now - 1)  # re-signed: not a replay
     assert resent.status_code == 200
-    updated = post(client, campaign, {**body, "amount": "64.90"}, at=time.time() - 2)
+    updated = post(client, campaign, {**body, "amount": "64.90"}, at=now - 2)
     assert updated.status_code == 200 and updated.json()["amount"] == "64.90"
-    partial = post(client, campaign, {**body, "amount": "-14.90"}, at=time.time() - 3)
+    partial = post(client, campaign, {**body, "amount": "-14.90"}, at=now - 3)
     assert partial.status_code == 200
     assert partial.json()["status"] == "partially_refunded"
     assert partial.json()["refunded_amount"] == "14.90" and partial.json()["counted"] is True
-    twice = post(client, campaign, {**body, "amount": "-14.90"}, at=time.time() - 4)
+    twice = post(client, campaign, {**body, "amount": "-14.90"}, at=now - 4)
     assert twice.json()["refunded_amount"] == "14.90"  # a refund sent twice reverses once
-    full = post(
-        client, campaign, {**body, "amount": "64.90", "status": "refunded"}, at=time.time() - 5
-    )
+    full = post(client, campaign, {**body, "amount": "64.90", "status": "refunded"}, at=now - 5)
     assert full.json()["status"] == "refunded" and full.json()["counted"] is False
     conversion = Conversion.objects.get()
     assert (conversion.amount, conversion.refunded_amount) == (Decimal("64.90"), Decimal("64.90"))
-    late = post(client, campaign, body, at=time.time() - 6)  # the original order re-sent late
+    late = post(client, campaign, body, at=now - 6)  # the original order re-sent late
     assert late.json()["status"] == "refunded"
     assert Conversion.objects.count() == 1
 
