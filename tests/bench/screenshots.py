@@ -54,10 +54,18 @@ def _pages() -> list[tuple[str, str]]:
         "done = Campaign.objects.filter(brand__organization__slug='brightwave', status='completed')"
         ".order_by('pk').first();"
         "creator = active.roster.order_by('pk').first().creator_id;"
-        "print(active.pk, done.pk, creator)"
+        "top = active.match_scores.order_by('rank').first().creator_id;"
+        "from django.contrib.auth import get_user_model;"
+        "from campaigns.sharing.services import share_link_create;"
+        "owner = get_user_model().objects.get(username='agency_owner');"
+        "token = share_link_create(campaign=done, user=owner, days=7)[1];"
+        "print(active.pk, done.pk, creator, top, token)"
     )
-    active, done, creator = _manage("shell", "-c", script).strip().splitlines()[-1].split()
+    output = _manage("shell", "-c", script).strip().splitlines()[-1]
+    active, done, creator, top, token = output.split()
     return [
+        ("why-score.png", f"/campaigns/{active}/matches/{top}/"),
+        ("client-report.png", f"/share/{token}/"),
         ("discovery.png", "/creators/?platform=instagram&min_authenticity=60&sort=score"),
         ("creator-profile.png", f"/creators/{creator}/"),
         ("campaign-matches.png", f"/campaigns/{active}/"),
