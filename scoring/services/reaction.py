@@ -24,6 +24,7 @@ from matchmaker.lib.dates import epoch_stamps, window_bounds
 from matchmaker.lib.pgcopy import as_floats, insert_frame, read_frame
 from matchmaker.lib.timing import StageTimer
 from scoring.metrics import pods
+from scoring.metrics import reaction as reaction_metrics
 from scoring.metrics.creator_metrics import dated
 from scoring.metrics.engagement import RECENT_POSTS, WINDOW_DAYS
 from scoring.metrics.reaction import (
@@ -38,16 +39,8 @@ from scoring.models import CreatorReaction
 
 log = logging.getLogger(__name__)
 
-POST_FIELDS = ["id", "creator_id", "posted_at", "likes", "comments", "is_sponsored"]
-COMMENT_FIELDS = [
-    "post_id",
-    "external_id",
-    "parent_external_id",
-    "commenter_key",
-    "created_at",
-    "is_creator_reply",
-    "text",
-]
+POST_FIELDS = list(reaction_metrics.POST_COLUMNS)
+COMMENT_FIELDS = [*reaction_metrics.COMMENT_COLUMNS, "text"]
 THRESHOLDS = {
     "window_posts": RECENT_POSTS,
     "window_days": WINDOW_DAYS,

@@ -168,24 +168,11 @@ def run_average(campaign) -> float:
     return run.audience_averages["country"]
 
 
-MATCH_FIELDS = (
-    "total",
-    *COMPONENTS,
-    "target_reach",
-    "excluded",
-    "estimated_dimensions",
-    "category_match",
-    "keyword_share",
-    "er_median",
-    "authenticity_score",
-    "price",
-    "past_deliverables",
-    "engagement_estimated",
-    "price_estimated",
-    "audience_gate",
-    "niche_gate",
-    "share_country",
-    "share_age",
+# Every stored score and input, as the service lists them (a new input is compared too).
+MATCH_FIELDS = tuple(
+    name
+    for name in (*matches.MATCH_COLUMNS, *matches.INPUT_COLUMNS)
+    if name not in ("campaign_id", "creator_id", "rank")
 )
 
 
